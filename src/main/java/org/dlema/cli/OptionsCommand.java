@@ -1,0 +1,155 @@
+package org.dlema.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.DefaultParser;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.apache.commons.cli.ParseException;
+
+/** A verb with commons-cli options, {@code --help}, and typed option parsing that fails with a usage error. */
+abstract class OptionsCommand implements Command {
+  private final String path;
+
+  /** @param path the full verb as typed, e.g. {@code "data simulate"} */
+  OptionsCommand(String path) {
+    this.path = path;
+  }
+
+  @Override
+  public String name() {
+    return path.substring(path.lastIndexOf(' ') + 1);
+  }
+
+  /** What the verb does, shown above the options in {@code --help}. */
+  abstract String description();
+
+  abstract Options options();
+
+  abstract int execute(CommandLine line, Console console) throws Exception;
+
+  /** How many arguments may follow the options (they are read from {@code line.getArgList()}). */
+  int positionalArguments() {
+    return 0;
+  }
+
+  /** Text shown below the options (examples, file formats). */
+  String footer() {
+    return "";
+  }
+
+  @Override
+  public final int run(List<String> args, Console console) throws Exception {
+    Options options = options();
+    options.addOption(Option.builder("h").longOpt("help").desc("show this help and exit").get());
+    CommandLine line;
+    try {
+      line = DefaultParser.builder().get().parse(options, args.toArray(String[]::new));
+    } catch (ParseException e) {
+      throw new UsageException(e.getMessage());
+    }
+    if (line.hasOption("help")) {
+      printHelp(options, console);
+      return 0;
+    }
+    if (line.getArgList().size() > positionalArguments()) {
+      throw new UsageException("unexpected argument '" + line.getArgList().get(positionalArguments()) + "'");
+    }
+    return execute(line, console);
+  }
+
+  private void printHelp(Options options, Console console) {
+    var out = console.out();
+    out.println("usage: dlema " + path + " [options]" + (positionalArguments() > 0 ? " [DIR]" : ""));
+    out.println();
+    HelpText.paragraph(description(), "", out);
+    out.println();
+    out.println("options:");
+    for (Option option : options.getOptions()) {
+      String names = (option.getOpt() != null ? "-" + option.getOpt() + ", " : "    ") + "--" + option.getLongOpt()
+          + (option.hasArg() ? " " + option.getArgName() : "");
+      HelpText.item(names, option.getDescription(), out);
+    }
+    if (!footer().isEmpty()) {
+      out.println();
+      HelpText.paragraph(footer(), "", out);
+    }
+    out.flush();
+  }
+
+  static String required(CommandLine line, String option) throws UsageException {
+    String value = line.getOptionValue(option);
+    if (value == null) {
+      throw new UsageException("missing required option --" + option);
+    }
+    return value;
+  }
+
+  /** The dataset named by {@code --data} or, for verbs that allow it, by the one positional argument. */
+  static Path dataOption(CommandLine line) throws UsageException {
+    String value = line.getOptionValue("data");
+    if (value == null && !line.getArgList().isEmpty()) {
+      value = line.getArgList().get(0);
+    } else if (value != null && !line.getArgList().isEmpty()) {
+      throw new UsageException("the dataset is given twice: --data " + value + " and " + line.getArgList().get(0));
+    }
+    if (value == null) {
+      throw new UsageException("missing the dataset: pass --data DIR");
+    }
+    return Path.of(value);
+  }
+
+  static int intOption(CommandLine line, String option, int fallback, int min) throws UsageException {
+    String text = line.getOptionValue(option);
+    if (text == null) {
+      return fallback;
+    }
+    try {
+      int value = Integer.parseInt(text.strip());
+      if (value < min) {
+        throw new UsageException("--" + option + " must be at least " + min + ", got " + value);
+      }
+      return value;
+    } catch (NumberFormatException e) {
+      throw new UsageException("--" + option + " expects a whole number, got '" + text + "'");
+    }
+  }
+
+  static long longOption(CommandLine line, String option, long fallback) throws UsageException {
+    String text = line.getOptionValue(option);
+    if (text == null) {
+      return fallback;
+    }
+    try {
+      return Long.parseLong(text.strip());
+    } catch (NumberFormatException e) {
+      throw new UsageException("--" + option + " expects a whole number, got '" + text + "'");
+    }
+  }
+
+  static double doubleOption(CommandLine line, String option, double fallback, double min, double max)
+      throws UsageException {
+    String text = line.getOptionValue(option);
+    if (text == null) {
+      return fallback;
+    }
+    try {
+      double value = Double.parseDouble(text.strip());
+      if (!(value >= min && value <= max)) {
+        throw new UsageException("--" + option + " must lie in [" + min + ", " + max + "], got " + value);
+      }
+      return value;
+    } catch (NumberFormatException e) {
+      throw new UsageException("--" + option + " expects a number, got '" + text + "'");
+    }
+  }
+
+  static Option valued(String longName, String argName, String description) {
+    return Option.builder().longOpt(longName).hasArg().argName(argName).desc(description).get();
+  }
+
+  static Option flag(String longName, String description) {
+    return Option.builder().longOpt(longName).desc(description).get();
+  }
+}

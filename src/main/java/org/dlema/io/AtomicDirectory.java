@@ -1,0 +1,82 @@
+package org.dlema.io;
+
+import com.google.common.io.MoreFiles;
+import com.google.common.io.RecursiveDeleteOption;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.UUID;
+
+/**
+ * A directory that appears complete or not at all: everything is written into a hidden staging folder beside the
+ * target, which {@link #commit()} renames into place. Closing without a commit deletes the staging folder, so a
+ * failed or interrupted job leaves no half-written output under the target's name.
+ */
+public final class AtomicDirectory implements AutoCloseable {
+  private final Path target;
+  private final Path staging;
+  private boolean committed;
+
+  private AtomicDirectory(Path target, Path staging) {
+    this.target = target;
+    this.staging = staging;
+  }
+
+  /** Fails if the target already exists and is not an empty directory. */
+  public static AtomicDirectory create(Path target) throws IOException {
+    Path absolute = target.toAbsolutePath().normalize();
+    if (Files.exists(absolute) && !isEmptyDirectory(absolute)) {
+      throw new IOException(target + " already exists; choose another output or remove it first");
+    }
+    Path parent = absolute.getParent();
+    Files.createDirectories(parent);
+    Path staging = parent.resolve("." + absolute.getFileName() + ".partial-" + UUID.randomUUID());
+    Files.createDirectory(staging);
+    return new AtomicDirectory(absolute, staging);
+  }
+
+  private static boolean isEmptyDirectory(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return false;
+    }
+    try (var entries = Files.list(dir)) {
+      return entries.findAny().isEmpty();
+    }
+  }
+
+  /** Where to write; becomes the target on commit. */
+  public Path path() {
+    return staging;
+  }
+
+  public Path target() {
+    return target;
+  }
+
+  public void commit() throws IOException {
+    if (Files.isDirectory(target) && isEmptyDirectory(target)) {
+      Files.delete(target);
+    }
+    try {
+      Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(staging, target);
+    }
+    committed = true;
+  }
+
+  @Override
+  public void close() {
+    if (committed) {
+      return;
+    }
+    try {
+      MoreFiles.deleteRecursively(staging, RecursiveDeleteOption.ALLOW_INSECURE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not remove staging folder " + staging, e);
+    }
+  }
+}

@@ -1,0 +1,70 @@
+package org.dlema.io;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonParseException;
+import com.google.gson.TypeAdapter;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonWriter;
+import java.io.IOException;
+import java.io.Writer;
+import java.lang.reflect.Type;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/** The project's one JSON dialect: pretty-printed, paths as strings, written atomically. */
+public final class JsonFiles {
+  public static final Gson GSON = new GsonBuilder()
+      .setPrettyPrinting()
+      .disableHtmlEscaping()
+      .serializeSpecialFloatingPointValues()
+      .registerTypeHierarchyAdapter(Path.class, new PathAdapter())
+      .create();
+
+  private JsonFiles() {}
+
+  public static void write(Path file, Object value) throws IOException {
+    writeString(file, GSON.toJson(value) + "\n");
+  }
+
+  /** Writes through a temporary sibling and a rename, so readers never see half a file. */
+  public static void writeString(Path file, String text) throws IOException {
+    Path absolute = file.toAbsolutePath();
+    Files.createDirectories(absolute.getParent());
+    Path tmp = absolute.resolveSibling("." + absolute.getFileName() + ".tmp");
+    try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+      out.write(text);
+    }
+    Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  public static <T> T read(Path file, Type type) throws IOException {
+    try {
+      T value = GSON.fromJson(Files.readString(file, StandardCharsets.UTF_8), type);
+      if (value == null) {
+        throw new IOException(file + ": empty JSON file");
+      }
+      return value;
+    } catch (JsonParseException e) {
+      throw new IOException(file + ": invalid JSON (" + e.getMessage() + ")", e);
+    }
+  }
+
+  private static final class PathAdapter extends TypeAdapter<Path> {
+    @Override
+    public void write(JsonWriter out, Path value) throws IOException {
+      if (value == null) {
+        out.nullValue();
+      } else {
+        out.value(value.toString());
+      }
+    }
+
+    @Override
+    public Path read(JsonReader in) throws IOException {
+      return Path.of(in.nextString());
+    }
+  }
+}

@@ -1,0 +1,57 @@
+package org.dlema.cli;
+
+import static com.google.common.truth.Truth.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class HelpTest {
+  private static final String[] VERBS = {"quickstart", "data inspect", "data synth", "data simulate",
+      "data partition"};
+
+  @Test
+  void topLevelHelpListsEveryVerb() {
+    CliRunner.Outcome help = CliRunner.run("--help");
+    assertThat(help.exitCode()).isEqualTo(0);
+    for (String verb : VERBS) {
+      assertThat(help.out()).contains("  " + verb + " ");
+    }
+    CliRunner.Outcome data = CliRunner.run("data", "--help");
+    assertThat(data.exitCode()).isEqualTo(0);
+    for (String verb : new String[] {"inspect", "synth", "simulate", "partition"}) {
+      assertThat(data.out()).contains("  " + verb + " ");
+    }
+  }
+
+  @Test
+  void everyVerbExplainsItsOptions() {
+    for (String verb : VERBS) {
+      CliRunner.Outcome help = CliRunner.run((verb + " --help").split(" "));
+      assertThat(help.exitCode()).isEqualTo(0);
+      assertThat(help.out()).startsWith("usage: dlema " + verb + " [options]");
+      assertThat(help.out()).contains("--help");
+      assertThat(help.err()).isEmpty();
+    }
+  }
+
+  @Test
+  void badUsageIsOneLineAndExitCodeTwo() {
+    CliRunner.Outcome unknown = CliRunner.run("frobnicate");
+    assertThat(unknown.exitCode()).isEqualTo(2);
+    assertThat(unknown.err().strip()).isEqualTo(
+        "dlema: unknown verb 'frobnicate' for 'dlema'; known: quickstart, data (see --help)");
+
+    CliRunner.Outcome missing = CliRunner.run("data", "synth");
+    assertThat(missing.exitCode()).isEqualTo(2);
+    assertThat(missing.err().strip()).isEqualTo("dlema: missing required option --out (see --help)");
+
+    CliRunner.Outcome badNumber = CliRunner.run("data", "synth", "--out", "x", "--count", "many");
+    assertThat(badNumber.exitCode()).isEqualTo(2);
+    assertThat(badNumber.err()).contains("--count expects a whole number, got 'many'");
+
+    CliRunner.Outcome unknownOption = CliRunner.run("data", "inspect", "--bogus");
+    assertThat(unknownOption.exitCode()).isEqualTo(2);
+    assertThat(unknownOption.err().lines().count()).isEqualTo(1);
+
+    assertThat(CliRunner.run().exitCode()).isEqualTo(2);
+  }
+}

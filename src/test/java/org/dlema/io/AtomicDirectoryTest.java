@@ -1,0 +1,53 @@
+package org.dlema.io;
+
+import static com.google.common.truth.Truth.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AtomicDirectoryTest {
+  @TempDir Path dir;
+
+  private long entries() throws IOException {
+    try (var list = Files.list(dir)) {
+      return list.count();
+    }
+  }
+
+  @Test
+  void committedDirectoryAppearsWhole() throws Exception {
+    Path target = dir.resolve("out");
+    try (AtomicDirectory staged = AtomicDirectory.create(target)) {
+      Files.writeString(staged.path().resolve("a.txt"), "a");
+      assertThat(Files.exists(target)).isFalse();
+      staged.commit();
+    }
+    assertThat(Files.readString(target.resolve("a.txt"))).isEqualTo("a");
+    assertThat(entries()).isEqualTo(1);
+  }
+
+  @Test
+  void failureLeavesNothing() throws Exception {
+    Path target = dir.resolve("out");
+    assertThrows(IllegalStateException.class, () -> {
+      try (AtomicDirectory staged = AtomicDirectory.create(target)) {
+        Files.writeString(staged.path().resolve("a.txt"), "a");
+        throw new IllegalStateException("boom");
+      }
+    });
+    assertThat(entries()).isEqualTo(0);
+  }
+
+  @Test
+  void refusesToReplaceAnExistingFolder() throws Exception {
+    Path target = Files.createDirectories(dir.resolve("out"));
+    Files.writeString(target.resolve("keep.txt"), "keep");
+    IOException e = assertThrows(IOException.class, () -> AtomicDirectory.create(target));
+    assertThat(e.getMessage()).contains("already exists");
+    assertThat(Files.readString(target.resolve("keep.txt"))).isEqualTo("keep");
+  }
+}
