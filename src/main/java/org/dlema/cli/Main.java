@@ -20,6 +20,7 @@ public final class Main {
         "D-LEMA: segmentation ensembles trained from images with several disagreeing expert masks.",
         List.of(
             new QuickstartCommand(),
+            new VersionCommand(),
             new CommandGroup("dlema data",
                 "Multi-annotator datasets: create, simulate, check and partition them.",
                 List.of(new DataInspectCommand(), new DataSynthCommand(), new DataSimulateCommand(),
