@@ -94,7 +94,7 @@ final class DataInspectCommand extends OptionsCommand {
       out.println("agreement:    no image has two masks");
     }
     for (Map.Entry<String, Long> count : report.counts().entrySet()) {
-      out.println("repaired:     " + count.getValue() + " " + count.getKey());
+      out.println("counted:      " + count.getValue() + " " + count.getKey());
     }
     listProblems("warnings", report.warnings(), console);
     listProblems("errors", report.errors(), console);

@@ -3,6 +3,7 @@ package org.dlema.cli;
 import java.nio.file.Files;
 import java.util.Arrays;
 import java.nio.file.Path;
+import com.google.gson.JsonObject;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 import org.dlema.data.DatasetReader;
@@ -18,6 +19,7 @@ import org.dlema.data.synth.SimulatedDatasetWriter;
 import org.dlema.data.synth.SimulatorSettings;
 import org.dlema.data.synth.SyntheticDataset;
 import org.dlema.data.synth.SyntheticLesionSettings;
+import org.dlema.io.JsonFiles;
 import org.dlema.io.Progress;
 
 /**
@@ -62,7 +64,15 @@ final class QuickstartCommand extends OptionsCommand {
     int count = intOption(line, "count", DataSynthCommand.DEFAULT_COUNT, 2);
     long seed = longOption(line, "seed", 1);
     Path data = out.resolve("data");
-    if (Files.isRegularFile(data.resolve(SimulatedDatasetWriter.DESCRIPTION))) {
+    Path description = data.resolve(SimulatedDatasetWriter.DESCRIPTION);
+    if (Files.isRegularFile(description)) {
+      JsonObject made = JsonFiles.read(description, JsonObject.class);
+      int madeCount = made.getAsJsonObject("origin").get("images").getAsInt();
+      long madeSeed = made.getAsJsonObject("settings").get("seed").getAsLong();
+      if (madeCount != count || madeSeed != seed) {
+        throw new UsageException(data + " holds " + madeCount + " images made with seed " + madeSeed
+            + ", not " + count + " with seed " + seed + "; choose another --out or remove it");
+      }
       console.out().println("[1/4] reusing the synthetic dataset in " + data);
     } else {
       console.out().println("[1/4] synthesising " + count + " images into " + data);
@@ -85,8 +95,6 @@ final class QuickstartCommand extends OptionsCommand {
     MultiAnnotatedDataset training = split.trainingSet(dataset);
     NonContradictoryPartition partition = NonContradictoryPartition.create(training, dataset.maxAnnotations(),
         PartitionRule.UNIFORM, seed);
-    split.save(out.resolve("split.json"));
-    partition.save(out.resolve("partition.json"), training);
     console.out().println("  " + split.train().size() + " training and " + split.validation().size()
         + " validation images; subset sizes " + Arrays.toString(partition.subsetSizes()));
 
@@ -94,6 +102,9 @@ final class QuickstartCommand extends OptionsCommand {
         + NETWORK_SIZE);
     Normalization normalization = Normalization.of(training, NETWORK_SIZE, NETWORK_SIZE,
         Progress.onStderr("statistics", training.size()));
+    // Written last, together, so that a failure above leaves no partial run description.
+    split.save(out.resolve("split.json"));
+    partition.save(out.resolve("partition.json"), training);
     normalization.save(out.resolve("normalization.json"));
     console.out().printf("  mean %.1f %.1f %.1f, std %.1f %.1f %.1f%n", normalization.mean()[0],
         normalization.mean()[1], normalization.mean()[2], normalization.std()[0], normalization.std()[1],

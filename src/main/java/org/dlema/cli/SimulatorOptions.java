@@ -5,7 +5,7 @@ import org.apache.commons.cli.Options;
 import org.dlema.data.synth.AnnotationCounts;
 import org.dlema.data.synth.SimulatorSettings;
 
-/** The annotator-simulator options shared by {@code data synth}, {@code data simulate} and {@code quickstart}. */
+/** The annotator-simulator options shared by {@code data synth} and {@code data simulate}. */
 final class SimulatorOptions {
   private SimulatorOptions() {}
 
@@ -16,7 +16,7 @@ final class SimulatorOptions {
             + ", the paper's ISIC training set)"));
     options.addOption(OptionsCommand.valued("annotators", "N",
         "size of the simulated annotator pool, styles cycling automatic / semi-automatic / polygon (default "
-            + SimulatorSettings.DEFAULT_ANNOTATORS + ")"));
+            + SimulatorSettings.DEFAULT_ANNOTATORS + ", or the largest count in --counts when that is more)"));
     options.addOption(OptionsCommand.valued("disagreement", "X",
         "scales every annotator's border displacement; 1 gives a mean pairwise Cohen's kappa of about 0.67 on "
             + "ISIC-like lesions, 0 removes every displacement (default 1)"));

@@ -112,13 +112,16 @@ public final class DatasetReader {
     Path base = csv.toAbsolutePath().getParent();
     Map<String, Path> images = new TreeMap<>();
     Map<String, List<Annotation>> masks = new TreeMap<>();
+    boolean firstRow = true;
     for (int n = 0; n < lines.size(); n++) {
       String line = lines.get(n).strip();
       if (line.isEmpty() || line.startsWith("#")) {
         continue;
       }
       List<String> cells = CsvLine.split(line);
-      if (n == 0 && cells.get(0).equalsIgnoreCase("image")) {
+      boolean header = firstRow && cells.get(0).equalsIgnoreCase("image");
+      firstRow = false;
+      if (header) {
         continue;
       }
       if (cells.size() < 2 || cells.size() > 3) {
@@ -177,6 +180,9 @@ public final class DatasetReader {
       }
       entries.put(id, new AnnotatedImage(id, file, annotations));
     });
+    if (entries.isEmpty() && !report.hasErrors()) {
+      report.error(source, "no annotated image found");
+    }
     return new MultiAnnotatedDataset(source, List.copyOf(entries.values()));
   }
 

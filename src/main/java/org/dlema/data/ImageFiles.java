@@ -127,7 +127,7 @@ public final class ImageFiles {
     }
   }
 
-  /** Writes a PNG; the caller is responsible for atomicity (see {@link DatasetWriter}). */
+  /** Writes a PNG; the caller is responsible for atomicity (see {@code AtomicDirectory}). */
   public static void writePng(BufferedImage image, Path file) throws IOException {
     Files.createDirectories(file.toAbsolutePath().getParent());
     try (OutputStream out = Files.newOutputStream(file)) {

@@ -13,16 +13,20 @@ import java.util.UUID;
 /**
  * A directory that appears complete or not at all: everything is written into a hidden staging folder beside the
  * target, which {@link #commit()} renames into place. Closing without a commit deletes the staging folder, so a
- * failed or interrupted job leaves no half-written output under the target's name.
+ * failed or interrupted job leaves no half-written output under the target's name. An interrupt (Ctrl-C, SIGTERM)
+ * also removes the staging folder; only a hard kill can leave a hidden {@code .<name>.partial-*} folder behind.
  */
 public final class AtomicDirectory implements AutoCloseable {
   private final Path target;
   private final Path staging;
-  private boolean committed;
+  private final Thread cleanupOnExit;
+  private volatile boolean committed;
 
   private AtomicDirectory(Path target, Path staging) {
     this.target = target;
     this.staging = staging;
+    this.cleanupOnExit = new Thread(this::deleteStaging, "remove " + staging.getFileName());
+    Runtime.getRuntime().addShutdownHook(cleanupOnExit);
   }
 
   /** Fails if the target already exists and is not an empty directory. */
@@ -56,7 +60,7 @@ public final class AtomicDirectory implements AutoCloseable {
     return target;
   }
 
-  public void commit() throws IOException {
+  public synchronized void commit() throws IOException {
     if (Files.isDirectory(target) && isEmptyDirectory(target)) {
       Files.delete(target);
     }
@@ -70,7 +74,17 @@ public final class AtomicDirectory implements AutoCloseable {
 
   @Override
   public void close() {
-    if (committed) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(cleanupOnExit);
+    } catch (IllegalStateException e) {
+      // The JVM is already shutting down; the hook does the cleanup.
+      return;
+    }
+    deleteStaging();
+  }
+
+  private synchronized void deleteStaging() {
+    if (committed || !Files.exists(staging)) {
       return;
     }
     try {

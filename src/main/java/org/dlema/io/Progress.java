@@ -26,7 +26,23 @@ public final class Progress {
   }
 
   public static Progress onStderr(String label, long total) {
-    return new Progress(label, total, System.err, System.console() != null);
+    return new Progress(label, total, System.err, isTerminal());
+  }
+
+  /**
+   * Java 22+ returns a console even when output is redirected and says so through {@code Console.isTerminal()};
+   * Java 17 returns none then. Reflection keeps the project on Java 17 while honouring both.
+   */
+  private static boolean isTerminal() {
+    java.io.Console console = System.console();
+    if (console == null) {
+      return false;
+    }
+    try {
+      return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+    } catch (ReflectiveOperationException e) {
+      return true;
+    }
   }
 
   /** Progress that prints nothing (tests, library callers). */

@@ -105,5 +105,8 @@ class DataCommandsTest {
     CliRunner.Outcome second = CliRunner.run("quickstart", "--out", run.toString(), "--count", "15");
     assertThat(second.exitCode()).isEqualTo(0);
     assertThat(second.out()).contains("reusing the synthetic dataset");
+    CliRunner.Outcome other = CliRunner.run("quickstart", "--out", run.toString(), "--count", "16");
+    assertThat(other.exitCode()).isEqualTo(2);
+    assertThat(other.err()).contains("holds 15 images made with seed 1, not 16 with seed 1");
   }
 }

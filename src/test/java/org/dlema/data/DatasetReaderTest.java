@@ -86,6 +86,21 @@ class DatasetReaderTest {
   }
 
   @Test
+  void emptyDatasetIsAnError() throws Exception {
+    Files.createDirectories(dir.resolve("images"));
+    Files.createDirectories(dir.resolve("masks"));
+    DatasetException e = assertThrows(DatasetException.class, () -> DatasetReader.read(dir, ReadOptions.strict()));
+    assertThat(e.getMessage()).isEqualTo(dir + ": no annotated image found");
+  }
+
+  @Test
+  void manifestHeaderMayFollowComments() throws Exception {
+    TestFiles.smallFolderDataset(dir);
+    Files.writeString(dir.resolve("manifest.csv"), "# made by hand\nimage,mask\nimages/a.png,masks/a_1.png\n");
+    assertThat(DatasetReader.read(dir, ReadOptions.strict()).size()).isEqualTo(1);
+  }
+
+  @Test
   void missingImagesFolderIsNamed() throws Exception {
     Files.createDirectories(dir.resolve("masks"));
     DatasetException e = assertThrows(DatasetException.class, () -> DatasetReader.read(dir, ReadOptions.strict()));

@@ -19,7 +19,7 @@ public final class AnnotatorSimulator {
   /**
    * Scales the profiles so that disagreement 1.0 gives a mean pairwise kappa of 0.67 on ISIC 2018 lesions. Measured
    * over its 2000 masks with the ISIC annotation counts, seeds 1 and 2: 1.82 gave 0.669 and 0.668, 1.86 gave 0.664.
-   * SimulatorCalibrationTest guards the result.
+   * IsicDataTest guards the result.
    */
   static final double KAPPA_CALIBRATION = 1.82;
 

@@ -9,8 +9,9 @@ import java.util.List;
 import org.dlema.io.Progress;
 
 /**
- * The built-in dataset: generated lesions annotated by the simulator, deterministic from the seed. Image {@code k}
- * is {@code synth_<k>} and depends only on the seed and k, so a larger set extends a smaller one.
+ * The built-in dataset: generated lesions annotated by the simulator, deterministic from the seed. The pixels and
+ * reference mask of image {@code synth_<k>} depend only on the seed and k; its annotations also depend on the
+ * count, because annotation counts are allocated over the whole set.
  */
 public final class SyntheticDataset {
   private SyntheticDataset() {}
