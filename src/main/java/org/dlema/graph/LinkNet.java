@@ -1,0 +1,156 @@
+package org.dlema.graph;
+
+import java.util.Arrays;
+import java.util.List;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/**
+ * LinkNet (Chaurasia and Culurciello 2017, the paper's [4]), section 3.2: a 7x7/2 convolution and 3x3/2 max-pool, four
+ * ResNet-18 style encoder stages, four decoder blocks (1x1 C to C/4, 3x3 transposed stride 2, 1x1 C/4 to out) whose
+ * outputs are added to the matching encoder stage, and a head back to full resolution that ends in two maps: the
+ * segmentation logit and the aleatoric log-variance. For a 96x96 input the maps are 48, 24, 24, 12, 6, 3 on the way
+ * down and back to 96 on the way up.
+ */
+public final class LinkNet {
+  private static final List<Long> ONE = Arrays.asList(1L, 1L, 1L, 1L);
+  private static final List<Long> TWO = Arrays.asList(1L, 2L, 2L, 1L);
+
+  private final NetworkSpec spec;
+
+  public LinkNet(NetworkSpec spec) {
+    this.spec = spec;
+  }
+
+  public NetworkSpec spec() {
+    return spec;
+  }
+
+  /**
+   * @param image normalised images [batch, size, size, 3]
+   * @param batch the batch size as a scalar taken from a placeholder's shape (never from a tensor that depends on
+   *     the parameters: that would put shape ops without gradients on the gradient path)
+   */
+  public NetworkOutputs build(Parameters params, Operand<TFloat32> image, Operand<TInt32> batch, Mode mode) {
+    Builder b = new Builder(params, batch, mode, new BatchNorm(spec));
+    int[] widths = spec.stages();
+    int size = spec.inputSize();
+
+    Operand<TFloat32> x = b.convBnRelu("stem", image, 3, spec.stem(), 7, 2);
+    Ops tf = params.ops();
+    x = tf.nn.maxPool(x, tf.constant(new int[] {1, 3, 3, 1}), tf.constant(new int[] {1, 2, 2, 1}), "SAME");
+
+    Operand<TFloat32>[] encoder = newArray(4);
+    int channels = spec.stem();
+    for (int stage = 0; stage < 4; stage++) {
+      for (int block = 0; block < spec.blocks()[stage]; block++) {
+        int stride = stage > 0 && block == 0 ? 2 : 1;
+        x = b.residual("enc" + (stage + 1) + ".block" + block, x, channels, widths[stage], stride);
+        channels = widths[stage];
+      }
+      encoder[stage] = x;
+    }
+
+    // Decoder 4..1: spatial size of stage k's output is size / 2^(k+2), k = 0..3.
+    for (int stage = 3; stage >= 0; stage--) {
+      int out = stage > 0 ? widths[stage - 1] : widths[0];
+      int stride = stage > 0 ? 2 : 1;
+      int outSize = stride == 2 ? size >> (stage + 1) : size >> (stage + 2);
+      x = b.decoder("dec" + (stage + 1), x, channels, out, stride, outSize);
+      channels = out;
+      if (stage > 0) {
+        x = tf.math.add(x, encoder[stage - 1]);
+      }
+    }
+
+    x = b.transposedBnRelu("head.up1", x, channels, spec.head(), 3, size / 2);
+    x = b.convBnRelu("head.conv", x, spec.head(), spec.head(), 3, 1);
+    // One 2x2/2 transposed convolution per output map: the same function as a single two-channel layer, without a
+    // slice whose gradient would itself need a gradient in the meta step.
+    Operand<TFloat32> logit = b.outputMap("head.logit", x, spec.head(), size, 0f);
+    Operand<TFloat32> logVariance = b.outputMap("head.logvar", x, spec.head(), size, 0f);
+    return new NetworkOutputs(logit, logVariance, b.batchNorm);
+  }
+
+  /** The leading dimension of a placeholder as an int32 scalar, for {@link #build}'s {@code batch}. */
+  public static Operand<TInt32> batchSize(Ops tf, Operand<TFloat32> placeholder) {
+    Operand<TInt32> first = tf.stridedSlice(tf.shape(placeholder), tf.constant(new int[] {0}),
+        tf.constant(new int[] {1}), tf.constant(new int[] {1}));
+    return tf.reshape(first, tf.constant(new int[0]));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Operand<TFloat32>[] newArray(int n) {
+    return (Operand<TFloat32>[]) new Operand<?>[n];
+  }
+
+  /** Layer helpers bound to one pass. */
+  private static final class Builder {
+    final Parameters params;
+    final Ops tf;
+    final Operand<TInt32> batch;
+    final Mode mode;
+    final BatchNorm batchNorm;
+
+    Builder(Parameters params, Operand<TInt32> batch, Mode mode, BatchNorm batchNorm) {
+      this.params = params;
+      this.tf = params.ops();
+      this.batch = batch;
+      this.mode = mode;
+      this.batchNorm = batchNorm;
+    }
+
+    Operand<TFloat32> conv(String name, Operand<TFloat32> x, int in, int out, int kernel, int stride) {
+      Variable<TFloat32> w = params.weight(name + ".w", Shape.of(kernel, kernel, in, out), (long) kernel * kernel * in);
+      return tf.nn.conv2d(x, w, stride == 1 ? ONE : TWO, "SAME");
+    }
+
+    Operand<TFloat32> convBnRelu(String name, Operand<TFloat32> x, int in, int out, int kernel, int stride) {
+      return tf.nn.relu(batchNorm.apply(params, name + ".bn", conv(name, x, in, out, kernel, stride), out, mode));
+    }
+
+    /** Transposed convolution to a known spatial size (the batch dimension comes from the input placeholder). */
+    Operand<TFloat32> transposed(String name, Operand<TFloat32> x, int in, int out, int kernel, int stride,
+        int outSize) {
+      Variable<TFloat32> w = params.weight(name + ".w", Shape.of(kernel, kernel, out, in), (long) kernel * kernel * in);
+      Operand<TInt32> outputShape = tf.concat(List.of(tf.reshape(batch, tf.constant(new int[] {1})),
+          tf.constant(new int[] {outSize, outSize, out})), tf.constant(0));
+      return tf.nn.conv2dBackpropInput(outputShape, w, x, stride == 1 ? ONE : TWO, "SAME");
+    }
+
+    Operand<TFloat32> transposedBnRelu(String name, Operand<TFloat32> x, int in, int out, int kernel, int outSize) {
+      return tf.nn.relu(batchNorm.apply(params, name + ".bn", transposed(name, x, in, out, kernel, 2, outSize), out,
+          mode));
+    }
+
+    /** A final 2x2/2 transposed convolution to one map, with a bias. */
+    Operand<TFloat32> outputMap(String name, Operand<TFloat32> x, int in, int outSize, float initialBias) {
+      Operand<TFloat32> map = transposed(name, x, in, 1, 2, 2, outSize);
+      return tf.nn.biasAdd(map, params.filled(name + ".b", Shape.of(1), initialBias));
+    }
+
+    /** ResNet basic block; a 1x1 projection on the shortcut when the shape changes. */
+    Operand<TFloat32> residual(String name, Operand<TFloat32> x, int in, int out, int stride) {
+      Operand<TFloat32> y = convBnRelu(name + ".conv1", x, in, out, 3, stride);
+      y = batchNorm.apply(params, name + ".conv2.bn", conv(name + ".conv2", y, out, out, 3, 1), out, mode);
+      Operand<TFloat32> shortcut = x;
+      if (stride != 1 || in != out) {
+        shortcut = batchNorm.apply(params, name + ".down.bn", conv(name + ".down", x, in, out, 1, stride), out,
+            mode);
+      }
+      return tf.nn.relu(tf.math.add(y, shortcut));
+    }
+
+    Operand<TFloat32> decoder(String name, Operand<TFloat32> x, int in, int out, int stride, int outSize) {
+      int mid = Math.max(1, in / 4);
+      Operand<TFloat32> y = convBnRelu(name + ".reduce", x, in, mid, 1, 1);
+      Operand<TFloat32> up = transposed(name + ".up", y, mid, mid, 3, stride, outSize);
+      y = tf.nn.relu(batchNorm.apply(params, name + ".up.bn", up, mid, mode));
+      return convBnRelu(name + ".expand", y, mid, out, 1, 1);
+    }
+  }
+}

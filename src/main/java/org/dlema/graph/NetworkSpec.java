@@ -1,0 +1,75 @@
+package org.dlema.graph;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.dlema.io.JsonFiles;
+
+/**
+ * A LinkNet variant as declared in {@code graphs/*.json}: input size, the stem and four encoder stages (ResNet-18
+ * style basic blocks), the decoder mirrors them, and the head's width. The paper's network is {@code linknet18}
+ * (64-128-256-512, two blocks per stage, head 32).
+ *
+ * @param inputSize side of the square network input; a multiple of 32 so that every stage halves exactly
+ * @param stem channels of the initial 7x7/2 convolution
+ * @param stages channels of the four encoder stages
+ * @param blocks residual blocks per stage
+ * @param head channels of the head's first two layers
+ * @param batchNormMomentum moving-average momentum of batch norm (inference statistics)
+ * @param batchNormEpsilon added to the variance before the square root
+ * @param dropout dropout probability of the MC-dropout variant (0: no dropout layers)
+ */
+public record NetworkSpec(String name, int inputSize, int stem, int[] stages, int[] blocks, int head,
+    double batchNormMomentum, double batchNormEpsilon, double dropout) {
+
+  public NetworkSpec {
+    checkArgument(name != null && !name.isBlank(), "a spec needs a name");
+    checkArgument(inputSize >= 32 && inputSize % 32 == 0, "%s: inputSize must be a multiple of 32, got %s", name,
+        inputSize);
+    checkArgument(stem >= 1 && head >= 1, "%s: stem and head need at least one channel", name);
+    checkArgument(stages != null && stages.length == 4, "%s: 'stages' must list four widths", name);
+    checkArgument(blocks != null && blocks.length == 4, "%s: 'blocks' must list four counts", name);
+    checkArgument(Arrays.stream(stages).allMatch(c -> c >= 1), "%s: stage widths must be positive", name);
+    checkArgument(Arrays.stream(blocks).allMatch(b -> b >= 1), "%s: block counts must be positive", name);
+    checkArgument(batchNormMomentum > 0 && batchNormMomentum < 1, "%s: batchNormMomentum must be in (0, 1)", name);
+    checkArgument(batchNormEpsilon > 0, "%s: batchNormEpsilon must be positive", name);
+    checkArgument(dropout >= 0 && dropout < 1, "%s: dropout must be in [0, 1)", name);
+    stages = stages.clone();
+    blocks = blocks.clone();
+  }
+
+  public static NetworkSpec load(Path file) throws IOException {
+    NetworkSpec spec;
+    try {
+      spec = JsonFiles.read(file, NetworkSpec.class);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new IOException(file + ": " + e.getMessage(), e);
+    }
+    return spec;
+  }
+
+  @Override
+  public int[] stages() {
+    return stages.clone();
+  }
+
+  @Override
+  public int[] blocks() {
+    return blocks.clone();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof NetworkSpec s && s.name.equals(name) && s.inputSize == inputSize && s.stem == stem
+        && Arrays.equals(s.stages, stages) && Arrays.equals(s.blocks, blocks) && s.head == head
+        && s.batchNormMomentum == batchNormMomentum && s.batchNormEpsilon == batchNormEpsilon
+        && s.dropout == dropout;
+  }
+
+  @Override
+  public int hashCode() {
+    return name.hashCode() * 31 + Arrays.hashCode(stages);
+  }
+}
