@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
@@ -22,14 +23,31 @@ public final class Parameters {
   private final Ops tf;
   private final long seed;
   private final String prefix;
-  private final Map<String, Variable<TFloat32>> trainable = new LinkedHashMap<>();
-  private final Map<String, Variable<TFloat32>> statistics = new LinkedHashMap<>();
+  private final Map<String, Variable<TFloat32>> trainable;
+  private final Map<String, Variable<TFloat32>> statistics;
+  private final boolean reuse;
 
   /** @param prefix prepended to every name (e.g. {@code "member3."} in a fused ensemble), may be empty */
   public Parameters(Ops tf, long seed, String prefix) {
+    this(tf, seed, prefix, new LinkedHashMap<>(), new LinkedHashMap<>(), false);
+  }
+
+  private Parameters(Ops tf, long seed, String prefix, Map<String, Variable<TFloat32>> trainable,
+      Map<String, Variable<TFloat32>> statistics, boolean reuse) {
     this.tf = tf;
     this.seed = seed;
     this.prefix = prefix;
+    this.trainable = trainable;
+    this.statistics = statistics;
+    this.reuse = reuse;
+  }
+
+  /**
+   * A view that hands out the variables already declared here instead of creating new ones: a second pass over the
+   * same network (inference beside training) shares its weights.
+   */
+  public Parameters shared() {
+    return new Parameters(tf, seed, prefix, trainable, statistics, true);
   }
 
   public Ops ops() {
@@ -38,6 +56,9 @@ public final class Parameters {
 
   /** A convolution kernel, He-normal for {@code fanIn} inputs: std = sqrt(2 / fanIn), truncated at two std. */
   public Variable<TFloat32> weight(String name, Shape shape, long fanIn) {
+    if (reuse) {
+      return existing(trainable, name);
+    }
     Ops init = tf.withInitScope();
     // Truncation at 2 std shrinks the spread by 0.8796; dividing restores the He standard deviation.
     float std = (float) (Math.sqrt(2.0 / fanIn) / 0.87962566103423978);
@@ -48,18 +69,30 @@ public final class Parameters {
 
   /** A trainable tensor filled with {@code value} (biases, batch-norm scale and offset). */
   public Variable<TFloat32> filled(String name, Shape shape, float value) {
+    if (reuse) {
+      return existing(trainable, name);
+    }
     Ops init = tf.withInitScope();
     return register(trainable, name, init.fill(init.constant(shape), init.constant(value)));
   }
 
   /** A non-trainable statistic filled with {@code value} (batch-norm moving mean and variance). */
   public Variable<TFloat32> statistic(String name, Shape shape, float value) {
+    if (reuse) {
+      return existing(statistics, name);
+    }
     Ops init = tf.withInitScope();
     return register(statistics, name, init.fill(init.constant(shape), init.constant(value)));
   }
 
+  private Variable<TFloat32> existing(Map<String, Variable<TFloat32>> from, String name) {
+    Variable<TFloat32> variable = from.get(prefix + name);
+    checkArgument(variable != null, "variable %s was never declared", prefix + name);
+    return variable;
+  }
+
   private Variable<TFloat32> register(Map<String, Variable<TFloat32>> into, String name,
-      org.tensorflow.Operand<TFloat32> init) {
+      Operand<TFloat32> init) {
     String full = prefix + name;
     checkArgument(!trainable.containsKey(full) && !statistics.containsKey(full), "variable %s declared twice", full);
     Variable<TFloat32> variable = tf.withName(full).variable(init);

@@ -20,11 +20,13 @@ public final class AtomicDirectory implements AutoCloseable {
   private final Path target;
   private final Path staging;
   private final Thread cleanupOnExit;
+  private final boolean replacing;
   private volatile boolean committed;
 
-  private AtomicDirectory(Path target, Path staging) {
+  private AtomicDirectory(Path target, Path staging, boolean replacing) {
     this.target = target;
     this.staging = staging;
+    this.replacing = replacing;
     this.cleanupOnExit = new Thread(this::deleteStaging, "remove " + staging.getFileName());
     Runtime.getRuntime().addShutdownHook(cleanupOnExit);
   }
@@ -35,11 +37,23 @@ public final class AtomicDirectory implements AutoCloseable {
     if (Files.exists(absolute) && !isEmptyDirectory(absolute)) {
       throw new IOException(target + " already exists; choose another output or remove it first");
     }
+    return staged(absolute, false);
+  }
+
+  /**
+   * Like {@link #create}, but an existing target is replaced on commit (checkpoints): the old folder is moved aside,
+   * the new one renamed into place, then the old one deleted.
+   */
+  public static AtomicDirectory replacing(Path target) throws IOException {
+    return staged(target.toAbsolutePath().normalize(), true);
+  }
+
+  private static AtomicDirectory staged(Path absolute, boolean replacing) throws IOException {
     Path parent = absolute.getParent();
     Files.createDirectories(parent);
     Path staging = parent.resolve("." + absolute.getFileName() + ".partial-" + UUID.randomUUID());
     Files.createDirectory(staging);
-    return new AtomicDirectory(absolute, staging);
+    return new AtomicDirectory(absolute, staging, replacing);
   }
 
   private static boolean isEmptyDirectory(Path dir) throws IOException {
@@ -61,15 +75,26 @@ public final class AtomicDirectory implements AutoCloseable {
   }
 
   public synchronized void commit() throws IOException {
+    Path old = null;
     if (Files.isDirectory(target) && isEmptyDirectory(target)) {
       Files.delete(target);
+    } else if (replacing && Files.exists(target)) {
+      old = target.resolveSibling("." + target.getFileName() + ".old-" + UUID.randomUUID());
+      move(target, old);
     }
-    try {
-      Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(staging, target);
-    }
+    move(staging, target);
     committed = true;
+    if (old != null) {
+      MoreFiles.deleteRecursively(old, RecursiveDeleteOption.ALLOW_INSECURE);
+    }
+  }
+
+  private static void move(Path from, Path to) throws IOException {
+    try {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(from, to);
+    }
   }
 
   @Override

@@ -73,6 +73,19 @@ public final class Progress {
     }
   }
 
+  /** Prints a line of text on {@code to}, first clearing the bar when it is drawn on the same terminal. */
+  public void line(PrintStream to, String text) {
+    synchronized (this) {
+      if (terminal && out != null) {
+        out.print("\r" + " ".repeat(label.length() + 60) + "\r");
+        out.flush();
+      }
+      to.println(text);
+      to.flush();
+      lastDraw = 0;
+    }
+  }
+
   public void done() {
     if (out != null && terminal) {
       synchronized (this) {

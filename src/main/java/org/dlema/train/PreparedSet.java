@@ -1,0 +1,77 @@
+package org.dlema.train;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.dlema.data.AnnotatedImage;
+import org.dlema.data.BinaryMask;
+import org.dlema.data.ImageFiles;
+import org.dlema.data.LoadedImage;
+import org.dlema.data.MultiAnnotatedDataset;
+import org.dlema.data.preprocess.Normalization;
+import org.dlema.data.preprocess.Resize;
+import org.dlema.io.Progress;
+
+/**
+ * Images and masks at the network size, held in memory for training: images normalised (height, width, 3), every
+ * annotation as a 0/1 map, and the reference mask when the dataset keeps one ({@code reference/<id>_reference.png},
+ * written by the simulator) so that validation can also be scored against it.
+ */
+public record PreparedSet(List<String> ids, float[][] images, float[][][] masks, float[][] references, int side) {
+
+  public int count() {
+    return ids.size();
+  }
+
+  public boolean hasReferences() {
+    return references != null;
+  }
+
+  /** Where reference masks live for a dataset read from {@code source}, if anywhere. */
+  static Path referenceFolder(MultiAnnotatedDataset dataset) {
+    Path source = dataset.source().toAbsolutePath();
+    Path root = Files.isRegularFile(source) ? source.getParent() : source;
+    Path folder = root.resolve("reference");
+    return Files.isDirectory(folder) ? folder : null;
+  }
+
+  public static PreparedSet of(MultiAnnotatedDataset dataset, int side, Normalization normalization,
+      Progress progress) {
+    List<AnnotatedImage> entries = dataset.images();
+    int n = entries.size();
+    float[][] images = new float[n][];
+    float[][][] masks = new float[n][][];
+    Path referenceFolder = referenceFolder(dataset);
+    float[][] references = referenceFolder == null ? null : new float[n][];
+    IntStream.range(0, n).parallel().forEach(i -> {
+      LoadedImage loaded = LoadedImage.load(entries.get(i));
+      float[] pixels = Resize.image(loaded.image(), side, side);
+      normalization.apply(pixels);
+      images[i] = pixels;
+      masks[i] = new float[loaded.masks().size()][];
+      for (int k = 0; k < masks[i].length; k++) {
+        masks[i][k] = binary(Resize.mask(loaded.masks().get(k), side, side));
+      }
+      if (references != null) {
+        Path file = referenceFolder.resolve(entries.get(i).id() + "_reference.png");
+        references[i] = Files.isRegularFile(file)
+            ? binary(Resize.mask(ImageFiles.readMask(file).mask(), side, side)) : null;
+      }
+      progress.step();
+    });
+    progress.done();
+    boolean complete = references != null && Arrays.stream(references).allMatch(r -> r != null);
+    return new PreparedSet(entries.stream().map(AnnotatedImage::id).toList(), images, masks,
+        complete ? references : null, side);
+  }
+
+  private static float[] binary(BinaryMask mask) {
+    float[] out = new float[mask.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = mask.get(i) ? 1f : 0f;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,51 @@
+package org.dlema.train;
+
+import com.google.common.hash.Hasher;
+import com.google.common.hash.Hashing;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.dlema.data.AnnotatedImage;
+import org.dlema.data.Annotation;
+import org.dlema.data.MultiAnnotatedDataset;
+import org.dlema.graph.NetworkSpec;
+import org.tensorflow.TensorFlow;
+
+/**
+ * {@code config.json}: everything a run was made from, so that it can be resumed, reproduced and described in an
+ * exported model card: the data and its fingerprint, the network spec, the hyper-parameters and library versions.
+ */
+public record RunConfig(String method, Path data, String dataFingerprint, NetworkSpec spec,
+    TrainingSettings settings, Versions versions) {
+
+  /** Versions of what produced the run. */
+  public record Versions(String dlema, String tensorflow, String java) {
+    public static Versions current() {
+      String dlema = RunConfig.class.getPackage().getImplementationVersion();
+      return new Versions(dlema == null ? "development" : dlema, TensorFlow.version(),
+          Runtime.version().toString());
+    }
+  }
+
+  /** A hash of image ids, mask file names and file sizes: cheap, and changes when the data does. */
+  public static String fingerprint(MultiAnnotatedDataset dataset) {
+    Hasher hasher = Hashing.sha256().newHasher();
+    for (AnnotatedImage image : dataset.images()) {
+      hasher.putString(image.id(), StandardCharsets.UTF_8).putLong(size(image.image()));
+      for (Annotation a : image.annotations()) {
+        hasher.putString(a.file().getFileName().toString(), StandardCharsets.UTF_8).putLong(size(a.file()));
+      }
+    }
+    return hasher.hash().toString().substring(0, 16);
+  }
+
+  private static long size(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

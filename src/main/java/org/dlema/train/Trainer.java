@@ -1,0 +1,193 @@
+package org.dlema.train;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.dlema.data.preprocess.Normalization;
+import org.dlema.graph.NetworkSpec;
+import org.dlema.graph.Tensors;
+import org.dlema.io.Progress;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * The training loop of the unweighted methods (baseline: one random annotation per image per batch). Batches and
+ * Monte Carlo noise are pure functions of (seed, step) and every update waits behind the gradient barrier, so a run
+ * resumed from its latest checkpoint ends bit-identical to an uninterrupted one.
+ */
+public final class Trainer {
+  /** How a run ended. */
+  public record Outcome(long steps, double bestJaccard, long bestStep, double lastJaccard,
+      double lastReferenceJaccard, boolean diverged, double medianStepSeconds) {}
+
+  private final Path run;
+  private final NetworkSpec spec;
+  private final TrainingSettings settings;
+  private final PreparedSet train;
+  private final PreparedSet validation;
+  private final Normalization normalization;
+  private final PrintStream log;
+
+  public Trainer(Path run, NetworkSpec spec, TrainingSettings settings, PreparedSet train, PreparedSet validation,
+      Normalization normalization, PrintStream log) {
+    this.run = run;
+    this.spec = spec;
+    this.settings = settings;
+    this.train = train;
+    this.validation = validation;
+    this.normalization = normalization;
+    this.log = log;
+  }
+
+  /** Trains to {@code settings.steps()}, from the latest checkpoint when {@code resume} is set. */
+  public Outcome train(boolean resume) throws IOException {
+    Checkpoints checkpoints = new Checkpoints(run.resolve("checkpoints"));
+    try (TrainingGraph graph = new TrainingGraph(spec, settings)) {
+      long start = 0;
+      double best = Double.NEGATIVE_INFINITY;
+      long bestStep = 0;
+      if (resume) {
+        Checkpoints.State state = checkpoints.state(Checkpoints.LATEST).orElseThrow(() -> new IOException(
+            run + ": no checkpoint to resume from (checkpoints/latest is missing)"));
+        checkpoints.restore(Checkpoints.LATEST, graph.session());
+        start = state.step();
+        best = state.bestJaccard();
+        bestStep = state.bestStep();
+        log.println("resuming at step " + start + " of " + settings.steps());
+      } else {
+        graph.session().initialize();
+      }
+      int[] counts = Arrays.stream(train.masks()).mapToInt(m -> m.length).toArray();
+      BatchSampler sampler = new BatchSampler(settings.seed(), settings.batchSize(), counts);
+      Validation validator = new Validation(validation, settings.seed());
+      int logEvery = Math.max(1, Math.min(50, settings.validateEvery()));
+      int side = spec.inputSize();
+      int pixels = side * side;
+      int b = settings.batchSize();
+      double lastJaccard = Double.NaN;
+      double lastReference = Double.NaN;
+      double[] stepSeconds = new double[(int) Math.max(0, settings.steps() - start)];
+      Progress progress = Progress.onStderr("training", settings.steps() - start);
+      try (MetricsLog metrics = new MetricsLog(run.resolve("metrics.jsonl"), start);
+          EventFileWriter events = new EventFileWriter(run);
+          TFloat32 rate = TFloat32.scalarOf((float) settings.learningRate())) {
+        double windowLoss = 0;
+        int windowSteps = 0;
+        for (long step = start; step < settings.steps(); step++) {
+          BatchSampler.Batch batch = sampler.batch(step);
+          float[] images = new float[b * pixels * 3];
+          float[] labels = new float[b * pixels];
+          for (int k = 0; k < b; k++) {
+            System.arraycopy(train.images()[batch.images()[k]], 0, images, k * pixels * 3, pixels * 3);
+            System.arraycopy(train.masks()[batch.images()[k]][batch.annotations()[k]], 0, labels, k * pixels,
+                pixels);
+          }
+          long begin = System.nanoTime();
+          float loss;
+          try (TFloat32 x = Tensors.of(images, Shape.of(b, side, side, 3));
+              TFloat32 y = Tensors.of(labels, Shape.of(b, side, side, 1));
+              TInt64 seed = TInt64.vectorOf(settings.seed(), step);
+              var result = graph.session().runner().feed(graph.images(), x).feed(graph.labels(), y)
+                  .feed(graph.noiseSeed(), seed).feed(graph.learningRate(), rate).addTarget(graph.step())
+                  .fetch(graph.loss()).run()) {
+            loss = ((TFloat32) result.get(0)).getFloat();
+          }
+          stepSeconds[(int) (step - start)] = (System.nanoTime() - begin) / 1e9;
+          long done = step + 1;
+          if (!Float.isFinite(loss)) {
+            progress.line(log, "training diverged at step " + done + " (loss " + loss + "); the last good "
+                + "checkpoint is kept in " + checkpoints.folder(Checkpoints.LATEST)
+                + ". Try a lower --lr or a smaller --momentum.");
+            return new Outcome(step, best, bestStep, lastJaccard, lastReference, true, median(stepSeconds,
+                (int) (step - start)));
+          }
+          windowLoss += loss;
+          windowSteps++;
+          progress.step();
+          if (done % logEvery == 0 || done == settings.steps()) {
+            metrics.write(done, Map.of("loss", windowLoss / windowSteps, "learning_rate",
+                settings.learningRate()));
+            events.scalar("loss", done, windowLoss / windowSteps);
+            events.scalar("learning_rate", done, settings.learningRate());
+            windowLoss = 0;
+            windowSteps = 0;
+          }
+          if (done % settings.validateEvery() == 0 || done == settings.steps()) {
+            Validation.Score score = validator.score(graph);
+            lastJaccard = score.jaccard();
+            lastReference = score.referenceJaccard();
+            Map<String, Double> values = new LinkedHashMap<>();
+            values.put("val_jaccard", score.jaccard());
+            values.put("val_jaccard_reference", score.referenceJaccard());
+            metrics.write(done, values);
+            events.scalar("validation/jaccard", done, score.jaccard());
+            if (validation.hasReferences()) {
+              events.scalar("validation/jaccard_reference", done, score.referenceJaccard());
+            }
+            events.image("validation/sample", done, samplePanel(validator, score.firstProbability()));
+            String line = String.format("step %d/%d: loss %.4f, validation Jaccard %.2f%%", done, settings.steps(),
+                loss, 100 * score.jaccard());
+            if (validation.hasReferences()) {
+              line += String.format(" (%.2f%% against the reference masks)", 100 * score.referenceJaccard());
+            }
+            if (score.jaccard() > best) {
+              best = score.jaccard();
+              bestStep = done;
+              checkpoints.save(Checkpoints.BEST, graph.session(),
+                  new Checkpoints.State(done, score.jaccard(), best, bestStep));
+              line += ", new best";
+            }
+            progress.line(log, line);
+          }
+          if (done % settings.checkpointEvery() == 0 || done == settings.steps()) {
+            checkpoints.save(Checkpoints.LATEST, graph.session(),
+                new Checkpoints.State(done, lastJaccard, best, bestStep));
+          }
+        }
+        progress.done();
+        checkpoints.save(Checkpoints.FINAL, graph.session(),
+            new Checkpoints.State(settings.steps(), lastJaccard, best, bestStep));
+      }
+      return new Outcome(settings.steps(), best, bestStep, lastJaccard, lastReference, false,
+          median(stepSeconds, stepSeconds.length));
+    }
+  }
+
+  private static double median(double[] values, int n) {
+    if (n == 0) {
+      return Double.NaN;
+    }
+    double[] sorted = Arrays.copyOf(values, n);
+    Arrays.sort(sorted);
+    return sorted[n / 2];
+  }
+
+  /** Image, target annotation and predicted probability of the first validation image, side by side. */
+  private BufferedImage samplePanel(Validation validator, float[] probability) {
+    int side = validation.side();
+    BufferedImage panel = new BufferedImage(3 * side, side, BufferedImage.TYPE_INT_RGB);
+    float[] image = validation.images()[0];
+    float[] target = validation.masks()[0][validator.chosenAnnotation(0)];
+    for (int y = 0; y < side; y++) {
+      for (int x = 0; x < side; x++) {
+        int p = y * side + x;
+        int rgb = 0;
+        for (int c = 0; c < 3; c++) {
+          double raw = image[3 * p + c] * normalization.std()[c] + normalization.mean()[c];
+          rgb = (rgb << 8) | (int) Math.max(0, Math.min(255, Math.round(raw)));
+        }
+        panel.setRGB(x, y, rgb);
+        int t = target[p] > 0.5f ? 255 : 0;
+        panel.setRGB(side + x, y, (t << 16) | (t << 8) | t);
+        int q = Math.round(255 * probability[p]);
+        panel.setRGB(2 * side + x, y, (q << 16) | (q << 8) | q);
+      }
+    }
+    return panel;
+  }
+}

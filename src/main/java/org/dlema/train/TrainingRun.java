@@ -1,0 +1,101 @@
+package org.dlema.train;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.dlema.data.DatasetReader;
+import org.dlema.data.DatasetValidator;
+import org.dlema.data.MultiAnnotatedDataset;
+import org.dlema.data.ReadOptions;
+import org.dlema.data.ValidationReport;
+import org.dlema.data.partition.TrainValidationSplit;
+import org.dlema.data.preprocess.Normalization;
+import org.dlema.graph.NetworkSpec;
+import org.dlema.io.JsonFiles;
+import org.dlema.io.Progress;
+
+/**
+ * A run folder from start to end: checks the data, makes the seeded split and the normalisation statistics of the
+ * training images, writes {@code config.json}, {@code split.json} and {@code normalization.json}, then trains. A
+ * resumed run reads all three back and refuses data whose fingerprint changed.
+ */
+public final class TrainingRun {
+  public static final String CONFIG = "config.json";
+  public static final String SPLIT = "split.json";
+  public static final String NORMALIZATION = "normalization.json";
+
+  private TrainingRun() {}
+
+  /** Starts a new run in {@code out}, which must not exist or be empty. */
+  public static Trainer.Outcome start(Path data, NetworkSpec spec, TrainingSettings settings, Path out,
+      PrintStream log) throws IOException {
+    if (Files.isDirectory(out)) {
+      try (var entries = Files.list(out)) {
+        if (entries.findAny().isPresent()) {
+          throw new IOException(out + " already exists; pass --resume to continue it, or choose another --out");
+        }
+      }
+    }
+    MultiAnnotatedDataset dataset = checkedDataset(data);
+    TrainValidationSplit split = TrainValidationSplit.create(dataset, settings.validationFraction(), settings.seed());
+    MultiAnnotatedDataset training = split.trainingSet(dataset);
+    Normalization normalization = Normalization.of(training, spec.inputSize(), spec.inputSize(),
+        Progress.onStderr("normalisation statistics", training.size()));
+    RunConfig config = new RunConfig(settings.method(), data, RunConfig.fingerprint(dataset), spec, settings,
+        RunConfig.Versions.current());
+    Files.createDirectories(out);
+    JsonFiles.write(out.resolve(CONFIG), config);
+    split.save(out.resolve(SPLIT));
+    normalization.save(out.resolve(NORMALIZATION));
+    log.println("run " + out + ": " + split.train().size() + " training and " + split.validation().size()
+        + " validation images, " + spec.name() + ", " + settings.steps() + " steps of batch " + settings.batchSize());
+    return trainer(out, dataset, split, normalization, spec, settings, log).train(false);
+  }
+
+  /** Continues a run from its latest checkpoint, up to {@code steps} (or the configured count when null). */
+  public static Trainer.Outcome resume(Path out, Integer steps, PrintStream log) throws IOException {
+    Path configFile = out.resolve(CONFIG);
+    if (!Files.isRegularFile(configFile)) {
+      throw new IOException(out + ": not a run folder (no " + CONFIG + ")");
+    }
+    RunConfig config = JsonFiles.read(configFile, RunConfig.class);
+    TrainingSettings settings = config.settings();
+    if (steps != null) {
+      TrainingSettings s = settings;
+      settings = new TrainingSettings(s.method(), s.batchSize(), s.learningRate(), s.momentum(), s.weightDecay(),
+          s.mcSamples(), s.seed(), steps, s.validateEvery(), s.checkpointEvery(), s.validationFraction());
+      JsonFiles.write(configFile, new RunConfig(config.method(), config.data(), config.dataFingerprint(),
+          config.spec(), settings, config.versions()));
+    }
+    MultiAnnotatedDataset dataset = checkedDataset(config.data());
+    if (!RunConfig.fingerprint(dataset).equals(config.dataFingerprint())) {
+      throw new IOException(config.data() + ": the data changed since the run started (fingerprint "
+          + RunConfig.fingerprint(dataset) + ", run has " + config.dataFingerprint() + ")");
+    }
+    TrainValidationSplit split = TrainValidationSplit.load(out.resolve(SPLIT));
+    Normalization normalization = Normalization.load(out.resolve(NORMALIZATION));
+    return trainer(out, dataset, split, normalization, config.spec(), settings, log).train(true);
+  }
+
+  private static Trainer trainer(Path out, MultiAnnotatedDataset dataset, TrainValidationSplit split,
+      Normalization normalization, NetworkSpec spec, TrainingSettings settings, PrintStream log) {
+    MultiAnnotatedDataset training = split.trainingSet(dataset);
+    MultiAnnotatedDataset validation = split.validationSet(dataset);
+    PreparedSet trainSet = PreparedSet.of(training, spec.inputSize(), normalization,
+        Progress.onStderr("loading training images", training.size()));
+    PreparedSet validationSet = PreparedSet.of(validation, spec.inputSize(), normalization,
+        Progress.onStderr("loading validation images", validation.size()));
+    return new Trainer(out, spec, settings, trainSet, validationSet, normalization, log);
+  }
+
+  /** Reads the dataset and decodes every file; throws on the first error, before anything is written. */
+  static MultiAnnotatedDataset checkedDataset(Path data) {
+    ValidationReport report = new ValidationReport();
+    MultiAnnotatedDataset dataset = DatasetReader.read(data, ReadOptions.strict(), report);
+    report.throwIfErrors();
+    DatasetValidator.validate(dataset, report, loaded -> { }, Progress.onStderr("checking data", dataset.size()));
+    report.throwIfErrors();
+    return dataset;
+  }
+}

@@ -1,0 +1,82 @@
+package org.dlema.train;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.dlema.graph.Tensors;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Validation as in the paper (3.1): for each validation image one annotation, drawn at random once per run, is the
+ * target; the score is the mean per-image Jaccard index of the thresholded prediction. When the dataset keeps
+ * reference masks the same prediction is also scored against them.
+ */
+final class Validation {
+  private static final int CHUNK = 16;
+
+  record Score(double jaccard, double referenceJaccard, float[] firstProbability) {}
+
+  private final PreparedSet set;
+  private final int[] chosen;
+
+  Validation(PreparedSet set, long seed) {
+    this.set = set;
+    chosen = new int[set.count()];
+    for (int i = 0; i < chosen.length; i++) {
+      chosen[i] = new SplittableRandom(BatchSampler.mix(seed ^ 0x76616cL, i)).nextInt(set.masks()[i].length);
+    }
+  }
+
+  int chosenAnnotation(int image) {
+    return chosen[image];
+  }
+
+  Score score(TrainingGraph graph) {
+    int side = set.side();
+    int pixels = side * side;
+    double sum = 0;
+    double referenceSum = 0;
+    float[] first = null;
+    for (int start = 0; start < set.count(); start += CHUNK) {
+      int n = Math.min(CHUNK, set.count() - start);
+      float[] batch = new float[n * pixels * 3];
+      for (int k = 0; k < n; k++) {
+        System.arraycopy(set.images()[start + k], 0, batch, k * pixels * 3, pixels * 3);
+      }
+      float[] probability;
+      try (TFloat32 input = Tensors.of(batch, Shape.of(n, side, side, 3));
+          var result = graph.session().runner().feed(graph.inferenceImages(), input).fetch(graph.probability())
+              .run()) {
+        probability = Tensors.toArray((TFloat32) result.get(0));
+      }
+      for (int k = 0; k < n; k++) {
+        int image = start + k;
+        sum += jaccard(probability, k * pixels, set.masks()[image][chosen[image]]);
+        if (set.hasReferences()) {
+          referenceSum += jaccard(probability, k * pixels, set.references()[image]);
+        }
+      }
+      if (first == null) {
+        first = Arrays.copyOf(probability, pixels);
+      }
+    }
+    return new Score(sum / set.count(), set.hasReferences() ? referenceSum / set.count() : Double.NaN, first);
+  }
+
+  /** Jaccard of (probability >= 0.5) against a 0/1 mask; two empty masks score 1. */
+  static double jaccard(float[] probability, int offset, float[] target) {
+    int intersection = 0;
+    int union = 0;
+    for (int i = 0; i < target.length; i++) {
+      boolean p = probability[offset + i] >= 0.5f;
+      boolean t = target[i] >= 0.5f;
+      if (p && t) {
+        intersection++;
+      }
+      if (p || t) {
+        union++;
+      }
+    }
+    return union == 0 ? 1.0 : (double) intersection / union;
+  }
+}

@@ -1,0 +1,100 @@
+package org.dlema.train;
+
+import static com.google.common.truth.Truth.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.dlema.data.synth.SimulatorSettings;
+import org.dlema.data.synth.SyntheticDataset;
+import org.dlema.data.synth.SyntheticLesionSettings;
+import org.dlema.graph.NetworkSpec;
+import org.dlema.io.JsonFiles;
+import org.dlema.io.Progress;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainerTest {
+  @TempDir static Path shared;
+  static Path data;
+  static NetworkSpec tiny;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void syntheticData() throws Exception {
+    data = shared.resolve("data");
+    SyntheticDataset.write(data, 12, SyntheticLesionSettings.defaults(48), SimulatorSettings.defaults(2),
+        Progress.silent());
+    tiny = NetworkSpec.load(Path.of("graphs/tiny.json"));
+  }
+
+  static TrainingSettings settings(int steps, double learningRate) {
+    return new TrainingSettings("baseline", 2, learningRate, 0.9, 5e-5, 3, 11, steps, 3, 3, 0.25);
+  }
+
+  static PrintStream quiet() {
+    return new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+  }
+
+  static byte[] weights(Path run, String kind) throws Exception {
+    return Files.readAllBytes(Checkpoints.variables(run.resolve("checkpoints").resolve(kind))
+        .resolveSibling("model.data-00000-of-00001"));
+  }
+
+  @Test
+  void resumedRunIsBitIdenticalToAnUninterruptedOne() throws Exception {
+    Path whole = dir.resolve("whole");
+    Path halves = dir.resolve("halves");
+    Trainer.Outcome straight = TrainingRun.start(data, tiny, settings(6, 0.01), whole, quiet());
+    assertThat(straight.diverged()).isFalse();
+    TrainingRun.start(data, tiny, settings(3, 0.01), halves, quiet());
+    Trainer.Outcome resumed = TrainingRun.resume(halves, 6, quiet());
+    assertThat(resumed.steps()).isEqualTo(6);
+    assertThat(weights(halves, Checkpoints.FINAL)).isEqualTo(weights(whole, Checkpoints.FINAL));
+    assertThat(weights(halves, Checkpoints.FINAL)).isNotEqualTo(weights(halves, Checkpoints.BEST));
+    // The metrics of the redone steps are not duplicated.
+    long lossLines = Files.readAllLines(halves.resolve("metrics.jsonl")).stream()
+        .filter(l -> l.contains("\"loss\"")).count();
+    assertThat(lossLines).isEqualTo(Files.readAllLines(whole.resolve("metrics.jsonl")).stream()
+        .filter(l -> l.contains("\"loss\"")).count());
+  }
+
+  @Test
+  void sameSeedSameWeights() throws Exception {
+    TrainingRun.start(data, tiny, settings(3, 0.01), dir.resolve("a"), quiet());
+    TrainingRun.start(data, tiny, settings(3, 0.01), dir.resolve("b"), quiet());
+    assertThat(weights(dir.resolve("a"), Checkpoints.FINAL)).isEqualTo(weights(dir.resolve("b"), Checkpoints.FINAL));
+  }
+
+  @Test
+  void runFolderDescribesItself() throws Exception {
+    Path run = dir.resolve("run");
+    TrainingRun.start(data, tiny, settings(3, 0.01), run, quiet());
+    for (String file : new String[] {"config.json", "split.json", "normalization.json", "metrics.jsonl",
+        "checkpoints/latest/state.json", "checkpoints/best/state.json", "checkpoints/final/model.index"}) {
+      assertThat(Files.exists(run.resolve(file))).isTrue();
+    }
+    try (var files = Files.list(run)) {
+      assertThat(files.anyMatch(f -> f.getFileName().toString().startsWith("events.out.tfevents."))).isTrue();
+    }
+    RunConfig config = JsonFiles.read(run.resolve("config.json"), RunConfig.class);
+    assertThat(config.spec()).isEqualTo(tiny);
+    assertThat(config.versions().tensorflow()).startsWith("2.");
+  }
+
+  @Test
+  void divergenceStopsAndKeepsTheLastGoodCheckpoint() throws Exception {
+    Path run = dir.resolve("diverging");
+    Trainer.Outcome outcome = TrainingRun.start(data, tiny,
+        new TrainingSettings("baseline", 2, 1e30, 0.9, 0, 3, 11, 50, 1, 1, 0.25), run, quiet());
+    assertThat(outcome.diverged()).isTrue();
+    assertThat(outcome.steps()).isLessThan(50);
+    Checkpoints.State latest = new Checkpoints(run.resolve("checkpoints")).state(Checkpoints.LATEST).orElseThrow();
+    assertThat(latest.step()).isEqualTo(outcome.steps());
+    assertThat(Files.exists(run.resolve("checkpoints/final"))).isFalse();
+  }
+}
