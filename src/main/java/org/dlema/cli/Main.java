@@ -20,6 +20,9 @@ public final class Main {
         "D-LEMA: segmentation ensembles trained from images with several disagreeing expert masks.",
         List.of(
             new QuickstartCommand(),
+            new TrainCommand(),
+            new ExportCommand(),
+            new PredictCommand(),
             new VersionCommand(),
             new CommandGroup("dlema data",
                 "Multi-annotator datasets: create, simulate, check and partition them.",

@@ -78,6 +78,8 @@ public final class Trainer {
           TFloat32 rate = TFloat32.scalarOf((float) settings.learningRate())) {
         double windowLoss = 0;
         int windowSteps = 0;
+        double validationWindowLoss = 0;
+        int validationWindowSteps = 0;
         for (long step = start; step < settings.steps(); step++) {
           BatchSampler.Batch batch = sampler.batch(step);
           float[] images = new float[b * pixels * 3];
@@ -108,6 +110,8 @@ public final class Trainer {
           }
           windowLoss += loss;
           windowSteps++;
+          validationWindowLoss += loss;
+          validationWindowSteps++;
           progress.step();
           if (done % logEvery == 0 || done == settings.steps()) {
             metrics.write(done, Map.of("loss", windowLoss / windowSteps, "learning_rate",
@@ -130,8 +134,10 @@ public final class Trainer {
               events.scalar("validation/jaccard_reference", done, score.referenceJaccard());
             }
             events.image("validation/sample", done, samplePanel(validator, score.firstProbability()));
-            String line = String.format("step %d/%d: loss %.4f, validation Jaccard %.2f%%", done, settings.steps(),
-                loss, 100 * score.jaccard());
+            String line = String.format("step %d/%d: mean loss %.4f, validation Jaccard %.2f%%", done,
+                settings.steps(), validationWindowLoss / validationWindowSteps, 100 * score.jaccard());
+            validationWindowLoss = 0;
+            validationWindowSteps = 0;
             if (validation.hasReferences()) {
               line += String.format(" (%.2f%% against the reference masks)", 100 * score.referenceJaccard());
             }

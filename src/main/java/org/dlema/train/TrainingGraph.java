@@ -1,5 +1,6 @@
 package org.dlema.train;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.dlema.graph.AleatoricLoss;
@@ -8,6 +9,7 @@ import org.dlema.graph.Mode;
 import org.dlema.graph.NetworkOutputs;
 import org.dlema.graph.NetworkSpec;
 import org.dlema.graph.Parameters;
+import org.dlema.graph.Tensors;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
@@ -105,6 +107,19 @@ public final class TrainingGraph implements AutoCloseable {
       ops.add(tf.identity(g));
     }
     return ops;
+  }
+
+  /** Loads the variables of a checkpoint folder (see {@link Checkpoints}). */
+  public void restore(Path checkpoint) {
+    session.restore(Checkpoints.variables(checkpoint).toString());
+  }
+
+  /** Inference-mode probabilities of {@code n} normalised images (n, size, size, 3), as (n, size, size). */
+  public float[] predict(float[] images, int n) {
+    try (TFloat32 input = Tensors.of(images, Shape.of(n, size, size, 3));
+        var result = session.runner().feed(inferenceImages, input).fetch(probability).run()) {
+      return Tensors.toArray((TFloat32) result.get(0));
+    }
   }
 
   public Session session() {

@@ -2,9 +2,6 @@ package org.dlema.train;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
-import org.dlema.graph.Tensors;
-import org.tensorflow.ndarray.Shape;
-import org.tensorflow.types.TFloat32;
 
 /**
  * Validation as in the paper (3.1): for each validation image one annotation, drawn at random once per run, is the
@@ -43,12 +40,7 @@ final class Validation {
       for (int k = 0; k < n; k++) {
         System.arraycopy(set.images()[start + k], 0, batch, k * pixels * 3, pixels * 3);
       }
-      float[] probability;
-      try (TFloat32 input = Tensors.of(batch, Shape.of(n, side, side, 3));
-          var result = graph.session().runner().feed(graph.inferenceImages(), input).fetch(graph.probability())
-              .run()) {
-        probability = Tensors.toArray((TFloat32) result.get(0));
-      }
+      float[] probability = graph.predict(batch, n);
       for (int k = 0; k < n; k++) {
         int image = start + k;
         sum += jaccard(probability, k * pixels, set.masks()[image][chosen[image]]);

@@ -1,0 +1,108 @@
+package org.dlema.cli;
+
+import java.nio.file.Path;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Options;
+import org.dlema.data.DatasetReader;
+import org.dlema.data.ReadOptions;
+import org.dlema.graph.NetworkSpec;
+import org.dlema.train.Trainer;
+import org.dlema.train.TrainingRun;
+import org.dlema.train.TrainingSettings;
+
+/** {@code dlema train}: one training run into a run folder. */
+final class TrainCommand extends OptionsCommand {
+  TrainCommand() {
+    super("train");
+  }
+
+  @Override
+  public String summary() {
+    return "train a segmentation network on a multi-annotator dataset (method baseline today)";
+  }
+
+  @Override
+  String description() {
+    return "Checks the data, splits the images 80/20 (seeded), computes the normalisation statistics of the "
+        + "training images, then trains a LinkNet with the aleatoric loss (paper eq. 5) using momentum SGD with "
+        + "weight decay. Method 'baseline' (paper Table 1 row A) draws one of each image's annotations at random "
+        + "for every batch. The run folder gets config.json, split.json, normalization.json, metrics.jsonl, "
+        + "TensorBoard event files and checkpoints/{latest,best,final}. Kill it at any time: --resume continues "
+        + "from the latest checkpoint and ends bit-identical to an uninterrupted run.";
+  }
+
+  @Override
+  String footer() {
+    return "Example: dlema train --method baseline --data data/isic-sim --steps 3000 --out runs/baseline";
+  }
+
+  @Override
+  Options options() {
+    Options options = new Options();
+    options.addOption(valued("method", "NAME", "training method: baseline (default baseline)"));
+    options.addOption(valued("data", "DIR", "the dataset (folder or manifest)"));
+    options.addOption(valued("spec", "SPEC", "network spec: a JSON file or a name from graphs/ (default "
+        + SpecFiles.DEFAULT + ")"));
+    options.addOption(valued("steps", "N", "optimisation steps (default 2000)"));
+    options.addOption(valued("epochs", "N", "passes over the training images instead of --steps"));
+    options.addOption(valued("out", "DIR", "run folder (default runs/<method>)"));
+    options.addOption(flag("resume", "continue the run in --out from its latest checkpoint (with its own settings;"
+        + " --steps may raise the total)"));
+    options.addOption(valued("batch", "N", "batch size (default " + TrainingSettings.DEFAULT_BATCH + ")"));
+    options.addOption(valued("lr", "X", "learning rate (default " + TrainingSettings.DEFAULT_LEARNING_RATE + ")"));
+    options.addOption(valued("momentum", "X", "SGD momentum (default " + TrainingSettings.DEFAULT_MOMENTUM + ")"));
+    options.addOption(valued("weight-decay", "X", "L2 weight decay (default "
+        + TrainingSettings.DEFAULT_WEIGHT_DECAY + ")"));
+    options.addOption(valued("mc-samples", "T", "Monte Carlo samples of the logits in the aleatoric loss (default "
+        + TrainingSettings.DEFAULT_MC_SAMPLES + ")"));
+    options.addOption(valued("seed", "N", "seed of the split, initial weights, batches and noise (default 1)"));
+    options.addOption(valued("validation-fraction", "X", "share of images held out for validation (default 0.2)"));
+    options.addOption(valued("validate-every", "N", "steps between validations (default 500, or --steps)"));
+    options.addOption(valued("checkpoint-every", "N", "steps between checkpoints (default 500, or --steps)"));
+    return options;
+  }
+
+  @Override
+  int execute(CommandLine line, Console console) throws Exception {
+    String method = line.getOptionValue("method", "baseline");
+    if (!method.equals("baseline")) {
+      throw new UsageException("--method: '" + method + "' is not available; available: baseline");
+    }
+    Path out = Path.of(line.getOptionValue("out", "runs/" + method));
+    if (line.hasOption("steps") && line.hasOption("epochs")) {
+      throw new UsageException("give --steps or --epochs, not both");
+    }
+    Trainer.Outcome outcome;
+    if (line.hasOption("resume")) {
+      Integer steps = line.hasOption("steps") ? intOption(line, "steps", 0, 1) : null;
+      outcome = TrainingRun.resume(out, steps, console.out());
+    } else {
+      Path data = dataOption(line);
+      NetworkSpec spec = SpecFiles.load(line.getOptionValue("spec", SpecFiles.DEFAULT));
+      double validationFraction = doubleOption(line, "validation-fraction", 0.2, 0.01, 0.9);
+      int batch = intOption(line, "batch", TrainingSettings.DEFAULT_BATCH, 1);
+      int steps = intOption(line, "steps", 2000, 1);
+      if (line.hasOption("epochs")) {
+        int images = DatasetReader.read(data, ReadOptions.strict()).size();
+        int trainImages = images - (int) Math.round(images * validationFraction);
+        steps = (int) Math.ceil((double) intOption(line, "epochs", 1, 1) * trainImages / batch);
+      }
+      int interval = Math.min(500, steps);
+      TrainingSettings settings = new TrainingSettings(method, batch,
+          doubleOption(line, "lr", TrainingSettings.DEFAULT_LEARNING_RATE, 1e-12, 100),
+          doubleOption(line, "momentum", TrainingSettings.DEFAULT_MOMENTUM, 0, 0.999999),
+          doubleOption(line, "weight-decay", TrainingSettings.DEFAULT_WEIGHT_DECAY, 0, 1),
+          intOption(line, "mc-samples", TrainingSettings.DEFAULT_MC_SAMPLES, 1), longOption(line, "seed", 1), steps,
+          intOption(line, "validate-every", interval, 1), intOption(line, "checkpoint-every", interval, 1),
+          validationFraction);
+      outcome = TrainingRun.start(data, spec, settings, out, console.out());
+    }
+    if (outcome.diverged()) {
+      console.err().println("dlema: error: training diverged after " + outcome.steps() + " steps; see " + out);
+      return Main.FAILED;
+    }
+    console.out().printf("done: %d steps, best validation Jaccard %.2f%% at step %d, median step %.0f ms; %s%n",
+        outcome.steps(), 100 * outcome.bestJaccard(), outcome.bestStep(), 1000 * outcome.medianStepSeconds(), out);
+    return 0;
+  }
+}

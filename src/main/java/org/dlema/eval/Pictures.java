@@ -1,0 +1,67 @@
+package org.dlema.eval;
+
+import java.awt.image.BufferedImage;
+import org.dlema.data.RgbImage;
+
+/** Pictures of per-pixel maps: heat maps (probability, uncertainty), masks and outlines over the image. */
+public final class Pictures {
+  /** Anchors of a perceptually ordered dark-to-bright map (black, purple, orange, pale yellow). */
+  private static final int[][] HEAT = {{0, 0, 4}, {80, 18, 123}, {183, 55, 121}, {252, 137, 97}, {252, 253, 191}};
+
+  private Pictures() {}
+
+  /** Maps values in [low, high] to the heat colour map; outside values are clamped. */
+  public static BufferedImage heatMap(float[] values, int width, int height, double low, double high) {
+    BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+    double span = high > low ? high - low : 1;
+    for (int i = 0; i < width * height; i++) {
+      double t = Math.max(0, Math.min(1, (values[i] - low) / span)) * (HEAT.length - 1);
+      int k = Math.min(HEAT.length - 2, (int) t);
+      double f = t - k;
+      int rgb = 0;
+      for (int c = 0; c < 3; c++) {
+        rgb = (rgb << 8) | (int) Math.round(HEAT[k][c] + f * (HEAT[k + 1][c] - HEAT[k][c]));
+      }
+      out.setRGB(i % width, i / width, rgb);
+    }
+    return out;
+  }
+
+  /** White where the value is at least one half. */
+  public static BufferedImage mask(float[] values, int width, int height) {
+    BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
+    for (int i = 0; i < width * height; i++) {
+      out.getRaster().setSample(i % width, i / width, 0, values[i] >= 0.5f ? 255 : 0);
+    }
+    return out;
+  }
+
+  /** The image with the mask's border drawn in {@code rgb} and its inside lightly tinted. */
+  public static BufferedImage overlay(RgbImage image, float[] mask, int rgb) {
+    int w = image.width();
+    int h = image.height();
+    BufferedImage out = image.toBufferedImage();
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        if (mask[y * w + x] < 0.5f) {
+          continue;
+        }
+        boolean border = x == 0 || y == 0 || x == w - 1 || y == h - 1 || mask[y * w + x - 1] < 0.5f
+            || mask[y * w + x + 1] < 0.5f || mask[(y - 1) * w + x] < 0.5f || mask[(y + 1) * w + x] < 0.5f;
+        int pixel = out.getRGB(x, y);
+        out.setRGB(x, y, border ? rgb : blend(pixel, rgb, 0.25));
+      }
+    }
+    return out;
+  }
+
+  private static int blend(int a, int b, double weight) {
+    int out = 0;
+    for (int shift = 16; shift >= 0; shift -= 8) {
+      int ca = (a >> shift) & 0xff;
+      int cb = (b >> shift) & 0xff;
+      out |= ((int) Math.round(ca + weight * (cb - ca))) << shift;
+    }
+    return out;
+  }
+}

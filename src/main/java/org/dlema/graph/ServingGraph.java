@@ -1,0 +1,72 @@
+package org.dlema.graph;
+
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.image.ResizeBilinear;
+import org.tensorflow.types.TBool;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/**
+ * The export contract as a graph: raw RGB 0..255 of any size in; resizing to the network size and the stored
+ * normalisation inside the graph (clients send plain pixels); the maps resized back to the input's size out.
+ * Shrinking uses area averaging and enlarging bilinear interpolation with half-pixel centres, the same arithmetic as
+ * the Java preprocessing the network was trained on.
+ */
+public final class ServingGraph {
+  /** Tensors of one served network. */
+  public record Endpoints(Placeholder<TFloat32> image, Operand<TFloat32> probability, Operand<TFloat32> mask,
+      Operand<TFloat32> aleatoric, Parameters parameters) {}
+
+  private ServingGraph() {}
+
+  /** The network's input: images resized to the spec's size and normalised. */
+  public static Operand<TFloat32> preprocess(Ops tf, Operand<TFloat32> image, int side, double[] mean,
+      double[] std) {
+    Operand<TInt32> shape = tf.shape(image);
+    Operand<TInt32> height = element(tf, shape, 1);
+    Operand<TInt32> width = element(tf, shape, 2);
+    Operand<TInt32> target = tf.constant(new int[] {side, side});
+    Operand<TBool> shrinking = tf.math.logicalAnd(tf.math.greaterEqual(height, tf.constant(side)),
+        tf.math.greaterEqual(width, tf.constant(side)));
+    Operand<TFloat32> area = tf.image.resizeArea(image, target);
+    Operand<TFloat32> bilinear = tf.image.resizeBilinear(image, target, ResizeBilinear.halfPixelCenters(true));
+    Operand<TFloat32> resized = tf.select(shrinking, area, bilinear);
+    float[] m = {(float) mean[0], (float) mean[1], (float) mean[2]};
+    float[] inverse = {(float) (1 / std[0]), (float) (1 / std[1]), (float) (1 / std[2])};
+    return tf.math.mul(tf.math.sub(resized, tf.constant(m)), tf.constant(inverse));
+  }
+
+  /** Resizes [b, side, side, 1] maps back to the size of {@code like} [b, h, w, c]. */
+  public static Operand<TFloat32> toInputSize(Ops tf, Operand<TFloat32> map, Operand<TFloat32> like) {
+    Operand<TInt32> shape = tf.shape(like);
+    Operand<TInt32> size = tf.stridedSlice(shape, tf.constant(new int[] {1}), tf.constant(new int[] {3}),
+        tf.constant(new int[] {1}));
+    return tf.image.resizeBilinear(map, size, ResizeBilinear.halfPixelCenters(true));
+  }
+
+  /** A 0/1 mask: probability at least one half. */
+  public static Operand<TFloat32> threshold(Ops tf, Operand<TFloat32> probability) {
+    return tf.dtypes.cast(tf.math.greaterEqual(probability, tf.constant(0.5f)), TFloat32.class);
+  }
+
+  /** One network's serving endpoints; its variables are named with {@code prefix} (restore them from a run). */
+  public static Endpoints single(Ops tf, NetworkSpec spec, double[] mean, double[] std, String prefix) {
+    Placeholder<TFloat32> image = tf.withName("image").placeholder(TFloat32.class,
+        Placeholder.shape(Shape.of(-1, -1, -1, 3)));
+    Parameters params = new Parameters(tf, 0, prefix);
+    Operand<TFloat32> input = preprocess(tf, image, spec.inputSize(), mean, std);
+    NetworkOutputs out = new LinkNet(spec).build(params, input, LinkNet.batchSize(tf, image), Mode.INFERENCE);
+    Operand<TFloat32> probability = toInputSize(tf, tf.math.sigmoid(out.logit()), image);
+    Operand<TFloat32> aleatoric = toInputSize(tf, tf.math.exp(out.logVariance()), image);
+    return new Endpoints(image, probability, threshold(tf, probability), aleatoric, params);
+  }
+
+  private static Operand<TInt32> element(Ops tf, Operand<TInt32> vector, int index) {
+    Operand<TInt32> slice = tf.stridedSlice(vector, tf.constant(new int[] {index}),
+        tf.constant(new int[] {index + 1}), tf.constant(new int[] {1}));
+    return tf.reshape(slice, tf.constant(new int[0]));
+  }
+}

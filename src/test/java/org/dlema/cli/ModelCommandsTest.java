@@ -1,0 +1,67 @@
+package org.dlema.cli;
+
+import static com.google.common.truth.Truth.assertThat;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.dlema.testing.TinyRun;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelCommandsTest {
+  @TempDir Path dir;
+
+  @Test
+  void trainExportPredictFromTheCommandLine() throws Exception {
+    Path run = dir.resolve("runs/cli");
+    CliRunner.Outcome train = CliRunner.run("train", "--method", "baseline", "--data", TinyRun.data().toString(),
+        "--spec", "tiny", "--steps", "2", "--batch", "2", "--lr", "0.01", "--out", run.toString());
+    assertThat(train.exitCode()).isEqualTo(0);
+    assertThat(train.out()).contains("done: 2 steps");
+
+    CliRunner.Outcome again = CliRunner.run("train", "--data", TinyRun.data().toString(), "--spec", "tiny",
+        "--steps", "2", "--out", run.toString());
+    assertThat(again.exitCode()).isEqualTo(1);
+    assertThat(again.err()).contains("pass --resume");
+
+    CliRunner.Outcome more = CliRunner.run("train", "--resume", "--out", run.toString(), "--steps", "3");
+    assertThat(more.exitCode()).isEqualTo(0);
+    assertThat(more.out()).contains("resuming at step 2 of 3");
+
+    Path export = dir.resolve("export");
+    CliRunner.Outcome exported = CliRunner.run("export", "--run", run.toString(), "--out", export.toString());
+    assertThat(exported.exitCode()).isEqualTo(0);
+    assertThat(Files.isRegularFile(export.resolve("cli/1/saved_model.pb"))).isTrue();
+
+    Path image;
+    try (var images = Files.list(TinyRun.data().resolve("images"))) {
+      image = images.sorted().findFirst().orElseThrow();
+    }
+    Path out = dir.resolve("pred");
+    CliRunner.Outcome predicted = CliRunner.run("predict", "--model", export.resolve("cli/1").toString(), "--input",
+        image.toString(), "--out", out.toString());
+    assertThat(predicted.exitCode()).isEqualTo(0);
+    String id = image.getFileName().toString().replace(".png", "");
+    for (String suffix : new String[] {"_mask.png", "_probability.png", "_aleatoric.png", "_overlay.png"}) {
+      BufferedImage picture = ImageIO.read(out.resolve(id + suffix).toFile());
+      assertThat(picture.getWidth()).isEqualTo(48);
+      assertThat(picture.getHeight()).isEqualTo(48);
+    }
+    assertThat(Files.readAllLines(out.resolve("predictions.csv"))).hasSize(2);
+  }
+
+  @Test
+  void badModelUsage() {
+    assertThat(CliRunner.run("train", "--method", "magic", "--data", "x").err())
+        .contains("'magic' is not available");
+    assertThat(CliRunner.run("train", "--data", "x", "--spec", "nonesuch").err()).contains("no such spec");
+    CliRunner.Outcome notRun = CliRunner.run("export", "--run", dir.toString());
+    assertThat(notRun.exitCode()).isEqualTo(1);
+    assertThat(notRun.err()).contains("config.json");
+    CliRunner.Outcome notModel = CliRunner.run("predict", "--model", dir.toString(), "--input", "x", "--out", "y");
+    assertThat(notModel.exitCode()).isEqualTo(1);
+    assertThat(notModel.err()).contains("not a SavedModel folder");
+  }
+}
