@@ -1,34 +1,51 @@
 package org.dlema.cli;
 
-import java.nio.file.Files;
-import java.util.Arrays;
-import java.nio.file.Path;
 import com.google.gson.JsonObject;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 import org.dlema.data.DatasetReader;
+import org.dlema.data.ImageFiles;
 import org.dlema.data.MultiAnnotatedDataset;
+import org.dlema.data.RgbImage;
 import org.dlema.data.ReadOptions;
 import org.dlema.data.ValidationReport;
 import org.dlema.data.inspect.DatasetInspection;
 import org.dlema.data.partition.NonContradictoryPartition;
 import org.dlema.data.partition.PartitionRule;
 import org.dlema.data.partition.TrainValidationSplit;
-import org.dlema.data.preprocess.Normalization;
 import org.dlema.data.synth.SimulatedDatasetWriter;
 import org.dlema.data.synth.SimulatorSettings;
 import org.dlema.data.synth.SyntheticDataset;
 import org.dlema.data.synth.SyntheticLesionSettings;
+import org.dlema.eval.PredictionPictures;
+import org.dlema.export.ModelExporter;
+import org.dlema.export.ServedModel;
+import org.dlema.graph.NetworkSpec;
 import org.dlema.io.JsonFiles;
 import org.dlema.io.Progress;
+import org.dlema.train.Checkpoints;
+import org.dlema.train.Trainer;
+import org.dlema.train.TrainingRun;
+import org.dlema.train.TrainingSettings;
 
 /**
- * {@code dlema quickstart}: the whole pipeline on the built-in synthetic data, as far as it is built. Today that is
- * data synthesis, validation, the train/validation split, the non-contradictory partition and the normalisation
- * statistics, written as the start of a run folder.
+ * {@code dlema quickstart}: the pipeline end to end on the built-in synthetic data, as far as it is built: data,
+ * checks, the non-contradictory partition, a baseline training run, its SavedModel export and predictions made
+ * through that export. Every stage reuses its output when a previous quickstart in the same folder finished it, so
+ * an interrupted quickstart continues where it stopped.
  */
 final class QuickstartCommand extends OptionsCommand {
-  static final int NETWORK_SIZE = 96;
+  static final int DEFAULT_STEPS = 1000;
+  /** Ten times the paper's rate: the paper trains for hundreds of epochs, the quickstart for about a minute. */
+  static final double QUICK_LEARNING_RATE = 1e-3;
+  static final String MODEL = "quickstart-baseline";
+  private static final int PICTURES = 4;
 
   QuickstartCommand() {
     super("quickstart");
@@ -41,29 +58,37 @@ final class QuickstartCommand extends OptionsCommand {
 
   @Override
   String description() {
-    return "Synthesises the built-in dataset (reused when it already exists under OUT/data), checks it, splits it "
-        + "80/20 into training and validation images, partitions the training annotations into M "
-        + "non-contradictory subsets and computes the normalisation statistics at the network size. Writes "
-        + "OUT/data/, OUT/split.json, OUT/partition.json and OUT/normalization.json. Training, fusion and export "
-        + "join this command as they are built (see docs/).";
+    return "Synthesises the built-in dataset, checks it, partitions the training annotations into M "
+        + "non-contradictory subsets, trains a baseline linknet-lite (learning rate 1e-3, ten times the paper's, "
+        + "so that a short run learns), exports it as a SavedModel and segments a few validation images through "
+        + "the export. Writes OUT/data/, OUT/partition.json, OUT/baseline/ (a run folder), "
+        + "OUT/export/" + MODEL + "/1/ and OUT/predictions/. Stages already finished in OUT are reused; the D-LEMA "
+        + "ensemble and its fusion join as they are built (see docs/).";
   }
 
   @Override
   Options options() {
     Options options = new Options();
-    options.addOption(valued("out", "DIR", "run folder (default runs/quickstart)"));
+    options.addOption(valued("out", "DIR", "quickstart folder (default runs/quickstart)"));
     options.addOption(valued("count", "N", "number of synthetic images (default " + DataSynthCommand.DEFAULT_COUNT
         + ")"));
-    options.addOption(valued("seed", "N", "random seed for data, split and partition (default 1)"));
+    options.addOption(valued("steps", "N", "baseline training steps (default " + DEFAULT_STEPS + ")"));
+    options.addOption(valued("spec", "SPEC", "network spec (default " + SpecFiles.DEFAULT + ")"));
+    options.addOption(valued("seed", "N", "random seed for data, split, partition and training (default 1)"));
     return options;
   }
 
   @Override
   int execute(CommandLine line, Console console) throws Exception {
     Path out = Path.of(line.getOptionValue("out", "runs/quickstart"));
-    int count = intOption(line, "count", DataSynthCommand.DEFAULT_COUNT, 2);
+    int count = intOption(line, "count", DataSynthCommand.DEFAULT_COUNT, 5);
+    int steps = intOption(line, "steps", DEFAULT_STEPS, 1);
     long seed = longOption(line, "seed", 1);
+    NetworkSpec spec = SpecFiles.load(line.getOptionValue("spec", SpecFiles.DEFAULT));
+    var log = console.out();
+
     Path data = out.resolve("data");
+    stage(log, 1, "data");
     Path description = data.resolve(SimulatedDatasetWriter.DESCRIPTION);
     if (Files.isRegularFile(description)) {
       JsonObject made = JsonFiles.read(description, JsonObject.class);
@@ -73,15 +98,15 @@ final class QuickstartCommand extends OptionsCommand {
         throw new UsageException(data + " holds " + madeCount + " images made with seed " + madeSeed
             + ", not " + count + " with seed " + seed + "; choose another --out or remove it");
       }
-      console.out().println("[1/4] reusing the synthetic dataset in " + data);
+      log.println("  reusing the synthetic dataset in " + data);
     } else {
-      console.out().println("[1/4] synthesising " + count + " images into " + data);
+      log.println("  synthesising " + count + " images into " + data);
       DataSimulateCommand.printSummary(SyntheticDataset.write(data, count,
           SyntheticLesionSettings.defaults(DataSynthCommand.DEFAULT_SIZE), SimulatorSettings.defaults(seed),
           Progress.onStderr("synthesising", count)), console);
     }
 
-    console.out().println("[2/4] checking every file");
+    stage(log, 2, "checking every file");
     ValidationReport report = new ValidationReport();
     MultiAnnotatedDataset dataset = DatasetReader.read(data, ReadOptions.strict(), report);
     DatasetInspection inspection = DatasetInspection.of(dataset, report, Progress.onStderr("checking",
@@ -89,27 +114,73 @@ final class QuickstartCommand extends OptionsCommand {
     DataInspectCommand.print(inspection, console);
     report.throwIfErrors();
 
-    console.out().println("[3/4] splitting and partitioning");
+    stage(log, 3, "non-contradictory partition of the training annotations");
+    // The same split the training run makes from the same seed.
     TrainValidationSplit split = TrainValidationSplit.create(dataset, TrainValidationSplit.DEFAULT_VALIDATION_FRACTION,
         seed);
     MultiAnnotatedDataset training = split.trainingSet(dataset);
     NonContradictoryPartition partition = NonContradictoryPartition.create(training, dataset.maxAnnotations(),
         PartitionRule.UNIFORM, seed);
-    console.out().println("  " + split.train().size() + " training and " + split.validation().size()
-        + " validation images; subset sizes " + Arrays.toString(partition.subsetSizes()));
-
-    console.out().println("[4/4] normalisation statistics of the training images at " + NETWORK_SIZE + "x"
-        + NETWORK_SIZE);
-    Normalization normalization = Normalization.of(training, NETWORK_SIZE, NETWORK_SIZE,
-        Progress.onStderr("statistics", training.size()));
-    // Written last, together, so that a failure above leaves no partial run description.
-    split.save(out.resolve("split.json"));
     partition.save(out.resolve("partition.json"), training);
-    normalization.save(out.resolve("normalization.json"));
-    console.out().printf("  mean %.1f %.1f %.1f, std %.1f %.1f %.1f%n", normalization.mean()[0],
-        normalization.mean()[1], normalization.mean()[2], normalization.std()[0], normalization.std()[1],
-        normalization.std()[2]);
-    console.out().println("done: " + out);
+    log.println("  " + dataset.maxAnnotations() + " subsets of sizes " + Arrays.toString(partition.subsetSizes())
+        + " over " + training.size() + " training images");
+
+    stage(log, 4, "baseline training (" + spec.name() + ", " + steps + " steps)");
+    Path run = out.resolve("baseline");
+    Checkpoints checkpoints = new Checkpoints(run.resolve("checkpoints"));
+    var finished = checkpoints.state(Checkpoints.FINAL);
+    if (finished.isPresent() && finished.get().step() == steps) {
+      log.printf("  reusing the finished run in %s (best validation Jaccard %.2f%%)%n", run,
+          100 * finished.get().bestJaccard());
+    } else {
+      Trainer.Outcome outcome;
+      if (Files.isRegularFile(run.resolve(TrainingRun.CONFIG))
+          && checkpoints.state(Checkpoints.LATEST).isPresent()) {
+        outcome = TrainingRun.resume(run, steps, log);
+      } else {
+        if (Files.exists(run)) {
+          throw new UsageException(run + " holds an unfinished run without a checkpoint; remove it and retry");
+        }
+        int interval = Math.max(1, Math.min(250, steps));
+        TrainingSettings settings = new TrainingSettings("baseline", TrainingSettings.DEFAULT_BATCH,
+            QUICK_LEARNING_RATE, TrainingSettings.DEFAULT_MOMENTUM, TrainingSettings.DEFAULT_WEIGHT_DECAY,
+            TrainingSettings.DEFAULT_MC_SAMPLES, seed, steps, interval, interval,
+            TrainValidationSplit.DEFAULT_VALIDATION_FRACTION);
+        outcome = TrainingRun.start(data, spec, settings, run, log);
+      }
+      if (outcome.diverged()) {
+        throw new IllegalStateException("the baseline run diverged; see " + run);
+      }
+    }
+
+    stage(log, 5, "export as a SavedModel");
+    Path exportRoot = out.resolve("export");
+    Path version = exportRoot.resolve(MODEL).resolve("1");
+    if (Files.isRegularFile(version.resolve("saved_model.pb"))) {
+      log.println("  reusing " + version);
+    } else {
+      ModelExporter.export(run, Checkpoints.BEST, exportRoot, MODEL, 1);
+      log.println("  wrote " + version);
+    }
+
+    stage(log, 6, "predictions through the export");
+    Path predictions = Files.createDirectories(out.resolve("predictions"));
+    List<String> csv = new ArrayList<>(List.of(PredictionPictures.CSV_HEADER));
+    try (ServedModel served = ServedModel.load(version, ModelExporter.DEFAULT_SIGNATURE)) {
+      for (String id : split.validation().subList(0, Math.min(PICTURES, split.validation().size()))) {
+        RgbImage image = ImageFiles.readRgb(dataset.image(id).image()).image();
+        ServedModel.Prediction p = served.predict(image);
+        csv.add(PredictionPictures.write(id, image, p.probability(), p.mask(), p.aleatoric(), predictions));
+      }
+    }
+    JsonFiles.writeString(predictions.resolve("predictions.csv"), String.join("\n", csv) + "\n");
+    log.println("  wrote " + (csv.size() - 1) + " validation images' masks, heat-maps and overlays to "
+        + predictions);
+    log.println("done: " + out);
     return 0;
+  }
+
+  private static void stage(PrintStream log, int n, String what) {
+    log.println("[" + n + "/6] " + what);
   }
 }

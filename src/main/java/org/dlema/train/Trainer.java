@@ -9,11 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.dlema.data.preprocess.Normalization;
 import org.dlema.graph.NetworkSpec;
-import org.dlema.graph.Tensors;
 import org.dlema.io.Progress;
-import org.tensorflow.ndarray.Shape;
-import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TInt64;
 
 /**
  * The training loop of the unweighted methods (baseline: one random annotation per image per batch). Batches and
@@ -74,8 +70,7 @@ public final class Trainer {
       double[] stepSeconds = new double[(int) Math.max(0, settings.steps() - start)];
       Progress progress = Progress.onStderr("training", settings.steps() - start);
       try (MetricsLog metrics = new MetricsLog(run.resolve("metrics.jsonl"), start);
-          EventFileWriter events = new EventFileWriter(run);
-          TFloat32 rate = TFloat32.scalarOf((float) settings.learningRate())) {
+          EventFileWriter events = new EventFileWriter(run)) {
         double windowLoss = 0;
         int windowSteps = 0;
         double validationWindowLoss = 0;
@@ -90,15 +85,7 @@ public final class Trainer {
                 pixels);
           }
           long begin = System.nanoTime();
-          float loss;
-          try (TFloat32 x = Tensors.of(images, Shape.of(b, side, side, 3));
-              TFloat32 y = Tensors.of(labels, Shape.of(b, side, side, 1));
-              TInt64 seed = TInt64.vectorOf(settings.seed(), step);
-              var result = graph.session().runner().feed(graph.images(), x).feed(graph.labels(), y)
-                  .feed(graph.noiseSeed(), seed).feed(graph.learningRate(), rate).addTarget(graph.step())
-                  .fetch(graph.loss()).run()) {
-            loss = ((TFloat32) result.get(0)).getFloat();
-          }
+          float loss = graph.trainStep(images, labels, step, (float) settings.learningRate());
           stepSeconds[(int) (step - start)] = (System.nanoTime() - begin) / 1e9;
           long done = step + 1;
           if (!Float.isFinite(loss)) {

@@ -41,13 +41,14 @@ public final class TrainingGraph implements AutoCloseable {
   private final Op step;
   private final Placeholder<TFloat32> inferenceImages;
   private final Operand<TFloat32> probability;
-  private final Operand<TFloat32> variance;
   private final Parameters params;
+  private final long settingsSeed;
 
   public TrainingGraph(NetworkSpec spec, TrainingSettings settings) {
     Ops tf = Ops.create(graph);
     size = spec.inputSize();
     batch = settings.batchSize();
+    settingsSeed = settings.seed();
     LinkNet net = new LinkNet(spec);
     params = new Parameters(tf, settings.seed(), "");
 
@@ -96,7 +97,6 @@ public final class TrainingGraph implements AutoCloseable {
     NetworkOutputs inference = net.build(params.shared(), inferenceImages,
         LinkNet.batchSize(tf, inferenceImages), Mode.INFERENCE);
     probability = tf.math.sigmoid(inference.logit());
-    variance = tf.math.exp(inference.logVariance());
     session = new Session(graph);
   }
 
@@ -107,6 +107,18 @@ public final class TrainingGraph implements AutoCloseable {
       ops.add(tf.identity(g));
     }
     return ops;
+  }
+
+  /** One optimisation step on a batch; returns the loss (NaN or infinite when training diverged). */
+  public float trainStep(float[] batchImages, float[] batchLabels, long noiseStep, float rate) {
+    try (TFloat32 x = Tensors.of(batchImages, Shape.of(batch, size, size, 3));
+        TFloat32 y = Tensors.of(batchLabels, Shape.of(batch, size, size, 1));
+        TInt64 seed = TInt64.vectorOf(settingsSeed, noiseStep);
+        TFloat32 lr = TFloat32.scalarOf(rate);
+        var result = session.runner().feed(images, x).feed(labels, y).feed(noiseSeed, seed)
+            .feed(learningRate, lr).addTarget(step).fetch(loss).run()) {
+      return ((TFloat32) result.get(0)).getFloat();
+    }
   }
 
   /** Loads the variables of a checkpoint folder (see {@link Checkpoints}). */
@@ -142,41 +154,14 @@ public final class TrainingGraph implements AutoCloseable {
     return params;
   }
 
-  Placeholder<TFloat32> images() {
-    return images;
-  }
 
-  Placeholder<TFloat32> labels() {
-    return labels;
-  }
 
-  Placeholder<TInt64> noiseSeed() {
-    return noiseSeed;
-  }
 
-  Placeholder<TFloat32> learningRate() {
-    return learningRate;
-  }
 
-  Operand<TFloat32> loss() {
-    return loss;
-  }
 
-  Op step() {
-    return step;
-  }
 
-  Placeholder<TFloat32> inferenceImages() {
-    return inferenceImages;
-  }
 
-  Operand<TFloat32> probability() {
-    return probability;
-  }
 
-  Operand<TFloat32> variance() {
-    return variance;
-  }
 
   @Override
   public void close() {

@@ -93,18 +93,21 @@ class DataCommandsTest {
   }
 
   @Test
-  void quickstartWritesTheStartOfARunAndReusesItsData() throws Exception {
+  void quickstartRunsEveryStageAndReusesFinishedOnes() throws Exception {
     Path run = dir.resolve("run");
-    CliRunner.Outcome first = CliRunner.run("quickstart", "--out", run.toString(), "--count", "15");
+    String[] args = {"quickstart", "--out", run.toString(), "--count", "15", "--steps", "3", "--spec", "tiny"};
+    CliRunner.Outcome first = CliRunner.run(args);
     assertThat(first.exitCode()).isEqualTo(0);
-    for (String file : new String[] {"split.json", "partition.json", "normalization.json",
-        "data/manifest.csv"}) {
+    for (String file : new String[] {"data/manifest.csv", "partition.json", "baseline/split.json",
+        "baseline/normalization.json", "baseline/checkpoints/final/state.json",
+        "export/quickstart-baseline/1/saved_model.pb", "predictions/predictions.csv"}) {
       assertThat(Files.exists(run.resolve(file))).isTrue();
     }
-    assertThat(first.out()).contains("12 training and 3 validation images");
-    CliRunner.Outcome second = CliRunner.run("quickstart", "--out", run.toString(), "--count", "15");
+    assertThat(Files.readAllLines(run.resolve("predictions/predictions.csv"))).hasSize(4); // header + 3 images
+    CliRunner.Outcome second = CliRunner.run(args);
     assertThat(second.exitCode()).isEqualTo(0);
     assertThat(second.out()).contains("reusing the synthetic dataset");
+    assertThat(second.out()).contains("reusing the finished run");
     CliRunner.Outcome other = CliRunner.run("quickstart", "--out", run.toString(), "--count", "16");
     assertThat(other.exitCode()).isEqualTo(2);
     assertThat(other.err()).contains("holds 15 images made with seed 1, not 16 with seed 1");
