@@ -48,6 +48,30 @@ public final class AtomicDirectory implements AutoCloseable {
     return staged(target.toAbsolutePath().normalize(), true);
   }
 
+  /**
+   * Finishes a replacement that a kill interrupted between its two renames: when {@code target} is missing but a
+   * complete previous version still sits aside, it is moved back. Returns whether the target exists afterwards.
+   */
+  public static boolean recover(Path target) throws IOException {
+    Path absolute = target.toAbsolutePath().normalize();
+    if (Files.exists(absolute)) {
+      return true;
+    }
+    Path parent = absolute.getParent();
+    if (parent == null || !Files.isDirectory(parent)) {
+      return false;
+    }
+    String prefix = "." + absolute.getFileName() + ".old-";
+    try (var siblings = Files.list(parent)) {
+      var aside = siblings.filter(p -> p.getFileName().toString().startsWith(prefix)).findFirst();
+      if (aside.isEmpty()) {
+        return false;
+      }
+      move(aside.get(), absolute);
+      return true;
+    }
+  }
+
   private static AtomicDirectory staged(Path absolute, boolean replacing) throws IOException {
     Path parent = absolute.getParent();
     Files.createDirectories(parent);

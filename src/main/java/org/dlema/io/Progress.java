@@ -16,7 +16,7 @@ public final class Progress {
   private final boolean terminal;
   private final AtomicLong done = new AtomicLong();
   private long lastDraw;
-  private int lastDecile = -1;
+  private int lastDecile;
 
   private Progress(String label, long total, PrintStream out, boolean terminal) {
     this.label = label;

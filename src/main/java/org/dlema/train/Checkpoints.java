@@ -47,6 +47,7 @@ public final class Checkpoints {
   }
 
   public Optional<State> state(String kind) throws IOException {
+    AtomicDirectory.recover(folder.resolve(kind));
     Path file = folder.resolve(kind).resolve("state.json");
     return Files.isRegularFile(file) ? Optional.of(JsonFiles.read(file, State.class)) : Optional.empty();
   }

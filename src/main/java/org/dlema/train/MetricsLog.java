@@ -12,9 +12,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+
 /** {@code metrics.jsonl}: one JSON object per line, each with a {@code step}; appended and flushed as it goes. */
 final class MetricsLog implements AutoCloseable {
   private final Writer out;
+  private final List<JsonObject> history = new ArrayList<>();
 
   /**
    * Opens the log; lines after {@code keepUpToStep} are dropped first, so that a resumed run does not keep the
@@ -31,6 +33,7 @@ final class MetricsLog implements AutoCloseable {
           JsonObject entry = JsonParser.parseString(line).getAsJsonObject();
           if (entry.get("step").getAsLong() <= keepUpToStep) {
             kept.add(line);
+            history.add(entry);
           }
         } catch (RuntimeException e) {
           // A line cut short by a kill: drop it.
@@ -51,9 +54,26 @@ final class MetricsLog implements AutoCloseable {
         entry.addProperty(k, v);
       }
     });
+    history.add(entry);
     out.write(entry.toString());
     out.write('\n');
     out.flush();
+  }
+
+  /** The values of {@code key} logged so far, as {steps, values}. */
+  double[][] series(String key) {
+    List<double[]> points = new ArrayList<>();
+    for (JsonObject entry : history) {
+      if (entry.has(key)) {
+        points.add(new double[] {entry.get("step").getAsDouble(), entry.get(key).getAsDouble()});
+      }
+    }
+    double[][] out = new double[2][points.size()];
+    for (int i = 0; i < points.size(); i++) {
+      out[0][i] = points.get(i)[0];
+      out[1][i] = points.get(i)[1];
+    }
+    return out;
   }
 
   @Override

@@ -1,13 +1,18 @@
 package org.dlema.train;
 
+import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.dlema.data.ImageFiles;
 import org.dlema.data.preprocess.Normalization;
+import org.dlema.eval.Charts;
 import org.dlema.graph.NetworkSpec;
 import org.dlema.io.Progress;
 
@@ -28,6 +33,7 @@ public final class Trainer {
   private final PreparedSet validation;
   private final Normalization normalization;
   private final PrintStream log;
+  private boolean plotFailed;
 
   public Trainer(Path run, NetworkSpec spec, TrainingSettings settings, PreparedSet train, PreparedSet validation,
       Normalization normalization, PrintStream log) {
@@ -136,6 +142,7 @@ public final class Trainer {
               line += ", new best";
             }
             progress.line(log, line);
+            writeProgressPlot(metrics);
           }
           if (done % settings.checkpointEvery() == 0 || done == settings.steps()) {
             checkpoints.save(Checkpoints.LATEST, graph.session(),
@@ -148,6 +155,37 @@ public final class Trainer {
       }
       return new Outcome(settings.steps(), best, bestStep, lastJaccard, lastReference, false,
           median(stepSeconds, stepSeconds.length));
+    }
+  }
+
+  /**
+   * {@code progress.png}, redrawn at every validation: training loss and validation Jaccard against steps. A chart
+   * that cannot be drawn (a JDK without fonts) is skipped with one message; it never stops training.
+   */
+  private void writeProgressPlot(MetricsLog metrics) {
+    if (plotFailed) {
+      return;
+    }
+    try {
+      double[][] loss = metrics.series("loss");
+      double[][] jaccard = metrics.series("val_jaccard");
+      double[][] reference = metrics.series("val_jaccard_reference");
+      List<Charts.Series> top = List.of(new Charts.Series("training loss", loss[0], loss[1], new Color(200, 60, 40)));
+      List<Charts.Series> bottom = new ArrayList<>();
+      bottom.add(new Charts.Series("validation Jaccard", jaccard[0], jaccard[1], new Color(30, 90, 200)));
+      if (reference[0].length > 0) {
+        bottom.add(new Charts.Series("against reference masks", reference[0], reference[1],
+            new Color(40, 150, 60)));
+      }
+      BufferedImage upper = Charts.lines("training loss (mean per logged window)", "step", top, 640, 260);
+      BufferedImage lower = Charts.lines("validation Jaccard", "step", bottom, 640, 260);
+      BufferedImage plot = new BufferedImage(640, 520, BufferedImage.TYPE_INT_RGB);
+      plot.getGraphics().drawImage(upper, 0, 0, null);
+      plot.getGraphics().drawImage(lower, 0, 260, null);
+      ImageFiles.writePng(plot, run.resolve("progress.png"));
+    } catch (IOException | RuntimeException | LinkageError | InternalError e) {
+      plotFailed = true;
+      log.println("note: progress.png not drawn (" + e + "); training goes on");
     }
   }
 

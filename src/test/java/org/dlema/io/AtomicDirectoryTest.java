@@ -50,4 +50,22 @@ class AtomicDirectoryTest {
     assertThat(e.getMessage()).contains("already exists");
     assertThat(Files.readString(target.resolve("keep.txt"))).isEqualTo("keep");
   }
+
+  @Test
+  void replacingSwapsWholeFoldersAndRecoversAnInterruptedSwap() throws Exception {
+    Path target = dir.resolve("latest");
+    for (String content : new String[] {"one", "two"}) {
+      try (AtomicDirectory staged = AtomicDirectory.replacing(target)) {
+        Files.writeString(staged.path().resolve("state"), content);
+        staged.commit();
+      }
+    }
+    assertThat(Files.readString(target.resolve("state"))).isEqualTo("two");
+    assertThat(entries()).isEqualTo(1);
+    // A kill between "move the old version aside" and "move the new one in" leaves only the old one aside.
+    Files.move(target, dir.resolve(".latest.old-1234"));
+    assertThat(AtomicDirectory.recover(target)).isTrue();
+    assertThat(Files.readString(target.resolve("state"))).isEqualTo("two");
+    assertThat(AtomicDirectory.recover(dir.resolve("never"))).isFalse();
+  }
 }
