@@ -29,8 +29,8 @@ final class BatchNorm {
   Operand<TFloat32> apply(Parameters params, String name, Operand<TFloat32> x, int channels, Mode mode) {
     Ops tf = params.ops();
     Shape shape = Shape.of(channels);
-    Variable<TFloat32> gamma = params.filled(name + ".gamma", shape, 1f);
-    Variable<TFloat32> beta = params.filled(name + ".beta", shape, 0f);
+    Operand<TFloat32> gamma = params.filled(name + ".gamma", shape, 1f);
+    Operand<TFloat32> beta = params.filled(name + ".beta", shape, 0f);
     Variable<TFloat32> movingMean = params.statistic(name + ".moving_mean", shape, 0f);
     Variable<TFloat32> movingVariance = params.statistic(name + ".moving_variance", shape, 1f);
     Operand<TFloat32> mean;

@@ -105,7 +105,7 @@ public final class LinkNet {
     }
 
     Operand<TFloat32> conv(String name, Operand<TFloat32> x, int in, int out, int kernel, int stride) {
-      Variable<TFloat32> w = params.weight(name + ".w", Shape.of(kernel, kernel, in, out), (long) kernel * kernel * in);
+      Operand<TFloat32> w = params.weight(name + ".w", Shape.of(kernel, kernel, in, out), (long) kernel * kernel * in);
       return tf.nn.conv2d(x, w, stride == 1 ? ONE : TWO, "SAME");
     }
 
@@ -116,7 +116,7 @@ public final class LinkNet {
     /** Transposed convolution to a known spatial size (the batch dimension comes from the input placeholder). */
     Operand<TFloat32> transposed(String name, Operand<TFloat32> x, int in, int out, int kernel, int stride,
         int outSize) {
-      Variable<TFloat32> w = params.weight(name + ".w", Shape.of(kernel, kernel, out, in), (long) kernel * kernel * in);
+      Operand<TFloat32> w = params.weight(name + ".w", Shape.of(kernel, kernel, out, in), (long) kernel * kernel * in);
       Operand<TInt32> outputShape = tf.concat(List.of(tf.reshape(batch, tf.constant(new int[] {1})),
           tf.constant(new int[] {outSize, outSize, out})), tf.constant(0));
       return tf.nn.conv2dBackpropInput(outputShape, w, x, stride == 1 ? ONE : TWO, "SAME");

@@ -26,20 +26,23 @@ public final class Parameters {
   private final Map<String, Variable<TFloat32>> trainable;
   private final Map<String, Variable<TFloat32>> statistics;
   private final boolean reuse;
+  /** In a substituted view, the tensors that stand in for the trainable variables, by full name. */
+  private final Map<String, Operand<TFloat32>> substitutes;
 
   /** @param prefix prepended to every name (e.g. {@code "member3."} in a fused ensemble), may be empty */
   public Parameters(Ops tf, long seed, String prefix) {
-    this(tf, seed, prefix, new LinkedHashMap<>(), new LinkedHashMap<>(), false);
+    this(tf, seed, prefix, new LinkedHashMap<>(), new LinkedHashMap<>(), false, null);
   }
 
   private Parameters(Ops tf, long seed, String prefix, Map<String, Variable<TFloat32>> trainable,
-      Map<String, Variable<TFloat32>> statistics, boolean reuse) {
+      Map<String, Variable<TFloat32>> statistics, boolean reuse, Map<String, Operand<TFloat32>> substitutes) {
     this.tf = tf;
     this.seed = seed;
     this.prefix = prefix;
     this.trainable = trainable;
     this.statistics = statistics;
     this.reuse = reuse;
+    this.substitutes = substitutes;
   }
 
   /**
@@ -47,7 +50,18 @@ public final class Parameters {
    * same network (inference beside training) shares its weights.
    */
   public Parameters shared() {
-    return new Parameters(tf, seed, prefix, trainable, statistics, true);
+    return new Parameters(tf, seed, prefix, trainable, statistics, true, null);
+  }
+
+  /**
+   * A view in which every trainable parameter is replaced by the tensor given for its full name: the network built
+   * on it is a function of those tensors (the virtual step theta' = theta - lr * grad of the meta step).
+   * Batch-norm statistics stay the shared variables.
+   */
+  public Parameters substituted(Map<String, Operand<TFloat32>> byName) {
+    checkArgument(byName.keySet().equals(trainable.keySet()), "substitutes must cover exactly the trainable "
+        + "variables");
+    return new Parameters(tf, seed, prefix, trainable, statistics, true, Map.copyOf(byName));
   }
 
   public Ops ops() {
@@ -55,9 +69,9 @@ public final class Parameters {
   }
 
   /** A convolution kernel, He-normal for {@code fanIn} inputs: std = sqrt(2 / fanIn), truncated at two std. */
-  public Variable<TFloat32> weight(String name, Shape shape, long fanIn) {
+  public Operand<TFloat32> weight(String name, Shape shape, long fanIn) {
     if (reuse) {
-      return existing(trainable, name);
+      return trainableOrSubstitute(name);
     }
     Ops init = tf.withInitScope();
     // Truncation at 2 std shrinks the spread by 0.8796; dividing restores the He standard deviation.
@@ -68,9 +82,9 @@ public final class Parameters {
   }
 
   /** A trainable tensor filled with {@code value} (biases, batch-norm scale and offset). */
-  public Variable<TFloat32> filled(String name, Shape shape, float value) {
+  public Operand<TFloat32> filled(String name, Shape shape, float value) {
     if (reuse) {
-      return existing(trainable, name);
+      return trainableOrSubstitute(name);
     }
     Ops init = tf.withInitScope();
     return register(trainable, name, init.fill(init.constant(shape), init.constant(value)));
@@ -83,6 +97,11 @@ public final class Parameters {
     }
     Ops init = tf.withInitScope();
     return register(statistics, name, init.fill(init.constant(shape), init.constant(value)));
+  }
+
+  private Operand<TFloat32> trainableOrSubstitute(String name) {
+    Variable<TFloat32> variable = existing(trainable, name);
+    return substitutes == null ? variable : substitutes.get(prefix + name);
   }
 
   private Variable<TFloat32> existing(Map<String, Variable<TFloat32>> from, String name) {
