@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import org.dlema.graph.NetworkSpec;
 import org.dlema.graph.Tensors;
@@ -88,7 +89,8 @@ public final class StepTimes {
         "| spec | parameters | batch | train step (median ms) | inference (median ms) | step ratio |\n"
             + "|---|---:|---:|---:|---:|---:|\n");
     for (Measurement m : report.measurements()) {
-      table.append(String.format("| %s | %,d | %d | %.1f | %.1f | %.2f |%n", m.spec(), m.parameters(), m.batch(),
+      table.append(String.format(Locale.ROOT, "| %s | %,d | %d | %.1f | %.1f | %.2f |%n", m.spec(), m.parameters(),
+          m.batch(),
           m.trainStepMedianMs(), m.inferenceMedianMs(), m.trainStepRatio()));
     }
     return table.toString();
@@ -96,8 +98,9 @@ public final class StepTimes {
 
   public static void write(Report report, Path json) throws IOException {
     JsonFiles.write(json, report);
-    JsonFiles.writeString(json.resolveSibling(json.getFileName().toString().replace(".json", ".md")),
-        markdown(report));
+    String name = json.getFileName().toString();
+    String table = (name.endsWith(".json") ? name.substring(0, name.length() - 5) : name) + ".md";
+    JsonFiles.writeString(json.resolveSibling(table), markdown(report));
   }
 
   private static double median(double[] values) {

@@ -52,6 +52,9 @@ final class BenchmarkCommand extends OptionsCommand {
     } catch (NumberFormatException e) {
       throw new UsageException("--batches expects whole numbers separated by commas");
     }
+    if (Arrays.stream(batches).anyMatch(b -> b < 1)) {
+      throw new UsageException("--batches must all be at least 1");
+    }
     StepTimes.Report report = StepTimes.measure(specs, batches, intOption(line, "warmup", 5, 0),
         intOption(line, "steps", 20, 1), console.out());
     Path out = Path.of(line.getOptionValue("out", "benchmarks/results/step-times.json"));

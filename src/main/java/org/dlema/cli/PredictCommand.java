@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
@@ -85,6 +87,13 @@ final class PredictCommand extends OptionsCommand {
       list.filter(Files::isRegularFile)
           .filter(f -> ImageFiles.IMAGE_EXTENSIONS.contains(ImageFiles.extension(f)))
           .sorted().forEach(files::add);
+    }
+    Set<String> ids = new HashSet<>();
+    for (Path file : files) {
+      if (!ids.add(ImageFiles.baseName(file))) {
+        throw new IOException(file + ": another input has the same name before its extension; its pictures "
+            + "would overwrite each other's");
+      }
     }
     if (files.isEmpty()) {
       throw new IOException(input + ": no image files (" + String.join(", ", ImageFiles.IMAGE_EXTENSIONS) + ")");

@@ -1,6 +1,7 @@
 package org.dlema.cli;
 
 import com.google.gson.JsonObject;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,12 +25,14 @@ import org.dlema.data.synth.SimulatorSettings;
 import org.dlema.data.synth.SyntheticDataset;
 import org.dlema.data.synth.SyntheticLesionSettings;
 import org.dlema.eval.PredictionPictures;
+import org.dlema.export.ModelCard;
 import org.dlema.export.ModelExporter;
 import org.dlema.export.ServedModel;
 import org.dlema.graph.NetworkSpec;
 import org.dlema.io.JsonFiles;
 import org.dlema.io.Progress;
 import org.dlema.train.Checkpoints;
+import org.dlema.train.RunConfig;
 import org.dlema.train.Trainer;
 import org.dlema.train.TrainingRun;
 import org.dlema.train.TrainingSettings;
@@ -62,7 +65,7 @@ final class QuickstartCommand extends OptionsCommand {
         + "non-contradictory subsets, trains a baseline linknet-lite (learning rate 1e-3, ten times the paper's, "
         + "so that a short run learns), exports it as a SavedModel and segments a few validation images through "
         + "the export. Writes OUT/data/, OUT/partition.json, OUT/baseline/ (a run folder), "
-        + "OUT/export/" + MODEL + "/1/ and OUT/predictions/. Stages already finished in OUT are reused; the D-LEMA "
+        + "OUT/export/" + MODEL + "/VERSION/ and OUT/predictions/. Stages already finished in OUT are reused; the D-LEMA "
         + "ensemble and its fusion join as they are built (see docs/).";
   }
 
@@ -128,10 +131,17 @@ final class QuickstartCommand extends OptionsCommand {
     stage(log, 4, "baseline training (" + spec.name() + ", " + steps + " steps)");
     Path run = out.resolve("baseline");
     Checkpoints checkpoints = new Checkpoints(run.resolve("checkpoints"));
+    if (Files.isRegularFile(run.resolve(TrainingRun.CONFIG))) {
+      NetworkSpec used = JsonFiles.read(run.resolve(TrainingRun.CONFIG), RunConfig.class).spec();
+      if (!used.equals(spec)) {
+        throw new UsageException(run + " was trained with spec " + used.name() + ", not " + spec.name()
+            + "; choose another --out or remove it");
+      }
+    }
     var finished = checkpoints.state(Checkpoints.FINAL);
     if (finished.isPresent() && finished.get().step() == steps) {
       log.printf("  reusing the finished run in %s (best validation Jaccard %.2f%%)%n", run,
-          100 * finished.get().bestJaccard());
+          100 * finished.get().best());
     } else {
       Trainer.Outcome outcome;
       if (Files.isRegularFile(run.resolve(TrainingRun.CONFIG))
@@ -149,17 +159,19 @@ final class QuickstartCommand extends OptionsCommand {
         outcome = TrainingRun.start(data, spec, settings, run, log);
       }
       if (outcome.diverged()) {
-        throw new IllegalStateException("the baseline run diverged; see " + run);
+        throw new IOException("the baseline run diverged after " + outcome.steps() + " steps; see " + run);
       }
     }
 
     stage(log, 5, "export as a SavedModel");
     Path exportRoot = out.resolve("export");
-    Path version = exportRoot.resolve(MODEL).resolve("1");
-    if (Files.isRegularFile(version.resolve("saved_model.pb"))) {
-      log.println("  reusing " + version);
+    long bestStep = checkpoints.state(Checkpoints.BEST).orElseThrow().step();
+    Path version = latestExportOf(exportRoot.resolve(MODEL), bestStep);
+    if (version != null) {
+      log.println("  reusing " + version + " (best checkpoint, step " + bestStep + ")");
     } else {
-      ModelExporter.export(run, Checkpoints.BEST, exportRoot, MODEL, 1);
+      int next = ModelExporter.nextVersion(exportRoot.resolve(MODEL));
+      version = ModelExporter.export(run, Checkpoints.BEST, exportRoot, MODEL, next);
       log.println("  wrote " + version);
     }
 
@@ -178,6 +190,20 @@ final class QuickstartCommand extends OptionsCommand {
         + predictions);
     log.println("done: " + out);
     return 0;
+  }
+
+  /** The newest export of the model whose card says it holds the best checkpoint's step, if any. */
+  private static Path latestExportOf(Path model, long step) throws IOException {
+    int newest = ModelExporter.nextVersion(model) - 1;
+    if (newest < 1) {
+      return null;
+    }
+    Path version = model.resolve(Integer.toString(newest));
+    Path card = version.resolve(ModelExporter.CARD);
+    if (!Files.isRegularFile(card)) {
+      return null;
+    }
+    return JsonFiles.read(card, ModelCard.class).training().step() == step ? version : null;
   }
 
   private static void stage(PrintStream log, int n, String what) {

@@ -1,6 +1,7 @@
 package org.dlema.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 import org.dlema.data.DatasetReader;
@@ -74,6 +75,12 @@ final class TrainCommand extends OptionsCommand {
     }
     Trainer.Outcome outcome;
     if (line.hasOption("resume")) {
+      for (var option : line.getOptions()) {
+        if (!List.of("resume", "out", "steps").contains(option.getLongOpt())) {
+          throw new UsageException("--" + option.getLongOpt() + " cannot change a run being resumed; with --resume "
+              + "only --out and --steps apply (the run keeps the settings in its config.json)");
+        }
+      }
       Integer steps = line.hasOption("steps") ? intOption(line, "steps", 0, 1) : null;
       outcome = TrainingRun.resume(out, steps, console.out());
     } else {

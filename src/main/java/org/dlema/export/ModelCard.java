@@ -22,8 +22,8 @@ public record ModelCard(String name, int version, String kind, String signature,
   public record Normalisation(double[] mean, double[] std, String note) {}
 
   /** Where the weights come from. */
-  public record Training(String run, String method, String checkpoint, long step, double validationJaccard,
-      String dataFingerprint, Object dataSource, TrainingSettings settings, Map<String, Object> extra) {}
+  public record Training(String run, String method, String checkpoint, long step, Double validationJaccard,
+      String dataFingerprint, String dataSource, TrainingSettings settings, Map<String, Object> extra) {}
 
   static List<Tensor> singleModelInputs() {
     return List.of(new Tensor("image", "float32", new long[] {-1, -1, -1, 3},

@@ -34,6 +34,12 @@ public final class ModelExporter {
 
   private ModelExporter() {}
 
+  /** Only the last element of a path: a model card travels, the machine's folders should not. */
+  private static String folderName(Path path) {
+    Path name = path.toAbsolutePath().normalize().getFileName();
+    return name == null ? "" : name.toString();
+  }
+
   /** The next free integer version under {@code root/name} (1 for a new model). */
   public static int nextVersion(Path modelFolder) throws IOException {
     if (!Files.isDirectory(modelFolder)) {
@@ -74,8 +80,9 @@ public final class ModelExporter {
           ModelCard.singleModelInputs(), ModelCard.singleModelOutputs(),
           new ModelCard.Normalisation(normalization.mean(), normalization.std(),
               "applied inside the graph after resizing: (pixel - mean) / std"),
-          config.spec(), new ModelCard.Training(run.toString(), config.method(), checkpoint, state.step(),
-              state.validationJaccard(), config.dataFingerprint(), config.data(), config.settings(), Map.of()),
+          config.spec(), new ModelCard.Training(folderName(run), config.method(), checkpoint, state.step(),
+              state.validationJaccard(), config.dataFingerprint(), folderName(config.data()), config.settings(),
+              Map.of()),
           RunConfig.Versions.current(), Instant.now().toString());
       JsonFiles.write(dir.path().resolve(CARD), card);
       dir.commit();

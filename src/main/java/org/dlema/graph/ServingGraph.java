@@ -1,5 +1,6 @@
 package org.dlema.graph;
 
+import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
@@ -28,12 +29,21 @@ public final class ServingGraph {
     Operand<TInt32> shape = tf.shape(image);
     Operand<TInt32> height = element(tf, shape, 1);
     Operand<TInt32> width = element(tf, shape, 2);
-    Operand<TInt32> target = tf.constant(new int[] {side, side});
-    Operand<TBool> shrinking = tf.math.logicalAnd(tf.math.greaterEqual(height, tf.constant(side)),
-        tf.math.greaterEqual(width, tf.constant(side)));
+    // One axis at a time, each shrunk by area or enlarged bilinearly on its own, as the Java Resize does: both
+    // filters are separable, so two 1-D passes equal the 2-D resize.
+    Operand<TFloat32> rows = resizeAxis(tf, image, height, tf.stack(List.of(tf.constant(side), width)), side);
+    return normalise(tf, resizeAxis(tf, rows, width, tf.constant(new int[] {side, side}), side), mean, std);
+  }
+
+  private static Operand<TFloat32> resizeAxis(Ops tf, Operand<TFloat32> image, Operand<TInt32> length,
+      Operand<TInt32> target, int side) {
+    Operand<TBool> shrinking = tf.math.greaterEqual(length, tf.constant(side));
     Operand<TFloat32> area = tf.image.resizeArea(image, target);
     Operand<TFloat32> bilinear = tf.image.resizeBilinear(image, target, ResizeBilinear.halfPixelCenters(true));
-    Operand<TFloat32> resized = tf.select(shrinking, area, bilinear);
+    return tf.select(shrinking, area, bilinear);
+  }
+
+  private static Operand<TFloat32> normalise(Ops tf, Operand<TFloat32> resized, double[] mean, double[] std) {
     float[] m = {(float) mean[0], (float) mean[1], (float) mean[2]};
     float[] inverse = {(float) (1 / std[0]), (float) (1 / std[1]), (float) (1 / std[2])};
     return tf.math.mul(tf.math.sub(resized, tf.constant(m)), tf.constant(inverse));

@@ -40,6 +40,10 @@ public final class JsonFiles {
     Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
+  public static <T> T read(Path file, Class<T> type) throws IOException {
+    return read(file, (Type) type);
+  }
+
   public static <T> T read(Path file, Type type) throws IOException {
     try {
       T value = GSON.fromJson(Files.readString(file, StandardCharsets.UTF_8), type);

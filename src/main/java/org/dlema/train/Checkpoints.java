@@ -20,8 +20,23 @@ public final class Checkpoints {
   public static final String FINAL = "final";
   static final String PREFIX = "model";
 
-  /** What a checkpoint knows beyond the weights. */
-  public record State(long step, double validationJaccard, double bestJaccard, long bestStep) {}
+  /**
+   * What a checkpoint knows beyond the weights. Scores are null before the first validation (JSON has no NaN).
+   */
+  public record State(long step, Double validationJaccard, Double bestJaccard, long bestStep) {
+    static State of(long step, double validationJaccard, double bestJaccard, long bestStep) {
+      return new State(step, finite(validationJaccard), finite(bestJaccard), bestStep);
+    }
+
+    private static Double finite(double value) {
+      return Double.isFinite(value) ? value : null;
+    }
+
+    /** The best score so far, or negative infinity before the first validation. */
+    public double best() {
+      return bestJaccard == null ? Double.NEGATIVE_INFINITY : bestJaccard;
+    }
+  }
 
   private final Path folder;
 

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import javax.imageio.ImageIO;
 import org.tensorflow.proto.Event;
+import org.tensorflow.proto.SessionLog;
 import org.tensorflow.proto.Summary;
 
 /**
@@ -37,6 +38,15 @@ final class EventFileWriter implements Closeable {
 
   Path file() {
     return file;
+  }
+
+  /**
+   * Marks a restart at {@code step}: TensorBoard drops the points of earlier files with a larger step, which the
+   * resumed run is about to log again.
+   */
+  void restartAt(long step) throws IOException {
+    write(Event.newBuilder().setWallTime(System.currentTimeMillis() / 1000.0).setStep(step)
+        .setSessionLog(SessionLog.newBuilder().setStatus(SessionLog.SessionStatus.START)).build());
   }
 
   void scalar(String tag, long step, double value) throws IOException {

@@ -13,7 +13,6 @@ import java.util.Map;
 import org.dlema.data.ImageFiles;
 import org.dlema.data.preprocess.Normalization;
 import org.dlema.eval.Charts;
-import org.dlema.graph.NetworkSpec;
 import org.dlema.io.Progress;
 
 /**
@@ -26,21 +25,24 @@ public final class Trainer {
   public record Outcome(long steps, double bestJaccard, long bestStep, double lastJaccard,
       double lastReferenceJaccard, boolean diverged, double medianStepSeconds) {}
 
+  /** Builds the method's graph; called once per training (the graph lives only as long as the loop). */
+  interface MethodFactory {
+    TrainingMethod create();
+  }
+
   private final Path run;
-  private final NetworkSpec spec;
+  private final MethodFactory methods;
   private final TrainingSettings settings;
-  private final PreparedSet train;
   private final PreparedSet validation;
   private final Normalization normalization;
   private final PrintStream log;
   private boolean plotFailed;
 
-  public Trainer(Path run, NetworkSpec spec, TrainingSettings settings, PreparedSet train, PreparedSet validation,
+  Trainer(Path run, MethodFactory methods, TrainingSettings settings, PreparedSet validation,
       Normalization normalization, PrintStream log) {
     this.run = run;
-    this.spec = spec;
+    this.methods = methods;
     this.settings = settings;
-    this.train = train;
     this.validation = validation;
     this.normalization = normalization;
     this.log = log;
@@ -49,73 +51,73 @@ public final class Trainer {
   /** Trains to {@code settings.steps()}, from the latest checkpoint when {@code resume} is set. */
   public Outcome train(boolean resume) throws IOException {
     Checkpoints checkpoints = new Checkpoints(run.resolve("checkpoints"));
-    try (TrainingGraph graph = new TrainingGraph(spec, settings)) {
+    try (TrainingMethod method = methods.create()) {
       long start = 0;
       double best = Double.NEGATIVE_INFINITY;
       long bestStep = 0;
       if (resume) {
         Checkpoints.State state = checkpoints.state(Checkpoints.LATEST).orElseThrow(() -> new IOException(
             run + ": no checkpoint to resume from (checkpoints/latest is missing)"));
-        checkpoints.restore(Checkpoints.LATEST, graph.session());
+        method.restore(checkpoints.folder(Checkpoints.LATEST));
         start = state.step();
-        best = state.bestJaccard();
+        best = state.best();
         bestStep = state.bestStep();
         log.println("resuming at step " + start + " of " + settings.steps());
       } else {
-        graph.session().initialize();
+        method.session().initialize();
       }
-      int[] counts = Arrays.stream(train.masks()).mapToInt(m -> m.length).toArray();
-      BatchSampler sampler = new BatchSampler(settings.seed(), settings.batchSize(), counts);
       Validation validator = new Validation(validation, settings.seed());
       int logEvery = Math.max(1, Math.min(50, settings.validateEvery()));
-      int side = spec.inputSize();
-      int pixels = side * side;
-      int b = settings.batchSize();
       double lastJaccard = Double.NaN;
       double lastReference = Double.NaN;
       double[] stepSeconds = new double[(int) Math.max(0, settings.steps() - start)];
       Progress progress = Progress.onStderr("training", settings.steps() - start);
       try (MetricsLog metrics = new MetricsLog(run.resolve("metrics.jsonl"), start);
           EventFileWriter events = new EventFileWriter(run)) {
+        if (resume) {
+          events.restartAt(start);
+        }
         double windowLoss = 0;
         int windowSteps = 0;
+        Map<String, Double> windowFigures = new LinkedHashMap<>();
         double validationWindowLoss = 0;
         int validationWindowSteps = 0;
         for (long step = start; step < settings.steps(); step++) {
-          BatchSampler.Batch batch = sampler.batch(step);
-          float[] images = new float[b * pixels * 3];
-          float[] labels = new float[b * pixels];
-          for (int k = 0; k < b; k++) {
-            System.arraycopy(train.images()[batch.images()[k]], 0, images, k * pixels * 3, pixels * 3);
-            System.arraycopy(train.masks()[batch.images()[k]][batch.annotations()[k]], 0, labels, k * pixels,
-                pixels);
-          }
           long begin = System.nanoTime();
-          float loss = graph.trainStep(images, labels, step, (float) settings.learningRate());
+          TrainingMethod.StepResult result = method.step(step, (float) settings.learningRate());
+          float loss = result.loss();
           stepSeconds[(int) (step - start)] = (System.nanoTime() - begin) / 1e9;
           long done = step + 1;
           if (!Float.isFinite(loss)) {
             progress.line(log, "training diverged at step " + done + " (loss " + loss + "); the last good "
                 + "checkpoint is kept in " + checkpoints.folder(Checkpoints.LATEST)
-                + ". Try a lower --lr or a smaller --momentum.");
+                + ". Start a new run with a lower --lr or a smaller --momentum.");
             return new Outcome(step, best, bestStep, lastJaccard, lastReference, true, median(stepSeconds,
                 (int) (step - start)));
           }
           windowLoss += loss;
           windowSteps++;
+          result.figures().forEach((k, v) -> windowFigures.merge(k, v, Double::sum));
           validationWindowLoss += loss;
           validationWindowSteps++;
           progress.step();
           if (done % logEvery == 0 || done == settings.steps()) {
-            metrics.write(done, Map.of("loss", windowLoss / windowSteps, "learning_rate",
-                settings.learningRate()));
-            events.scalar("loss", done, windowLoss / windowSteps);
-            events.scalar("learning_rate", done, settings.learningRate());
+            Map<String, Double> values = new LinkedHashMap<>();
+            values.put("loss", windowLoss / windowSteps);
+            values.put("learning_rate", settings.learningRate());
+            for (Map.Entry<String, Double> figure : windowFigures.entrySet()) {
+              values.put(figure.getKey(), figure.getValue() / windowSteps);
+            }
+            windowFigures.clear();
+            metrics.write(done, values);
+            for (Map.Entry<String, Double> figure : values.entrySet()) {
+              events.scalar(figure.getKey(), done, figure.getValue());
+            }
             windowLoss = 0;
             windowSteps = 0;
           }
           if (done % settings.validateEvery() == 0 || done == settings.steps()) {
-            Validation.Score score = validator.score(graph);
+            Validation.Score score = validator.score(method::predict);
             lastJaccard = score.jaccard();
             lastReference = score.referenceJaccard();
             Map<String, Double> values = new LinkedHashMap<>();
@@ -137,21 +139,22 @@ public final class Trainer {
             if (score.jaccard() > best) {
               best = score.jaccard();
               bestStep = done;
-              checkpoints.save(Checkpoints.BEST, graph.session(),
-                  new Checkpoints.State(done, score.jaccard(), best, bestStep));
+              checkpoints.save(Checkpoints.BEST, method.session(),
+                  Checkpoints.State.of(done, score.jaccard(), best, bestStep));
               line += ", new best";
             }
             progress.line(log, line);
             writeProgressPlot(metrics);
           }
           if (done % settings.checkpointEvery() == 0 || done == settings.steps()) {
-            checkpoints.save(Checkpoints.LATEST, graph.session(),
-                new Checkpoints.State(done, lastJaccard, best, bestStep));
+            checkpoints.save(Checkpoints.LATEST, method.session(),
+                Checkpoints.State.of(done, lastJaccard, best, bestStep));
+            method.saveExtras(run);
           }
         }
         progress.done();
-        checkpoints.save(Checkpoints.FINAL, graph.session(),
-            new Checkpoints.State(settings.steps(), lastJaccard, best, bestStep));
+        checkpoints.save(Checkpoints.FINAL, method.session(),
+            Checkpoints.State.of(settings.steps(), lastJaccard, best, bestStep));
       }
       return new Outcome(settings.steps(), best, bestStep, lastJaccard, lastReference, false,
           median(stepSeconds, stepSeconds.length));

@@ -61,6 +61,12 @@ public final class TrainingRun {
     }
     RunConfig config = JsonFiles.read(configFile, RunConfig.class);
     TrainingSettings settings = config.settings();
+    Checkpoints.State latest = new Checkpoints(out.resolve("checkpoints")).state(Checkpoints.LATEST).orElseThrow(
+        () -> new IOException(out + ": no checkpoint to resume from (checkpoints/latest is missing)"));
+    if (steps != null && steps < latest.step()) {
+      throw new IOException(out + ": --steps " + steps + " is below the " + latest.step()
+          + " steps already done; give at least " + latest.step());
+    }
     if (steps != null) {
       TrainingSettings s = settings;
       settings = new TrainingSettings(s.method(), s.batchSize(), s.learningRate(), s.momentum(), s.weightDecay(),
@@ -86,7 +92,8 @@ public final class TrainingRun {
         Progress.onStderr("loading training images", training.size()));
     PreparedSet validationSet = PreparedSet.of(validation, spec.inputSize(), normalization,
         Progress.onStderr("loading validation images", validation.size()));
-    return new Trainer(out, spec, settings, trainSet, validationSet, normalization, log);
+    return new Trainer(out, () -> new BaselineMethod(spec, settings, trainSet), settings, validationSet,
+        normalization, log);
   }
 
   /** Reads the dataset and decodes every file; throws on the first error, before anything is written. */

@@ -20,7 +20,7 @@ final class Validation {
     this.set = set;
     chosen = new int[set.count()];
     for (int i = 0; i < chosen.length; i++) {
-      chosen[i] = new SplittableRandom(BatchSampler.mix(seed ^ 0x76616cL, i)).nextInt(set.masks()[i].length);
+      chosen[i] = new SplittableRandom(EpochSampler.mix(seed ^ 0x76616cL, i)).nextInt(set.masks()[i].length);
     }
   }
 
@@ -28,7 +28,12 @@ final class Validation {
     return chosen[image];
   }
 
-  Score score(TrainingGraph graph) {
+  /** Inference-mode probabilities of n normalised images. */
+  interface Predictor {
+    float[] predict(float[] images, int n);
+  }
+
+  Score score(Predictor graph) {
     int side = set.side();
     int pixels = side * side;
     double sum = 0;
