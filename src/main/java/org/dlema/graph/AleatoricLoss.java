@@ -5,6 +5,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Max;
 import org.tensorflow.op.core.Sum;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
 
 /**
  * Paper eq. 5 (Kendall and Gal 2017): the logit is Gaussian, U ~ N(f, sigma^2). With T samples x_t = f + sigma e_t
@@ -15,6 +16,15 @@ import org.tensorflow.types.TFloat32;
  */
 public final class AleatoricLoss {
   private AleatoricLoss() {}
+
+  /**
+   * Standard normal noise [T, batch, side, side, 1] from a stateless generator with a fed seed: the same seed gives
+   * the same noise, so a resumed run draws what an uninterrupted one would. The shape is a constant because a shape
+   * read from a tensor would put an op without a gradient on the gradient path.
+   */
+  public static Operand<TFloat32> noise(Ops tf, int samples, int batch, int side, Operand<TInt64> seed) {
+    return tf.random.statelessRandomNormal(tf.constant(new long[] {samples, batch, side, side, 1}), seed);
+  }
 
   /**
    * @param logit f, [b, h, w, 1]

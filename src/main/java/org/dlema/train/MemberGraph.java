@@ -1,0 +1,215 @@
+package org.dlema.train;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.dlema.graph.AleatoricLoss;
+import org.dlema.graph.Mode;
+import org.dlema.graph.NetworkOutputs;
+import org.dlema.graph.NetworkSpec;
+import org.dlema.graph.SecondOrderGradients;
+import org.dlema.graph.Tensors;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.PlaceholderWithDefault;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * One training iteration of D-LEMA member i (paper 2.2, eq. 1-3, after Mirikharaji et al. 2019 and Ren et al.
+ * 2018), as ONE graph:
+ *
+ * <ol>
+ *   <li>eps = 0 with the shape of the noisy batch's per-pixel aleatoric loss map l(theta);
+ *       L_noisy = sum(eps * l(theta));
+ *   <li>the virtual step theta' = theta - lr * d L_noisy / d theta (plain SGD at the live learning rate, batch norm
+ *       with batch statistics), differentiable with respect to eps;
+ *   <li>L_clean(theta') = mean sigmoid cross-entropy of the logit on the clean batch from the member's
+ *       non-contradictory subset C^i (eq. 1), and g = d L_clean / d eps, a gradient through a gradient;
+ *   <li>w = max(-g, 0) (eq. 1 keeps W >= 0), normalised to sum to one over the batch; all zeros stays all zeros;
+ *   <li>the real update: momentum SGD with weight decay on sum(w * l(theta)) (eq. 2), w held constant.
+ * </ol>
+ */
+public final class MemberGraph extends NetworkGraph {
+  /** What the clean batch is scored with in step 3. */
+  public enum CleanLoss {
+    /** Sigmoid cross-entropy of the segmentation logit, as eq. 1 (the default). */
+    CROSS_ENTROPY,
+    /** The aleatoric loss of eq. 5 with its own Monte Carlo noise. */
+    ALEATORIC
+  }
+
+  /** The figures of one step. */
+  public record Step(float loss, float weightedLoss, float[] weights, float zeroFraction, boolean allZero) {}
+
+  private final int noisyBatch;
+  private final int cleanBatch;
+  private final Placeholder<TFloat32> noisyImages;
+  private final Placeholder<TFloat32> noisyLabels;
+  private final Placeholder<TFloat32> cleanImages;
+  private final Placeholder<TFloat32> cleanLabels;
+  private final Placeholder<TInt64> noiseSeed;
+  private final Placeholder<TFloat32> learningRate;
+  private final PlaceholderWithDefault<TFloat32> eps;
+  private final Operand<TFloat32> meanLoss;
+  private final Operand<TFloat32> weightedLoss;
+  private final Operand<TFloat32> weights;
+  private final Operand<TFloat32> weightTotal;
+  private final Operand<TFloat32> cleanLoss;
+  private final Operand<TFloat32> cleanMap;
+  private final Operand<TFloat32> metaGradient;
+  private final Op step;
+
+  public MemberGraph(NetworkSpec spec, TrainingSettings settings, int cleanBatch, CleanLoss cleanLossKind) {
+    super(spec, settings);
+    SecondOrderGradients.register();
+    this.noisyBatch = settings.batchSize();
+    this.cleanBatch = cleanBatch;
+    int t = settings.mcSamples();
+    noisyImages = tf.withName("meta.noisy_images").placeholder(TFloat32.class,
+        Placeholder.shape(Shape.of(noisyBatch, size, size, 3)));
+    noisyLabels = tf.withName("meta.noisy_labels").placeholder(TFloat32.class,
+        Placeholder.shape(Shape.of(noisyBatch, size, size, 1)));
+    cleanImages = tf.withName("meta.clean_images").placeholder(TFloat32.class,
+        Placeholder.shape(Shape.of(cleanBatch, size, size, 3)));
+    cleanLabels = tf.withName("meta.clean_labels").placeholder(TFloat32.class,
+        Placeholder.shape(Shape.of(cleanBatch, size, size, 1)));
+    noiseSeed = tf.withName("meta.noise_seed").placeholder(TInt64.class, Placeholder.shape(Shape.of(2)));
+    learningRate = tf.withName("meta.learning_rate").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+    Shape map = Shape.of(noisyBatch, size, size, 1);
+    // Fed only by the finite-difference test; training uses the default, zeros.
+    eps = tf.withName("meta.eps").placeholderWithDefault(tf.zeros(tf.constant(map), TFloat32.class), map);
+
+    // 1. The noisy pass and its per-pixel loss map.
+    NetworkOutputs noisy = net.build(params, noisyImages, tf.constant(noisyBatch), Mode.TRAIN);
+    Operand<TFloat32> lossMap = AleatoricLoss.lossMap(tf, noisy.logit(), noisy.logVariance(), noisyLabels,
+        AleatoricLoss.noise(tf, t, noisyBatch, size, noiseSeed), t);
+    Operand<TInt32> all = tf.constant(new int[] {0, 1, 2, 3});
+    meanLoss = tf.math.mean(lossMap, all);
+    Operand<TFloat32> noisyObjective = tf.sum(tf.math.mul(eps, lossMap), all);
+
+    // 2. The virtual step, kept differentiable with respect to eps.
+    List<Variable<TFloat32>> variables = params.trainable();
+    Output<?>[] inner = gradients("meta.inner", noisyObjective, outputsOf(variables));
+    Map<String, Operand<TFloat32>> virtual = new LinkedHashMap<>();
+    int i = 0;
+    for (Map.Entry<String, Variable<TFloat32>> v : params.trainableByName().entrySet()) {
+      @SuppressWarnings("unchecked")
+      Operand<TFloat32> g = (Operand<TFloat32>) inner[i++];
+      virtual.put(v.getKey(), tf.math.sub(v.getValue(), tf.math.mul(learningRate, g)));
+    }
+
+    // 3. The clean loss at theta' and its gradient with respect to eps.
+    NetworkOutputs clean = net.build(params.substituted(virtual), cleanImages, tf.constant(cleanBatch),
+        Mode.TRAIN);
+    Operand<TFloat32> cleanMap;
+    if (cleanLossKind == CleanLoss.ALEATORIC) {
+      Operand<TInt64> cleanSeed = tf.math.add(noiseSeed, tf.constant(new long[] {0x51ed, 0}));
+      cleanMap = AleatoricLoss.lossMap(tf, clean.logit(), clean.logVariance(), cleanLabels,
+          AleatoricLoss.noise(tf, t, cleanBatch, size, cleanSeed), t);
+    } else {
+      // Sigmoid cross-entropy in its stable form softplus((1 - 2y) f).
+      Operand<TFloat32> sign = tf.math.sub(tf.constant(1f), tf.math.mul(tf.constant(2f), cleanLabels));
+      cleanMap = tf.math.softplus(tf.math.mul(sign, clean.logit()));
+    }
+    this.cleanMap = cleanMap;
+    cleanLoss = tf.math.mean(cleanMap, all);
+    @SuppressWarnings("unchecked")
+    Operand<TFloat32> g = (Operand<TFloat32>) gradients("meta.outer", cleanLoss,
+        new Output<?>[] {eps.asOutput()})[0];
+    metaGradient = g;
+
+    // 4. Weights: the pixels whose up-weighting would lower the clean loss, normalised over the batch.
+    Operand<TFloat32> raw = tf.math.maximum(tf.math.neg(g), tf.constant(0f));
+    weightTotal = tf.sum(raw, all);
+    Operand<TFloat32> isZero = tf.dtypes.cast(tf.math.equal(weightTotal, tf.constant(0f)), TFloat32.class);
+    weights = tf.stopGradient(tf.math.div(raw, tf.math.add(weightTotal, isZero)));
+
+    // 5. The real update on the weighted loss (eq. 2).
+    weightedLoss = tf.sum(tf.math.mul(weights, lossMap), all);
+    Output<?>[] update = gradients("meta.update", weightedLoss, outputsOf(variables));
+    step = momentumStep(update, learningRate, noisy, List.of());
+    finish();
+  }
+
+  /** One member iteration; the labels are 0/1 maps, the images normalised. */
+  public Step trainStep(float[] noisyX, float[] noisyY, float[] cleanX, float[] cleanY, long noiseStep, float rate) {
+    try (Feeds feeds = new Feeds(noisyX, noisyY, cleanX, cleanY, noiseStep, rate);
+        var result = feeds.runner().addTarget(step).fetch(meanLoss).fetch(weightedLoss).fetch(weights)
+            .fetch(weightTotal).run()) {
+      float[] w = Tensors.toArray((TFloat32) result.get(2));
+      int zeros = 0;
+      for (float v : w) {
+        if (v == 0f) {
+          zeros++;
+        }
+      }
+      return new Step(((TFloat32) result.get(0)).getFloat(), ((TFloat32) result.get(1)).getFloat(), w,
+          (float) zeros / w.length, ((TFloat32) result.get(3)).getFloat() == 0f);
+    }
+  }
+
+  /** g = d L_clean / d eps at the given eps, without updating anything (for checks against finite differences). */
+  float[] metaGradient(float[] noisyX, float[] noisyY, float[] cleanX, float[] cleanY, long noiseStep, float rate,
+      float[] epsValue) {
+    try (Feeds feeds = new Feeds(noisyX, noisyY, cleanX, cleanY, noiseStep, rate);
+        TFloat32 e = Tensors.of(epsValue, Shape.of(noisyBatch, size, size, 1));
+        var result = feeds.runner().feed(eps, e).fetch(metaGradient).run()) {
+      return Tensors.toArray((TFloat32) result.get(0));
+    }
+  }
+
+  /**
+   * The per-pixel clean loss map at theta - lr * d sum(eps * l) / d theta for the given eps, without updating
+   * anything: L_clean is its mean. Returned per pixel so that a finite difference can subtract pixel by pixel
+   * before summing, which keeps float32 round-off of the total out of the difference.
+   */
+  float[] cleanLossMap(float[] noisyX, float[] noisyY, float[] cleanX, float[] cleanY, long noiseStep, float rate,
+      float[] epsValue) {
+    try (Feeds feeds = new Feeds(noisyX, noisyY, cleanX, cleanY, noiseStep, rate);
+        TFloat32 e = Tensors.of(epsValue, Shape.of(noisyBatch, size, size, 1));
+        var result = feeds.runner().feed(eps, e).fetch(cleanMap).run()) {
+      return Tensors.toArray((TFloat32) result.get(0));
+    }
+  }
+
+  /** The tensors of one batch, closed together. */
+  private final class Feeds implements AutoCloseable {
+    private final TFloat32 nx;
+    private final TFloat32 ny;
+    private final TFloat32 cx;
+    private final TFloat32 cy;
+    private final TInt64 seed;
+    private final TFloat32 lr;
+
+    Feeds(float[] noisyX, float[] noisyY, float[] cleanX, float[] cleanY, long noiseStep, float rate) {
+      nx = Tensors.of(noisyX, Shape.of(noisyBatch, size, size, 3));
+      ny = Tensors.of(noisyY, Shape.of(noisyBatch, size, size, 1));
+      cx = Tensors.of(cleanX, Shape.of(cleanBatch, size, size, 3));
+      cy = Tensors.of(cleanY, Shape.of(cleanBatch, size, size, 1));
+      seed = TInt64.vectorOf(settings.seed(), noiseStep);
+      lr = TFloat32.scalarOf(rate);
+    }
+
+    Session.Runner runner() {
+      return session().runner().feed(noisyImages, nx).feed(noisyLabels, ny).feed(cleanImages, cx)
+          .feed(cleanLabels, cy).feed(noiseSeed, seed).feed(learningRate, lr);
+    }
+
+    @Override
+    public void close() {
+      nx.close();
+      ny.close();
+      cx.close();
+      cy.close();
+      seed.close();
+      lr.close();
+    }
+  }
+}

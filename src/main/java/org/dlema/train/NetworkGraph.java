@@ -1,0 +1,125 @@
+package org.dlema.train;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.dlema.graph.LinkNet;
+import org.dlema.graph.Mode;
+import org.dlema.graph.NetworkOutputs;
+import org.dlema.graph.NetworkSpec;
+import org.dlema.graph.Parameters;
+import org.dlema.graph.Tensors;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * What every training graph has: the network's variables, an inference pass sharing them (validation), the
+ * momentum SGD update behind the gradient barrier, a session and checkpoint restore. Subclasses add their step.
+ */
+abstract class NetworkGraph implements AutoCloseable {
+  protected final Graph graph = new Graph();
+  protected final Ops tf = Ops.create(graph);
+  protected final NetworkSpec spec;
+  protected final TrainingSettings settings;
+  protected final LinkNet net;
+  protected final Parameters params;
+  protected final int size;
+  private Placeholder<TFloat32> inferenceImages;
+  private Operand<TFloat32> probability;
+  private Session session;
+
+  NetworkGraph(NetworkSpec spec, TrainingSettings settings) {
+    this.spec = spec;
+    this.settings = settings;
+    this.net = new LinkNet(spec);
+    this.params = new Parameters(tf, settings.seed(), "");
+    this.size = spec.inputSize();
+  }
+
+  /** Adds the inference pass and opens the session; subclasses call it last, once their step exists. */
+  protected final void finish() {
+    inferenceImages = tf.withName("infer.images").placeholder(TFloat32.class,
+        Placeholder.shape(Shape.of(-1, size, size, 3)));
+    NetworkOutputs inference = net.build(params.shared(), inferenceImages,
+        LinkNet.batchSize(tf, inferenceImages), Mode.INFERENCE);
+    probability = tf.math.sigmoid(inference.logit());
+    session = new Session(graph);
+  }
+
+  /** d y / d xs with the seed dy = 1 given explicitly, which keeps an OnesLike op out of the graph. */
+  protected final Output<?>[] gradients(String prefix, Operand<TFloat32> y, Output<?>[] xs) {
+    return graph.addGradients(prefix, new Output<?>[] {y.asOutput()}, xs, new Output<?>[] {tf.constant(1f).asOutput()});
+  }
+
+  protected static Output<?>[] outputsOf(List<Variable<TFloat32>> variables) {
+    return variables.stream().map(Variable::asOutput).toArray(Output<?>[]::new);
+  }
+
+  /**
+   * The real update: momentum SGD with L2 weight decay folded into the gradient (g + wd * w, as SGD's weight_decay
+   * does). Every write waits behind one barrier on all of {@code gradients} and on {@code alsoWaitFor}: reference
+   * variables are updated in place, and without the barrier a backward op could read a weight that another update
+   * already changed. {@code batchNorm} supplies the moving-average updates, created behind the same barrier.
+   */
+  protected final Op momentumStep(Output<?>[] gradients, Operand<TFloat32> learningRate, NetworkOutputs batchNorm,
+      List<Op> alsoWaitFor) {
+    List<Op> barrier = new ArrayList<>(alsoWaitFor);
+    for (Output<?> g : gradients) {
+      barrier.add(tf.identity(g));
+    }
+    Ops after = tf.withControlDependencies(barrier);
+    Operand<TFloat32> momentum = tf.constant((float) settings.momentum());
+    Operand<TFloat32> decay = tf.constant((float) settings.weightDecay());
+    List<Variable<TFloat32>> variables = params.trainable();
+    List<Op> updates = new ArrayList<>();
+    for (int i = 0; i < variables.size(); i++) {
+      Variable<TFloat32> v = variables.get(i);
+      @SuppressWarnings("unchecked")
+      Operand<TFloat32> g = (Operand<TFloat32>) gradients[i];
+      Ops init = tf.withInitScope();
+      Variable<TFloat32> accumulator = tf.withName(v.op().name() + ".momentum")
+          .variable(init.zeros(init.constant(v.shape()), TFloat32.class));
+      updates.add(after.train.applyMomentum(v, accumulator, learningRate,
+          after.math.add(g, after.math.mul(decay, v)), momentum));
+    }
+    updates.addAll(batchNorm.batchNormUpdates(after));
+    return tf.withControlDependencies(updates).withName("train.step").noOp();
+  }
+
+  public Session session() {
+    return session;
+  }
+
+  public Parameters parameters() {
+    return params;
+  }
+
+  /** Loads the variables of a checkpoint folder (see {@link Checkpoints}). */
+  public void restore(Path checkpoint) {
+    session.restore(Checkpoints.variables(checkpoint).toString());
+  }
+
+  /** Inference-mode probabilities of {@code n} normalised images (n, size, size, 3), as (n, size, size). */
+  public float[] predict(float[] images, int n) {
+    try (TFloat32 input = Tensors.of(images, Shape.of(n, size, size, 3));
+        var result = session.runner().feed(inferenceImages, input).fetch(probability).run()) {
+      return Tensors.toArray((TFloat32) result.get(0));
+    }
+  }
+
+  @Override
+  public void close() {
+    if (session != null) {
+      session.close();
+    }
+    graph.close();
+  }
+}
