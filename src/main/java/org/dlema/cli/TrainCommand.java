@@ -1,5 +1,6 @@
 package org.dlema.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.commons.cli.CommandLine;
@@ -7,7 +8,12 @@ import org.apache.commons.cli.Options;
 import org.dlema.data.DatasetReader;
 import org.dlema.data.ReadOptions;
 import org.dlema.graph.NetworkSpec;
+import org.dlema.io.JsonFiles;
+import org.dlema.train.EnsembleRun;
+import org.dlema.train.EnsembleSettings;
+import org.dlema.train.RunConfig;
 import org.dlema.train.Trainer;
+import org.dlema.train.TrainingRun;
 import org.dlema.train.TrainingRun;
 import org.dlema.train.TrainingSettings;
 
@@ -40,7 +46,8 @@ final class TrainCommand extends OptionsCommand {
   @Override
   Options options() {
     Options options = new Options();
-    options.addOption(valued("method", "NAME", "training method: baseline (default baseline)"));
+    options.addOption(valued("method", "NAME", "training method: baseline, or dlema (an ensemble of members "
+        + "with learned per-pixel weights) (default baseline)"));
     options.addOption(valued("data", "DIR", "the dataset (folder or manifest)"));
     options.addOption(valued("spec", "SPEC", "network spec: a JSON file or a name from graphs/ (default "
         + SpecFiles.DEFAULT + ")"));
@@ -60,14 +67,24 @@ final class TrainCommand extends OptionsCommand {
     options.addOption(valued("validation-fraction", "X", "share of images held out for validation (default 0.2)"));
     options.addOption(valued("validate-every", "N", "steps between validations (default 500, or --steps)"));
     options.addOption(valued("checkpoint-every", "N", "steps between checkpoints (default 500, or --steps)"));
+    options.addOption(valued("members", "M", "dlema: ensemble size, one member per non-contradictory subset "
+        + "(default: the largest annotation count of the training images)"));
+    options.addOption(valued("member", "I", "dlema: train only member I (1..M), e.g. one member per machine; the "
+        + "run's shared files are made by whichever member starts first"));
+    options.addOption(valued("clean-batch", "N", "dlema: images per clean batch from the member's subset "
+        + "(default " + EnsembleSettings.PAPER_CLEAN_BATCH + ", the paper's)"));
+    options.addOption(valued("clean-loss", "NAME", "dlema: cross-entropy (eq. 1, default) or aleatoric"));
+    options.addOption(valued("partition-rule", "RULE", "dlema: uniform (default) or prefix"));
+    options.addOption(valued("weight-samples", "N", "dlema: training images whose weight maps are kept for "
+        + "figures (default 16)"));
     return options;
   }
 
   @Override
   int execute(CommandLine line, Console console) throws Exception {
     String method = line.getOptionValue("method", "baseline");
-    if (!method.equals("baseline")) {
-      throw new UsageException("--method: '" + method + "' is not available; available: baseline");
+    if (!method.equals("baseline") && !method.equals("dlema")) {
+      throw new UsageException("--method: '" + method + "' is not available; available: baseline, dlema");
     }
     Path out = Path.of(line.getOptionValue("out", "runs/" + method));
     if (line.hasOption("steps") && line.hasOption("epochs")) {
@@ -76,12 +93,21 @@ final class TrainCommand extends OptionsCommand {
     Trainer.Outcome outcome;
     if (line.hasOption("resume")) {
       for (var option : line.getOptions()) {
-        if (!List.of("resume", "out", "steps").contains(option.getLongOpt())) {
+        if (!List.of("resume", "out", "steps", "member").contains(option.getLongOpt())) {
           throw new UsageException("--" + option.getLongOpt() + " cannot change a run being resumed; with --resume "
               + "only --out and --steps apply (the run keeps the settings in its config.json)");
         }
       }
       Integer steps = line.hasOption("steps") ? intOption(line, "steps", 0, 1) : null;
+      RunConfig config = JsonFiles.read(configOf(out), RunConfig.class);
+      if (config.ensemble() != null) {
+        TrainingSettings s = config.settings();
+        TrainingSettings settings = new TrainingSettings(s.method(), s.batchSize(), s.learningRate(), s.momentum(),
+            s.weightDecay(), s.mcSamples(), s.seed(), steps == null ? s.steps() : steps, s.validateEvery(),
+            s.checkpointEvery(), s.validationFraction());
+        return report(EnsembleRun.train(config.data(), config.spec(), settings, config.ensemble(), out,
+            memberOption(line), console.out()), out, console);
+      }
       outcome = TrainingRun.resume(out, steps, console.out());
     } else {
       Path data = dataOption(line);
@@ -102,14 +128,52 @@ final class TrainCommand extends OptionsCommand {
           intOption(line, "mc-samples", TrainingSettings.DEFAULT_MC_SAMPLES, 1), longOption(line, "seed", 1), steps,
           intOption(line, "validate-every", interval, 1), intOption(line, "checkpoint-every", interval, 1),
           validationFraction);
+      if (!method.equals("dlema")) {
+        for (String option : List.of("members", "member", "clean-batch", "clean-loss", "partition-rule",
+            "weight-samples")) {
+          if (line.hasOption(option)) {
+            throw new UsageException("--" + option + " applies to --method dlema only");
+          }
+        }
+      } else {
+        EnsembleSettings ensemble = new EnsembleSettings(Math.max(1, intOption(line, "members", 1, 1)),
+            intOption(line, "clean-batch", EnsembleSettings.PAPER_CLEAN_BATCH, 1),
+            line.getOptionValue("clean-loss", "cross-entropy"), line.getOptionValue("partition-rule", "uniform"),
+            intOption(line, "weight-samples", 16, 0));
+        if (!line.hasOption("members")) {
+          ensemble = new EnsembleSettings(0, ensemble.cleanBatch(), ensemble.cleanLoss(), ensemble.partitionRule(),
+              ensemble.weightSamples());
+        }
+        return report(EnsembleRun.train(data, spec, settings, ensemble, out, memberOption(line), console.out()),
+            out, console);
+      }
       outcome = TrainingRun.start(data, spec, settings, out, console.out());
     }
-    if (outcome.diverged()) {
-      console.err().println("dlema: error: training diverged after " + outcome.steps() + " steps; see " + out);
-      return Main.FAILED;
+    return report(List.of(outcome), out, console);
+  }
+
+  private static Path configOf(Path run) throws UsageException {
+    Path config = run.resolve(TrainingRun.CONFIG);
+    if (!Files.isRegularFile(config)) {
+      throw new UsageException("--resume: " + run + " is not a run folder (no " + TrainingRun.CONFIG + ")");
     }
-    console.out().printf("done: %d steps, best validation Jaccard %.2f%% at step %d, median step %.0f ms; %s%n",
-        outcome.steps(), 100 * outcome.bestJaccard(), outcome.bestStep(), 1000 * outcome.medianStepSeconds(), out);
+    return config;
+  }
+
+  private static Integer memberOption(CommandLine line) throws UsageException {
+    return line.hasOption("member") ? intOption(line, "member", 1, 1) : null;
+  }
+
+  private static int report(List<Trainer.Outcome> outcomes, Path out, Console console) {
+    for (Trainer.Outcome outcome : outcomes) {
+      if (outcome.diverged()) {
+        console.err().println("dlema: error: training diverged after " + outcome.steps() + " steps; see " + out);
+        return Main.FAILED;
+      }
+      console.out().printf("done: %d steps, best validation Jaccard %.2f%% at step %d, median step %.0f ms; %s%n",
+          outcome.steps(), 100 * outcome.bestJaccard(), outcome.bestStep(), 1000 * outcome.medianStepSeconds(),
+          out);
+    }
     return 0;
   }
 }

@@ -18,7 +18,13 @@ import org.tensorflow.TensorFlow;
  * exported model card: the data and its fingerprint, the network spec, the hyper-parameters and library versions.
  */
 public record RunConfig(String method, Path data, String dataFingerprint, NetworkSpec spec,
-    TrainingSettings settings, Versions versions) {
+    TrainingSettings settings, Versions versions, EnsembleSettings ensemble, Integer member) {
+
+  /** A single network's run (no ensemble). */
+  public RunConfig(String method, Path data, String dataFingerprint, NetworkSpec spec, TrainingSettings settings,
+      Versions versions) {
+    this(method, data, dataFingerprint, spec, settings, versions, null, null);
+  }
 
   /** Versions of what produced the run. */
   public record Versions(String dlema, String tensorflow, String java) {

@@ -32,16 +32,19 @@ public final class Trainer {
 
   private final Path run;
   private final MethodFactory methods;
+  private final long validationSeed;
   private final TrainingSettings settings;
   private final PreparedSet validation;
   private final Normalization normalization;
   private final PrintStream log;
   private boolean plotFailed;
 
-  Trainer(Path run, MethodFactory methods, TrainingSettings settings, PreparedSet validation,
+  /** @param validationSeed draws each validation image's target annotation (shared by an ensemble's members) */
+  Trainer(Path run, MethodFactory methods, TrainingSettings settings, long validationSeed, PreparedSet validation,
       Normalization normalization, PrintStream log) {
     this.run = run;
     this.methods = methods;
+    this.validationSeed = validationSeed;
     this.settings = settings;
     this.validation = validation;
     this.normalization = normalization;
@@ -66,7 +69,7 @@ public final class Trainer {
       } else {
         method.session().initialize();
       }
-      Validation validator = new Validation(validation, settings.seed());
+      Validation validator = new Validation(validation, validationSeed);
       int logEvery = Math.max(1, Math.min(50, settings.validateEvery()));
       double lastJaccard = Double.NaN;
       double lastReference = Double.NaN;

@@ -92,8 +92,8 @@ public final class TrainingRun {
         Progress.onStderr("loading training images", training.size()));
     PreparedSet validationSet = PreparedSet.of(validation, spec.inputSize(), normalization,
         Progress.onStderr("loading validation images", validation.size()));
-    return new Trainer(out, () -> new BaselineMethod(spec, settings, trainSet), settings, validationSet,
-        normalization, log);
+    return new Trainer(out, () -> new BaselineMethod(spec, settings, trainSet), settings, settings.seed(),
+        validationSet, normalization, log);
   }
 
   /** Reads the dataset and decodes every file; throws on the first error, before anything is written. */

@@ -1,0 +1,145 @@
+package org.dlema.train;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.dlema.graph.NetworkSpec;
+import org.tensorflow.Session;
+
+/**
+ * D-LEMA member i: the noisy batch comes from the union U of every annotation of every training image, the clean
+ * batch from the member's non-contradictory subset C^i, and each step learns per-pixel weights of the noisy batch
+ * by the meta step of {@link MemberGraph}. Both batches are pure functions of (seed, step), so members resume
+ * exactly like the baseline.
+ */
+final class MemberMethod implements TrainingMethod {
+  private final MemberGraph graph;
+  private final PreparedSet train;
+  private final int[][] union;
+  private final int[][] trusted;
+  private final EpochSampler noisy;
+  private final EpochSampler clean;
+  private final int noisyBatch;
+  private final int cleanBatch;
+  private final int pixels;
+  private final Set<Integer> sampled = new TreeSet<>();
+  private final WeightMaps weightMaps;
+  private final List<List<String>> maskFiles;
+  private int[][] lastItems;
+  private float[] lastWeights;
+
+  /**
+   * @param trusted (image index, annotation index) pairs of C^i in the training set
+   * @param maskNames per image index, the file names of its masks (for the weight-map index)
+   */
+  MemberMethod(NetworkSpec spec, TrainingSettings settings, EnsembleSettings ensemble, PreparedSet train,
+      int[][] trusted, List<List<String>> maskNames, Path run) throws IOException {
+    this.graph = new MemberGraph(spec, settings, ensemble.cleanBatch(), ensemble.cleanLossKind());
+    this.train = train;
+    List<int[]> items = new ArrayList<>();
+    for (int image = 0; image < train.count(); image++) {
+      for (int k = 0; k < train.masks()[image].length; k++) {
+        items.add(new int[] {image, k});
+      }
+    }
+    this.union = items.toArray(int[][]::new);
+    this.trusted = trusted;
+    this.noisyBatch = settings.batchSize();
+    this.cleanBatch = ensemble.cleanBatch();
+    this.noisy = new EpochSampler(EpochSampler.mix(settings.seed(), 1), noisyBatch, union.length);
+    this.clean = new EpochSampler(EpochSampler.mix(settings.seed(), 2), cleanBatch, trusted.length);
+    this.pixels = spec.inputSize() * spec.inputSize();
+    for (int image = 0; image < Math.min(ensemble.weightSamples(), train.count()); image++) {
+      sampled.add(image);
+    }
+    this.maskFiles = maskNames;
+    this.weightMaps = WeightMaps.load(run, spec.inputSize());
+  }
+
+  @Override
+  public StepResult step(long step, float learningRate) {
+    int[] noisyItems = noisy.batch(step);
+    int[] cleanItems = clean.batch(step);
+    float[] nx = new float[noisyBatch * pixels * 3];
+    float[] ny = new float[noisyBatch * pixels];
+    for (int k = 0; k < noisyBatch; k++) {
+      int[] item = union[noisyItems[k]];
+      System.arraycopy(train.images()[item[0]], 0, nx, k * pixels * 3, pixels * 3);
+      System.arraycopy(train.masks()[item[0]][item[1]], 0, ny, k * pixels, pixels);
+    }
+    float[] cx = new float[cleanBatch * pixels * 3];
+    float[] cy = new float[cleanBatch * pixels];
+    for (int k = 0; k < cleanBatch; k++) {
+      int[] item = trusted[cleanItems[k]];
+      System.arraycopy(train.images()[item[0]], 0, cx, k * pixels * 3, pixels * 3);
+      System.arraycopy(train.masks()[item[0]][item[1]], 0, cy, k * pixels, pixels);
+    }
+    MemberGraph.Step result = graph.trainStep(nx, ny, cx, cy, step, learningRate);
+    lastItems = new int[noisyBatch][];
+    for (int k = 0; k < noisyBatch; k++) {
+      lastItems[k] = union[noisyItems[k]];
+    }
+    lastWeights = result.weights();
+    float scale = noisyBatch * pixels;
+    float max = 0;
+    for (float w : result.weights()) {
+      max = Math.max(max, w);
+    }
+    for (int k = 0; k < noisyBatch; k++) {
+      int[] item = union[noisyItems[k]];
+      if (sampled.contains(item[0])) {
+        float[] map = new float[pixels];
+        for (int p = 0; p < pixels; p++) {
+          map[p] = result.weights()[k * pixels + p] * scale;
+        }
+        weightMaps.put(train.ids().get(item[0]), item[1], maskFiles.get(item[0]).get(item[1]), step + 1, map);
+      }
+    }
+    Map<String, Double> figures = new HashMap<>();
+    figures.put("weighted_loss", (double) result.weightedLoss());
+    figures.put("zero_weight_fraction", (double) result.zeroFraction());
+    figures.put("max_relative_weight", (double) (max * scale));
+    figures.put("all_zero_steps", result.allZero() ? 1.0 : 0.0);
+    return new StepResult(result.loss(), figures);
+  }
+
+  /** The (image, annotation) items of the last step's noisy batch, in batch order. */
+  int[][] lastItems() {
+    return lastItems;
+  }
+
+  /** The last step's normalised weights, (batch, side, side). */
+  float[] lastWeights() {
+    return lastWeights;
+  }
+
+  @Override
+  public float[] predict(float[] images, int n) {
+    return graph.predict(images, n);
+  }
+
+  @Override
+  public Session session() {
+    return graph.session();
+  }
+
+  @Override
+  public void restore(Path checkpoint) {
+    graph.restore(checkpoint);
+  }
+
+  @Override
+  public void saveExtras(Path run) throws IOException {
+    weightMaps.save(run);
+  }
+
+  @Override
+  public void close() {
+    graph.close();
+  }
+}
