@@ -64,4 +64,33 @@ class ModelCommandsTest {
     assertThat(notModel.exitCode()).isEqualTo(1);
     assertThat(notModel.err()).contains("not a SavedModel folder");
   }
+
+  @Test
+  void dlemaEnsembleMembersTrainAloneAndResume() throws Exception {
+    Path run = dir.resolve("runs/ensemble");
+    String data = TinyRun.data().toString();
+    CliRunner.Outcome second = CliRunner.run("train", "--method", "dlema", "--data", data, "--spec", "tiny",
+        "--steps", "2", "--clean-batch", "2", "--member", "2", "--out", run.toString());
+    assertThat(second.exitCode()).isEqualTo(0);
+    assertThat(second.out()).contains("member 2 of");
+    assertThat(Files.exists(run.resolve("partition.json"))).isTrue();
+    assertThat(Files.exists(run.resolve("members/2/checkpoints/final/state.json"))).isTrue();
+    assertThat(Files.exists(run.resolve("members/1"))).isFalse();
+    assertThat(Files.exists(run.resolve("members/2/weights/index.json"))).isTrue();
+
+    // The other members from the same shared files, as another machine would; member 2 is left alone.
+    CliRunner.Outcome rest = CliRunner.run("train", "--resume", "--out", run.toString());
+    assertThat(rest.exitCode()).isEqualTo(0);
+    assertThat(rest.out()).contains("member 1 of");
+    assertThat(rest.out()).contains("member 2: finished (2 steps)");
+    assertThat(Files.exists(run.resolve("members/1/checkpoints/final/state.json"))).isTrue();
+
+    // A member exports like any single network.
+    CliRunner.Outcome exported = CliRunner.run("export", "--run", run.resolve("members/1").toString(), "--out",
+        dir.resolve("export").toString(), "--name", "member-1");
+    assertThat(exported.exitCode()).isEqualTo(0);
+
+    assertThat(CliRunner.run("train", "--data", data, "--member", "1", "--out", dir.resolve("x").toString()).err())
+        .contains("--member applies to --method dlema only");
+  }
 }
