@@ -90,6 +90,16 @@ class ModelCommandsTest {
         dir.resolve("export").toString(), "--name", "member-1");
     assertThat(exported.exitCode()).isEqualTo(0);
 
+    // The Figure 3/4 panel: a row per member; three columns per annotation beside the image and trusted mask.
+    Path panel = dir.resolve("panel.png");
+    CliRunner.Outcome weights = CliRunner.run("weights", "--run", run.toString(), "--out", panel.toString());
+    assertThat(weights.exitCode()).isEqualTo(0);
+    BufferedImage picture = ImageIO.read(panel.toFile());
+    assertThat(picture.getWidth() % 128).isEqualTo(0);
+    assertThat(picture.getWidth() / 128 % 3).isEqualTo(2);
+    assertThat(CliRunner.run("weights", "--run", run.toString(), "--image", "nope").err())
+        .contains("no weight maps for 'nope'");
+
     assertThat(CliRunner.run("train", "--data", data, "--member", "1", "--out", dir.resolve("x").toString()).err())
         .contains("--member applies to --method dlema only");
   }
