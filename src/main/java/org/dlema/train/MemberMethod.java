@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.dlema.graph.NetworkSpec;
-import org.tensorflow.Session;
 
 /**
  * D-LEMA member i: the noisy batch comes from the union U of every annotation of every training image, the clean
@@ -17,8 +16,7 @@ import org.tensorflow.Session;
  * by the meta step of {@link MemberGraph}. Both batches are pure functions of (seed, step), so members resume
  * exactly like the baseline.
  */
-final class MemberMethod implements TrainingMethod {
-  private final MemberGraph graph;
+final class MemberMethod extends NetworkMethod<MemberGraph> {
   private final PreparedSet train;
   private final int[][] union;
   private final int[][] trusted;
@@ -39,7 +37,7 @@ final class MemberMethod implements TrainingMethod {
    */
   MemberMethod(NetworkSpec spec, TrainingSettings settings, EnsembleSettings ensemble, PreparedSet train,
       int[][] trusted, List<List<String>> maskNames, Path run) throws IOException {
-    this.graph = new MemberGraph(spec, settings, ensemble.cleanBatch(), ensemble.cleanLossKind());
+    super(new MemberGraph(spec, settings, ensemble.cleanBatch(), ensemble.cleanLossKind()));
     this.train = train;
     List<int[]> items = new ArrayList<>();
     for (int image = 0; image < train.count(); image++) {
@@ -65,25 +63,18 @@ final class MemberMethod implements TrainingMethod {
   public StepResult step(long step, float learningRate) {
     int[] noisyItems = noisy.batch(step);
     int[] cleanItems = clean.batch(step);
-    float[] nx = new float[noisyBatch * pixels * 3];
-    float[] ny = new float[noisyBatch * pixels];
-    for (int k = 0; k < noisyBatch; k++) {
-      int[] item = union[noisyItems[k]];
-      System.arraycopy(train.images()[item[0]], 0, nx, k * pixels * 3, pixels * 3);
-      System.arraycopy(train.masks()[item[0]][item[1]], 0, ny, k * pixels, pixels);
-    }
-    float[] cx = new float[cleanBatch * pixels * 3];
-    float[] cy = new float[cleanBatch * pixels];
-    for (int k = 0; k < cleanBatch; k++) {
-      int[] item = trusted[cleanItems[k]];
-      System.arraycopy(train.images()[item[0]], 0, cx, k * pixels * 3, pixels * 3);
-      System.arraycopy(train.masks()[item[0]][item[1]], 0, cy, k * pixels, pixels);
-    }
-    MemberGraph.Step result = graph.trainStep(nx, ny, cx, cy, step, learningRate);
     lastItems = new int[noisyBatch][];
     for (int k = 0; k < noisyBatch; k++) {
       lastItems[k] = union[noisyItems[k]];
     }
+    int[][] cleanBatchItems = new int[cleanBatch][];
+    for (int k = 0; k < cleanBatch; k++) {
+      cleanBatchItems[k] = trusted[cleanItems[k]];
+    }
+    PreparedSet.Batch noisyData = train.batch(lastItems);
+    PreparedSet.Batch cleanData = train.batch(cleanBatchItems);
+    MemberGraph.Step result = graph.trainStep(noisyData.images(), noisyData.labels(), cleanData.images(),
+        cleanData.labels(), step, learningRate);
     lastWeights = result.weights();
     float scale = noisyBatch * pixels;
     float max = 0;
@@ -91,7 +82,7 @@ final class MemberMethod implements TrainingMethod {
       max = Math.max(max, w);
     }
     for (int k = 0; k < noisyBatch; k++) {
-      int[] item = union[noisyItems[k]];
+      int[] item = lastItems[k];
       if (sampled.contains(item[0])) {
         float[] map = new float[pixels];
         for (int p = 0; p < pixels; p++) {
@@ -119,27 +110,7 @@ final class MemberMethod implements TrainingMethod {
   }
 
   @Override
-  public float[] predict(float[] images, int n) {
-    return graph.predict(images, n);
-  }
-
-  @Override
-  public Session session() {
-    return graph.session();
-  }
-
-  @Override
-  public void restore(Path checkpoint) {
-    graph.restore(checkpoint);
-  }
-
-  @Override
   public void saveExtras(Path run) throws IOException {
     weightMaps.save(run);
-  }
-
-  @Override
-  public void close() {
-    graph.close();
   }
 }

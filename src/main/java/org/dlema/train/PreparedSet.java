@@ -25,6 +25,20 @@ public record PreparedSet(List<String> ids, float[][] images, float[][][] masks,
     return ids.size();
   }
 
+  /** Images and labels of (image index, annotation index) items, laid out as a batch. */
+  record Batch(float[] images, float[] labels) {}
+
+  Batch batch(int[][] items) {
+    int pixels = side * side;
+    float[] x = new float[items.length * pixels * 3];
+    float[] y = new float[items.length * pixels];
+    for (int k = 0; k < items.length; k++) {
+      System.arraycopy(images[items[k][0]], 0, x, k * pixels * 3, pixels * 3);
+      System.arraycopy(masks[items[k][0]][items[k][1]], 0, y, k * pixels, pixels);
+    }
+    return new Batch(x, y);
+  }
+
   public boolean hasReferences() {
     return references != null;
   }
