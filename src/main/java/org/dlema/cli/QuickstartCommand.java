@@ -6,7 +6,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
@@ -17,8 +16,6 @@ import org.dlema.data.RgbImage;
 import org.dlema.data.ReadOptions;
 import org.dlema.data.ValidationReport;
 import org.dlema.data.inspect.DatasetInspection;
-import org.dlema.data.partition.NonContradictoryPartition;
-import org.dlema.data.partition.PartitionRule;
 import org.dlema.data.partition.TrainValidationSplit;
 import org.dlema.data.synth.SimulatedDatasetWriter;
 import org.dlema.data.synth.SimulatorSettings;
@@ -32,6 +29,8 @@ import org.dlema.graph.NetworkSpec;
 import org.dlema.io.JsonFiles;
 import org.dlema.io.Progress;
 import org.dlema.train.Checkpoints;
+import org.dlema.train.EnsembleRun;
+import org.dlema.train.EnsembleSettings;
 import org.dlema.train.RunConfig;
 import org.dlema.train.Trainer;
 import org.dlema.train.TrainingRun;
@@ -39,12 +38,15 @@ import org.dlema.train.TrainingSettings;
 
 /**
  * {@code dlema quickstart}: the pipeline end to end on the built-in synthetic data, as far as it is built: data,
- * checks, the non-contradictory partition, a baseline training run, its SavedModel export and predictions made
- * through that export. Every stage reuses its output when a previous quickstart in the same folder finished it, so
+ * checks, a baseline training run, the D-LEMA members and their weight maps, the baseline's SavedModel export and
+ * predictions made through that export. Every stage reuses its output when a previous quickstart in the same folder finished it, so
  * an interrupted quickstart continues where it stopped.
  */
 final class QuickstartCommand extends OptionsCommand {
   static final int DEFAULT_STEPS = 1000;
+  static final int DEFAULT_MEMBER_STEPS = 500;
+  /** The paper's clean batch is 64; 8 keeps a member's meta step near 70 ms on two CPU cores. */
+  static final int QUICK_CLEAN_BATCH = 8;
   /** Ten times the paper's rate: the paper trains for hundreds of epochs, the quickstart for about a minute. */
   static final double QUICK_LEARNING_RATE = 1e-3;
   static final String MODEL = "quickstart-baseline";
@@ -61,10 +63,11 @@ final class QuickstartCommand extends OptionsCommand {
 
   @Override
   String description() {
-    return "Synthesises the built-in dataset, checks it, partitions the training annotations into M "
-        + "non-contradictory subsets, trains a baseline linknet-lite (learning rate 1e-3, ten times the paper's, "
-        + "so that a short run learns), exports it as a SavedModel and segments a few validation images through "
-        + "the export. Writes OUT/data/, OUT/partition.json, OUT/baseline/ (a run folder), "
+    return "Synthesises the built-in dataset, checks it, trains a baseline linknet-lite (learning rate 1e-3, ten "
+        + "times the paper's, so that a short run learns), trains the D-LEMA members (one per non-contradictory "
+        + "subset, per-pixel weights learned by the meta step; clean batch 8 instead of the paper's 64) and draws "
+        + "their weight maps, exports the baseline as a SavedModel and segments a few validation images through "
+        + "the export. Writes OUT/data/, OUT/baseline/ and OUT/dlema/ (run folders), "
         + "OUT/export/" + MODEL + "/VERSION/ and OUT/predictions/. Stages already finished in OUT are reused; the D-LEMA "
         + "ensemble and its fusion join as they are built (see docs/).";
   }
@@ -76,6 +79,8 @@ final class QuickstartCommand extends OptionsCommand {
     options.addOption(valued("count", "N", "number of synthetic images (default " + DataSynthCommand.DEFAULT_COUNT
         + ")"));
     options.addOption(valued("steps", "N", "baseline training steps (default " + DEFAULT_STEPS + ")"));
+    options.addOption(valued("member-steps", "N", "training steps of each D-LEMA member (default "
+        + DEFAULT_MEMBER_STEPS + ")"));
     options.addOption(valued("spec", "SPEC", "network spec (default " + SpecFiles.DEFAULT + ")"));
     options.addOption(valued("seed", "N", "random seed for data, split, partition and training (default 1)"));
     return options;
@@ -86,6 +91,7 @@ final class QuickstartCommand extends OptionsCommand {
     Path out = Path.of(line.getOptionValue("out", "runs/quickstart"));
     int count = intOption(line, "count", DataSynthCommand.DEFAULT_COUNT, 5);
     int steps = intOption(line, "steps", DEFAULT_STEPS, 1);
+    int memberSteps = intOption(line, "member-steps", DEFAULT_MEMBER_STEPS, 1);
     long seed = longOption(line, "seed", 1);
     NetworkSpec spec = SpecFiles.load(line.getOptionValue("spec", SpecFiles.DEFAULT));
     var log = console.out();
@@ -117,18 +123,11 @@ final class QuickstartCommand extends OptionsCommand {
     DataInspectCommand.print(inspection, console);
     report.throwIfErrors();
 
-    stage(log, 3, "non-contradictory partition of the training annotations");
-    // The same split the training run makes from the same seed.
+    // The same split the training runs make from the same seed.
     TrainValidationSplit split = TrainValidationSplit.create(dataset, TrainValidationSplit.DEFAULT_VALIDATION_FRACTION,
         seed);
-    MultiAnnotatedDataset training = split.trainingSet(dataset);
-    NonContradictoryPartition partition = NonContradictoryPartition.create(training, dataset.maxAnnotations(),
-        PartitionRule.UNIFORM, seed);
-    partition.save(out.resolve("partition.json"), training);
-    log.println("  " + dataset.maxAnnotations() + " subsets of sizes " + Arrays.toString(partition.subsetSizes())
-        + " over " + training.size() + " training images");
 
-    stage(log, 4, "baseline training (" + spec.name() + ", " + steps + " steps)");
+    stage(log, 3, "baseline training (" + spec.name() + ", " + steps + " steps)");
     Path run = out.resolve("baseline");
     Checkpoints checkpoints = new Checkpoints(run.resolve("checkpoints"));
     if (Files.isRegularFile(run.resolve(TrainingRun.CONFIG))) {
@@ -163,7 +162,24 @@ final class QuickstartCommand extends OptionsCommand {
       }
     }
 
-    stage(log, 5, "export as a SavedModel");
+    stage(log, 4, "D-LEMA members (" + memberSteps + " steps each, clean batch " + QUICK_CLEAN_BATCH + ")");
+    Path ensemble = out.resolve("dlema");
+    int interval = Math.max(1, Math.min(250, memberSteps));
+    TrainingSettings memberSettings = new TrainingSettings("dlema", TrainingSettings.DEFAULT_BATCH,
+        QUICK_LEARNING_RATE, TrainingSettings.DEFAULT_MOMENTUM, TrainingSettings.DEFAULT_WEIGHT_DECAY,
+        TrainingSettings.DEFAULT_MC_SAMPLES, seed, memberSteps, interval, interval,
+        TrainValidationSplit.DEFAULT_VALIDATION_FRACTION);
+    for (Trainer.Outcome outcome : EnsembleRun.train(data, spec, memberSettings,
+        new EnsembleSettings(0, QUICK_CLEAN_BATCH, "cross-entropy", "uniform", 16), ensemble, null, log)) {
+      if (outcome.diverged()) {
+        throw new IOException("a D-LEMA member diverged after " + outcome.steps() + " steps; see " + ensemble);
+      }
+    }
+
+    stage(log, 5, "the members' learned weight maps (paper Figures 3-4)");
+    log.println("  wrote " + WeightsCommand.draw(ensemble, null, null));
+
+    stage(log, 6, "export of the baseline as a SavedModel");
     Path exportRoot = out.resolve("export");
     long bestStep = checkpoints.state(Checkpoints.BEST).orElseThrow().step();
     Path version = latestExportOf(exportRoot.resolve(MODEL), bestStep);
@@ -175,7 +191,7 @@ final class QuickstartCommand extends OptionsCommand {
       log.println("  wrote " + version);
     }
 
-    stage(log, 6, "predictions through the export");
+    stage(log, 7, "predictions through the export");
     Path predictions = Files.createDirectories(out.resolve("predictions"));
     List<String> csv = new ArrayList<>(List.of(PredictionPictures.CSV_HEADER));
     try (ServedModel served = ServedModel.load(version, ModelExporter.DEFAULT_SIGNATURE)) {
@@ -207,6 +223,6 @@ final class QuickstartCommand extends OptionsCommand {
   }
 
   private static void stage(PrintStream log, int n, String what) {
-    log.println("[" + n + "/6] " + what);
+    log.println("[" + n + "/7] " + what);
   }
 }

@@ -59,6 +59,17 @@ final class WeightsCommand extends OptionsCommand {
     if (!Files.isRegularFile(run.resolve(TrainingRun.CONFIG))) {
       throw new IOException(run + ": not a run folder (no " + TrainingRun.CONFIG + ")");
     }
+    Path out = draw(run, line.getOptionValue("image"), line.hasOption("out") ? Path.of(line.getOptionValue("out"))
+        : null);
+    console.out().println("wrote " + out);
+    return 0;
+  }
+
+  /**
+   * Draws the panel of {@code id} (or of the sampled image with the most annotations when null) into {@code out}
+   * (or {@code RUN/weights-<id>.png} when null); returns the file written.
+   */
+  static Path draw(Path run, String id, Path out) throws IOException, UsageException {
     RunConfig config = JsonFiles.read(run.resolve(TrainingRun.CONFIG), RunConfig.class);
     if (config.ensemble() == null) {
       throw new IOException(run + ": a " + config.method() + " run has no weight maps (train --method dlema)");
@@ -74,7 +85,6 @@ final class WeightsCommand extends OptionsCommand {
       indexes.add(Files.isRegularFile(memberRun.resolve(WeightMaps.FOLDER).resolve("index.json"))
           ? WeightMaps.index(memberRun).maps() : List.of());
     }
-    String id = line.getOptionValue("image");
     if (id == null) {
       id = indexes.stream().flatMap(List::stream).map(WeightMaps.Entry::image).distinct()
           .max((a, b) -> Integer.compare(dataset.image(a).annotationCount(), dataset.image(b).annotationCount()))
@@ -111,10 +121,9 @@ final class WeightsCommand extends OptionsCommand {
       }
       rows.add(new WeightPanel.Row("member " + i, trusted, weights));
     }
-    Path out = Path.of(line.getOptionValue("out", run.resolve("weights-" + image + ".png").toString()));
-    ImageFiles.writePng(WeightPanel.draw(picture, masks, rows, side), out);
-    console.out().println("wrote " + out);
-    return 0;
+    Path file = out != null ? out : run.resolve("weights-" + image + ".png");
+    ImageFiles.writePng(WeightPanel.draw(picture, masks, rows, side), file);
+    return file;
   }
 
   private static byte[] toBytes(float[] values) {

@@ -64,6 +64,13 @@ public final class EnsembleRun {
       split = TrainValidationSplit.load(out.resolve(TrainingRun.SPLIT));
       normalization = Normalization.load(out.resolve(TrainingRun.NORMALIZATION));
       partition = NonContradictoryPartition.load(out.resolve(PARTITION));
+      if (settings.steps() > config.settings().steps()) {
+        // The run's step count is the largest any member was asked for, so that a plain --resume continues there.
+        config = new RunConfig(config.method(), config.data(), config.dataFingerprint(), config.spec(),
+            withSeed(config.settings(), settings.steps(), config.settings().seed()), config.versions(),
+            config.ensemble(), null);
+        JsonFiles.write(out.resolve(TrainingRun.CONFIG), config);
+      }
       log.println("continuing ensemble " + out);
     } else {
       if (Files.isDirectory(out)) {
@@ -133,10 +140,15 @@ public final class EnsembleRun {
         continue;
       }
       boolean resume = checkpoints.state(Checkpoints.LATEST).isPresent();
+      if (resume && checkpoints.state(Checkpoints.LATEST).get().step() > memberSettings.steps()) {
+        throw new IOException(folder + ": --steps " + memberSettings.steps() + " is below the "
+            + checkpoints.state(Checkpoints.LATEST).get().step() + " steps already done");
+      }
+      Files.createDirectories(folder);
+      // Rewritten on every start so that it records the step count this member is trained to.
+      JsonFiles.write(folder.resolve(TrainingRun.CONFIG), new RunConfig("dlema", config.data(),
+          config.dataFingerprint(), config.spec(), memberSettings, config.versions(), e, i));
       if (!resume) {
-        Files.createDirectories(folder);
-        JsonFiles.write(folder.resolve(TrainingRun.CONFIG), new RunConfig("dlema", config.data(),
-            config.dataFingerprint(), config.spec(), memberSettings, config.versions(), e, i));
         split.save(folder.resolve(TrainingRun.SPLIT));
         normalization.save(folder.resolve(TrainingRun.NORMALIZATION));
       }
@@ -148,9 +160,10 @@ public final class EnsembleRun {
       log.println("member " + i + " of " + e.members() + ": trusts C^" + i + " (" + trustedItems.length
           + " annotations), learns from all " + trainSet.count() + " training images"
           + (resume ? ", resuming" : ""));
+      NetworkSpec memberSpec = config.spec();
       Trainer trainer = new Trainer(folder, () -> {
         try {
-          return new MemberMethod(config.spec(), memberSettings, e, trainSet, trustedItems, maskNames, folder);
+          return new MemberMethod(memberSpec, memberSettings, e, trainSet, trustedItems, maskNames, folder);
         } catch (IOException ex) {
           throw new UncheckedIOException(ex);
         }

@@ -95,10 +95,12 @@ class DataCommandsTest {
   @Test
   void quickstartRunsEveryStageAndReusesFinishedOnes() throws Exception {
     Path run = dir.resolve("run");
-    String[] args = {"quickstart", "--out", run.toString(), "--count", "15", "--steps", "3", "--spec", "tiny"};
+    String[] args = {"quickstart", "--out", run.toString(), "--count", "15", "--steps", "3", "--member-steps", "2",
+        "--spec", "tiny"};
     CliRunner.Outcome first = CliRunner.run(args);
     assertThat(first.exitCode()).isEqualTo(0);
-    for (String file : new String[] {"data/manifest.csv", "partition.json", "baseline/split.json",
+    for (String file : new String[] {"data/manifest.csv", "dlema/partition.json", "dlema/members/1/weights/index.json",
+        "baseline/split.json",
         "baseline/normalization.json", "baseline/checkpoints/final/state.json",
         "export/quickstart-baseline/1/saved_model.pb", "predictions/predictions.csv"}) {
       assertThat(Files.exists(run.resolve(file))).isTrue();
@@ -108,6 +110,7 @@ class DataCommandsTest {
     assertThat(second.exitCode()).isEqualTo(0);
     assertThat(second.out()).contains("reusing the synthetic dataset");
     assertThat(second.out()).contains("reusing the finished run");
+    assertThat(second.out()).contains("member 1: finished (2 steps)");
     CliRunner.Outcome other = CliRunner.run("quickstart", "--out", run.toString(), "--count", "16");
     assertThat(other.exitCode()).isEqualTo(2);
     assertThat(other.err()).contains("holds 15 images made with seed 1, not 16 with seed 1");
