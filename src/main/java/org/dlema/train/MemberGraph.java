@@ -158,11 +158,7 @@ public final class MemberGraph extends NetworkGraph {
   /** g = d L_clean / d eps at the given eps, without updating anything (for checks against finite differences). */
   float[] metaGradient(float[] noisyX, float[] noisyY, float[] cleanX, float[] cleanY, long noiseStep, float rate,
       float[] epsValue) {
-    try (Feeds feeds = new Feeds(noisyX, noisyY, cleanX, cleanY, noiseStep, rate);
-        TFloat32 e = Tensors.of(epsValue, Shape.of(noisyBatch, size, size, 1));
-        var result = feeds.runner().feed(eps, e).fetch(metaGradient).run()) {
-      return Tensors.toArray((TFloat32) result.get(0));
-    }
+    return evaluateAt(noisyX, noisyY, cleanX, cleanY, noiseStep, rate, epsValue, metaGradient);
   }
 
   /**
@@ -172,9 +168,14 @@ public final class MemberGraph extends NetworkGraph {
    */
   float[] cleanLossMap(float[] noisyX, float[] noisyY, float[] cleanX, float[] cleanY, long noiseStep, float rate,
       float[] epsValue) {
+    return evaluateAt(noisyX, noisyY, cleanX, cleanY, noiseStep, rate, epsValue, cleanMap);
+  }
+
+  private float[] evaluateAt(float[] noisyX, float[] noisyY, float[] cleanX, float[] cleanY, long noiseStep,
+      float rate, float[] epsValue, Operand<TFloat32> fetch) {
     try (Feeds feeds = new Feeds(noisyX, noisyY, cleanX, cleanY, noiseStep, rate);
         TFloat32 e = Tensors.of(epsValue, Shape.of(noisyBatch, size, size, 1));
-        var result = feeds.runner().feed(eps, e).fetch(cleanMap).run()) {
+        var result = feeds.runner().feed(eps, e).fetch(fetch).run()) {
       return Tensors.toArray((TFloat32) result.get(0));
     }
   }
