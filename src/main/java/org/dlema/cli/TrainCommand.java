@@ -101,10 +101,7 @@ final class TrainCommand extends OptionsCommand {
       Integer steps = line.hasOption("steps") ? intOption(line, "steps", 0, 1) : null;
       RunConfig config = JsonFiles.read(configOf(out), RunConfig.class);
       if (config.ensemble() != null) {
-        TrainingSettings s = config.settings();
-        TrainingSettings settings = new TrainingSettings(s.method(), s.batchSize(), s.learningRate(), s.momentum(),
-            s.weightDecay(), s.mcSamples(), s.seed(), steps == null ? s.steps() : steps, s.validateEvery(),
-            s.checkpointEvery(), s.validationFraction());
+        TrainingSettings settings = steps == null ? config.settings() : config.settings().withSteps(steps);
         return report(EnsembleRun.train(config.data(), config.spec(), settings, config.ensemble(), out,
             memberOption(line), console.out()), out, console);
       }

@@ -67,19 +67,13 @@ public final class EnsembleRun {
       if (settings.steps() > config.settings().steps()) {
         // The run's step count is the largest any member was asked for, so that a plain --resume continues there.
         config = new RunConfig(config.method(), config.data(), config.dataFingerprint(), config.spec(),
-            withSeed(config.settings(), settings.steps(), config.settings().seed()), config.versions(),
+            config.settings().withSteps(settings.steps()), config.versions(),
             config.ensemble(), null);
         JsonFiles.write(out.resolve(TrainingRun.CONFIG), config);
       }
       log.println("continuing ensemble " + out);
     } else {
-      if (Files.isDirectory(out)) {
-        try (var entries = Files.list(out)) {
-          if (entries.findAny().isPresent()) {
-            throw new IOException(out + " exists and is not an ensemble run; choose another --out");
-          }
-        }
-      }
+      TrainingRun.requireEmpty(out, "choose another --out");
       dataset = TrainingRun.checkedDataset(data);
       split = TrainValidationSplit.create(dataset, settings.validationFraction(), settings.seed());
       MultiAnnotatedDataset training = split.trainingSet(dataset);
@@ -131,18 +125,19 @@ public final class EnsembleRun {
         continue;
       }
       Path folder = member(out, i);
-      TrainingSettings memberSettings = withSeed(config.settings(), settings.steps(),
-          EpochSampler.mix(config.settings().seed(), 1000 + i));
+      TrainingSettings memberSettings = config.settings().withSteps(settings.steps())
+          .withSeed(EpochSampler.mix(config.settings().seed(), 1000 + i));
       Checkpoints checkpoints = new Checkpoints(folder.resolve("checkpoints"));
       var finished = checkpoints.state(Checkpoints.FINAL);
       if (finished.isPresent() && finished.get().step() >= memberSettings.steps()) {
         log.println("member " + i + ": finished (" + finished.get().step() + " steps)");
         continue;
       }
-      boolean resume = checkpoints.state(Checkpoints.LATEST).isPresent();
-      if (resume && checkpoints.state(Checkpoints.LATEST).get().step() > memberSettings.steps()) {
+      var latest = checkpoints.state(Checkpoints.LATEST);
+      boolean resume = latest.isPresent();
+      if (resume && latest.get().step() > memberSettings.steps()) {
         throw new IOException(folder + ": --steps " + memberSettings.steps() + " is below the "
-            + checkpoints.state(Checkpoints.LATEST).get().step() + " steps already done");
+            + latest.get().step() + " steps already done");
       }
       Files.createDirectories(folder);
       // Rewritten on every start so that it records the step count this member is trained to.
@@ -171,10 +166,5 @@ public final class EnsembleRun {
       outcomes.add(trainer.train(resume));
     }
     return outcomes;
-  }
-
-  private static TrainingSettings withSeed(TrainingSettings s, int steps, long seed) {
-    return new TrainingSettings(s.method(), s.batchSize(), s.learningRate(), s.momentum(), s.weightDecay(),
-        s.mcSamples(), seed, steps, s.validateEvery(), s.checkpointEvery(), s.validationFraction());
   }
 }

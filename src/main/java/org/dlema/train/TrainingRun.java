@@ -30,13 +30,7 @@ public final class TrainingRun {
   /** Starts a new run in {@code out}, which must not exist or be empty. */
   public static Trainer.Outcome start(Path data, NetworkSpec spec, TrainingSettings settings, Path out,
       PrintStream log) throws IOException {
-    if (Files.isDirectory(out)) {
-      try (var entries = Files.list(out)) {
-        if (entries.findAny().isPresent()) {
-          throw new IOException(out + " already exists; pass --resume to continue it, or choose another --out");
-        }
-      }
-    }
+    requireEmpty(out, "pass --resume to continue it, or choose another --out");
     MultiAnnotatedDataset dataset = checkedDataset(data);
     TrainValidationSplit split = TrainValidationSplit.create(dataset, settings.validationFraction(), settings.seed());
     MultiAnnotatedDataset training = split.trainingSet(dataset);
@@ -68,9 +62,7 @@ public final class TrainingRun {
           + " steps already done; give at least " + latest.step());
     }
     if (steps != null) {
-      TrainingSettings s = settings;
-      settings = new TrainingSettings(s.method(), s.batchSize(), s.learningRate(), s.momentum(), s.weightDecay(),
-          s.mcSamples(), s.seed(), steps, s.validateEvery(), s.checkpointEvery(), s.validationFraction());
+      settings = settings.withSteps(steps);
       JsonFiles.write(configFile, new RunConfig(config.method(), config.data(), config.dataFingerprint(),
           config.spec(), settings, config.versions()));
     }
@@ -94,6 +86,17 @@ public final class TrainingRun {
         Progress.onStderr("loading validation images", validation.size()));
     return new Trainer(out, () -> new BaselineMethod(spec, settings, trainSet), settings, settings.seed(),
         validationSet, normalization, log);
+  }
+
+  /** A new run never writes into a folder that holds something: it would mix two runs. */
+  static void requireEmpty(Path out, String advice) throws IOException {
+    if (Files.isDirectory(out)) {
+      try (var entries = Files.list(out)) {
+        if (entries.findAny().isPresent()) {
+          throw new IOException(out + " already exists; " + advice);
+        }
+      }
+    }
   }
 
   /** Reads the dataset and decodes every file; throws on the first error, before anything is written. */

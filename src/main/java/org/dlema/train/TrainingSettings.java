@@ -30,6 +30,18 @@ public record TrainingSettings(String method, int batchSize, double learningRate
     checkArgument(validationFraction > 0 && validationFraction < 1, "validation fraction must be in (0, 1)");
   }
 
+  /** The same settings trained to another total step count (resume with a new --steps). */
+  public TrainingSettings withSteps(int total) {
+    return new TrainingSettings(method, batchSize, learningRate, momentum, weightDecay, mcSamples, seed, total,
+        validateEvery, checkpointEvery, validationFraction);
+  }
+
+  /** The same settings with another seed (each ensemble member has its own). */
+  public TrainingSettings withSeed(long other) {
+    return new TrainingSettings(method, batchSize, learningRate, momentum, weightDecay, mcSamples, other, steps,
+        validateEvery, checkpointEvery, validationFraction);
+  }
+
   public static TrainingSettings defaults(int steps) {
     return new TrainingSettings("baseline", DEFAULT_BATCH, DEFAULT_LEARNING_RATE, DEFAULT_MOMENTUM,
         DEFAULT_WEIGHT_DECAY, DEFAULT_MC_SAMPLES, 1, steps, Math.max(1, Math.min(500, steps)),

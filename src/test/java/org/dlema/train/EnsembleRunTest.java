@@ -41,7 +41,7 @@ class EnsembleRunTest {
     // Members have their own seeds: member 2 starts from other weights and sees other batches.
     EnsembleRun.train(TinyRun.data(), tiny, settings(4), ENSEMBLE, whole, 2, quiet());
     assertThat(finalWeights(whole, 2)).isNotEqualTo(finalWeights(whole, 1));
-    // The weight maps of the sampled images survive the resume.
+    // The resumed member goes on writing the weight maps of its sampled images (round trip: WeightMapsTest).
     assertThat(WeightMaps.index(EnsembleRun.member(halves, 1)).maps()).isNotEmpty();
   }
 }
