@@ -3,8 +3,14 @@ package org.dlema.cli;
 import java.nio.file.Path;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
+import org.dlema.export.EnsembleExporter;
 import org.dlema.export.ModelExporter;
+import org.dlema.export.ServingConfig;
+import org.dlema.graph.FusionRule;
+import org.dlema.io.JsonFiles;
 import org.dlema.train.Checkpoints;
+import org.dlema.train.RunConfig;
+import org.dlema.train.TrainingRun;
 
 /** {@code dlema export}: a trained run as a SavedModel in TF Serving layout. */
 final class ExportCommand extends OptionsCommand {
@@ -14,15 +20,19 @@ final class ExportCommand extends OptionsCommand {
 
   @Override
   public String summary() {
-    return "export a trained run as a SavedModel (TF Serving layout, signature serving_default)";
+    return "export a trained run (single network or D-LEMA ensemble) as SavedModels in TF Serving layout";
   }
 
   @Override
   String description() {
     return "Builds the serving graph (raw RGB 0..255 of any size in; resizing and normalisation inside; "
         + "probability, mask and aleatoric variance out at the input's size), loads the run's weights and writes "
-        + "OUT/NAME/VERSION/ with saved_model.pb, variables/ and assets.extra/model_card.json. The version folder "
-        + "appears complete or not at all.";
+        + "OUT/NAME/VERSION/ with saved_model.pb, variables/ and assets.extra/model_card.json. For a D-LEMA "
+        + "ensemble run it writes every member as OUT/NAME-member-I/VERSION/ and the fused ensemble as "
+        + "OUT/NAME/VERSION/: one graph holding all members, with the signatures uniform, pixel_confidence, "
+        + "image_confidence (paper eq. 4) and serving_default (the rule with the best validation Jaccard, or "
+        + "--fusion), outputs probability, mask, aleatoric, epistemic and member_probabilities. OUT/models.config "
+        + "lists every model under OUT for TF Serving. Version folders appear complete or not at all.";
   }
 
   @Override
@@ -38,7 +48,10 @@ final class ExportCommand extends OptionsCommand {
     options.addOption(valued("out", "DIR", "export root (default export)"));
     options.addOption(valued("name", "NAME", "model name (default: the run folder's name)"));
     options.addOption(valued("version", "N", "integer version (default: one more than the highest present)"));
-    options.addOption(valued("checkpoint", "KIND", "best, latest or final (default best)"));
+    options.addOption(valued("checkpoint", "KIND", "best, latest or final (default best; for an ensemble, of "
+        + "every member)"));
+    options.addOption(valued("fusion", "RULE", "ensemble only: the rule behind serving_default, uniform, "
+        + "pixel_confidence or image_confidence (default: the best on the run's validation images)"));
     return options;
   }
 
@@ -55,10 +68,35 @@ final class ExportCommand extends OptionsCommand {
         && !checkpoint.equals(Checkpoints.FINAL)) {
       throw new UsageException("--checkpoint must be best, latest or final, got '" + checkpoint + "'");
     }
+    RunConfig config = JsonFiles.read(run.resolve(TrainingRun.CONFIG), RunConfig.class);
+    if (config.ensemble() == null) {
+      if (line.hasOption("fusion")) {
+        throw new UsageException("--fusion applies to ensemble runs; " + run + " holds a single network");
+      }
+      int version = line.hasOption("version") ? intOption(line, "version", 1, 1)
+          : ModelExporter.nextVersion(root.resolve(name));
+      console.out().println("wrote " + ModelExporter.export(run, checkpoint, root, name, version));
+      return 0;
+    }
+    FusionRule fusion = null;
+    if (line.hasOption("fusion")) {
+      try {
+        fusion = FusionRule.parse(line.getOptionValue("fusion"));
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("--fusion: " + e.getMessage());
+      }
+    }
+    int members = config.ensemble().members();
     int version = line.hasOption("version") ? intOption(line, "version", 1, 1)
-        : ModelExporter.nextVersion(root.resolve(name));
-    Path written = ModelExporter.export(run, checkpoint, root, name, version);
-    console.out().println("wrote " + written);
+        : EnsembleExporter.nextVersion(root, name, members);
+    EnsembleExporter.Written written = EnsembleExporter.export(run, checkpoint, root, name, version, fusion,
+        console.err());
+    for (Path member : written.members()) {
+      console.out().println("wrote " + member);
+    }
+    console.out().println("wrote " + written.ensemble() + " (serving_default = "
+        + written.defaultRule().signature() + ")");
+    console.out().println("wrote " + root.resolve(ServingConfig.FILE));
     return 0;
   }
 }

@@ -13,7 +13,7 @@ import org.dlema.train.TrainingSettings;
  */
 public record ModelCard(String name, int version, String kind, String signature, String methodName,
     List<Tensor> inputs, List<Tensor> outputs, Normalisation normalization, NetworkSpec spec, Training training,
-    RunConfig.Versions versions, String exported) {
+    RunConfig.Versions versions, String exported, Ensemble ensemble) {
 
   /** One input or output tensor. */
   public record Tensor(String name, String dtype, long[] shape, String meaning) {}
@@ -24,6 +24,20 @@ public record ModelCard(String name, int version, String kind, String signature,
   /** Where the weights come from. */
   public record Training(String run, String method, String checkpoint, long step, Double validationJaccard,
       String dataFingerprint, String dataSource, TrainingSettings settings, Map<String, Object> extra) {}
+
+  /**
+   * A fused ensemble's fusion and members (absent for a single network).
+   *
+   * @param defaultFusion the rule behind {@code serving_default}
+   * @param chosenBy how it was chosen: highest validation Jaccard, or given on the command line
+   * @param validationJaccard per rule, against one annotation per validation image (null when not scored)
+   * @param referenceJaccard per rule, against the reference masks when the data has them
+   */
+  public record Ensemble(String defaultFusion, String chosenBy, List<String> signatures,
+      Map<String, Double> validationJaccard, Map<String, Double> referenceJaccard, List<Member> members) {}
+
+  /** One member of an ensemble and where its own export lives. */
+  public record Member(int index, String model, String checkpoint, long step, Double validationJaccard) {}
 
   static List<Tensor> singleModelInputs() {
     return List.of(new Tensor("image", "float32", new long[] {-1, -1, -1, 3},
@@ -37,5 +51,18 @@ public record ModelCard(String name, int version, String kind, String signature,
         new Tensor("mask", "float32", new long[] {-1, -1, -1, 1}, "1 where probability >= 0.5, else 0"),
         new Tensor("aleatoric", "float32", new long[] {-1, -1, -1, 1},
             "predicted aleatoric variance sigma^2 of the logit (paper eq. 5), at the input's size"));
+  }
+
+  static List<Tensor> ensembleOutputs(int members) {
+    return List.of(
+        new Tensor("probability", "float32", new long[] {-1, -1, -1, 1},
+            "fused lesion probability sum_i alpha_i p_i (paper eq. 4) under the signature's rule"),
+        new Tensor("mask", "float32", new long[] {-1, -1, -1, 1}, "1 where the fused probability >= 0.5, else 0"),
+        new Tensor("aleatoric", "float32", new long[] {-1, -1, -1, 1},
+            "alpha-weighted aleatoric variance sum_i alpha_i sigma_i^2"),
+        new Tensor("epistemic", "float32", new long[] {-1, -1, -1, 1},
+            "variance of the members' probabilities around their mean (disagreement between members)"),
+        new Tensor("member_probabilities", "float32", new long[] {-1, -1, -1, members},
+            "each member's probability, member i in channel i-1"));
   }
 }

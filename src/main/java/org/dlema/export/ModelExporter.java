@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.dlema.data.preprocess.Normalization;
@@ -35,7 +36,7 @@ public final class ModelExporter {
   private ModelExporter() {}
 
   /** Only the last element of a path: a model card travels, the machine's folders should not. */
-  private static String folderName(Path path) {
+  static String folderName(Path path) {
     Path name = path.toAbsolutePath().normalize().getFileName();
     return name == null ? "" : name.toString();
   }
@@ -51,42 +52,75 @@ public final class ModelExporter {
     }
   }
 
+  /** The version folder of a model. */
+  public static Path versionFolder(Path root, String name, int version) {
+    return root.resolve(name).resolve(Integer.toString(version));
+  }
+
+  /** The checkpoint's state, or an error naming the run when it has none of that kind. */
+  static Checkpoints.State state(Path run, String checkpoint) throws IOException {
+    return new Checkpoints(run.resolve("checkpoints")).state(checkpoint).orElseThrow(() -> new IOException(
+        run + ": no '" + checkpoint + "' checkpoint (train the run first)"));
+  }
+
   /**
    * @param checkpoint which checkpoint of the run ({@link Checkpoints#BEST} by default)
    * @return the version folder written
    */
   public static Path export(Path run, String checkpoint, Path root, String name, int version) throws IOException {
+    state(run, checkpoint);
+    Path target = versionFolder(root, name, version);
+    try (AtomicDirectory dir = AtomicDirectory.create(target)) {
+      write(run, checkpoint, dir.path(), name, version);
+      dir.commit();
+    }
+    ServingConfig.write(root);
+    return target;
+  }
+
+  /** Writes the SavedModel of a single-network run into {@code folder}, an empty staging folder. */
+  static void write(Path run, String checkpoint, Path folder, String name, int version) throws IOException {
     RunConfig config = JsonFiles.read(run.resolve(TrainingRun.CONFIG), RunConfig.class);
     Normalization normalization = Normalization.load(run.resolve(TrainingRun.NORMALIZATION));
-    Checkpoints checkpoints = new Checkpoints(run.resolve("checkpoints"));
-    Checkpoints.State state = checkpoints.state(checkpoint).orElseThrow(() -> new IOException(
-        run + ": no '" + checkpoint + "' checkpoint (train the run first)"));
-    Path target = root.resolve(name).resolve(Integer.toString(version));
-    try (AtomicDirectory dir = AtomicDirectory.create(target); Graph graph = new Graph()) {
+    Checkpoints.State state = state(run, checkpoint);
+    try (Graph graph = new Graph(); Session session = new Session(graph)) {
       Ops tf = Ops.create(graph);
       ServingGraph.Endpoints endpoints = ServingGraph.single(tf, config.spec(), normalization.mean(),
           normalization.std(), "");
       Signature signature = Signature.builder().key(DEFAULT_SIGNATURE).methodName(PREDICT)
           .input("image", endpoints.image()).output("probability", endpoints.probability())
           .output("mask", endpoints.mask()).output("aleatoric", endpoints.aleatoric()).build();
-      try (Session session = new Session(graph)) {
-        session.restore(Checkpoints.variables(checkpoints.folder(checkpoint)).toString());
-        // The exporter creates the folder itself.
-        Files.delete(dir.path());
-        SavedModelBundle.exporter(dir.path().toString()).withTags(SERVE).withSession(session)
-            .withFunction(SessionFunction.create(signature, session)).export();
-      }
-      ModelCard card = new ModelCard(name, version, "single network", DEFAULT_SIGNATURE, PREDICT,
-          ModelCard.singleModelInputs(), ModelCard.singleModelOutputs(),
-          new ModelCard.Normalisation(normalization.mean(), normalization.std(),
-              "applied inside the graph after resizing: (pixel - mean) / std"),
-          config.spec(), new ModelCard.Training(folderName(run), config.method(), checkpoint, state.step(),
-              state.validationJaccard(), config.dataFingerprint(), folderName(config.data()), config.settings(),
-              Map.of()),
-          RunConfig.Versions.current(), Instant.now().toString());
-      JsonFiles.write(dir.path().resolve(CARD), card);
-      dir.commit();
+      session.restore(Checkpoints.variables(new Checkpoints(run.resolve("checkpoints")).folder(checkpoint))
+          .toString());
+      save(session, folder, List.of(signature));
     }
-    return target;
+    ModelCard card = new ModelCard(name, version, "single network", DEFAULT_SIGNATURE, PREDICT,
+        ModelCard.singleModelInputs(), ModelCard.singleModelOutputs(), normalisation(normalization),
+        config.spec(), training(run, config, checkpoint, state), RunConfig.Versions.current(),
+        Instant.now().toString(), null);
+    JsonFiles.write(folder.resolve(CARD), card);
+  }
+
+  static ModelCard.Normalisation normalisation(Normalization normalization) {
+    return new ModelCard.Normalisation(normalization.mean(), normalization.std(),
+        "applied inside the graph after resizing: (pixel - mean) / std");
+  }
+
+  static ModelCard.Training training(Path run, RunConfig config, String checkpoint, Checkpoints.State state) {
+    return new ModelCard.Training(folderName(run), config.method(), checkpoint, state == null ? 0 : state.step(),
+        state == null ? null : state.validationJaccard(), config.dataFingerprint(), folderName(config.data()),
+        config.settings(), Map.of());
+  }
+
+  /** Writes the session's variables and the signatures as a SavedModel into the empty folder {@code folder}. */
+  static void save(Session session, Path folder, List<Signature> signatures) throws IOException {
+    // The exporter creates the folder itself.
+    Files.delete(folder);
+    SavedModelBundle.Exporter exporter = SavedModelBundle.exporter(folder.toString()).withTags(SERVE)
+        .withSession(session);
+    for (Signature signature : signatures) {
+      exporter.withFunction(SessionFunction.create(signature, session));
+    }
+    exporter.export();
   }
 }

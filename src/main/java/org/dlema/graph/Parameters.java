@@ -132,6 +132,17 @@ public final class Parameters {
     return new ArrayList<>(statistics.values());
   }
 
+  public String prefix() {
+    return prefix;
+  }
+
+  /** Full names of every variable, trainable then statistics, in creation order. */
+  public List<String> variableNames() {
+    List<String> names = new ArrayList<>(trainable.keySet());
+    names.addAll(statistics.keySet());
+    return names;
+  }
+
   /** Number of trainable scalars. */
   public long trainableCount() {
     return trainable.values().stream().mapToLong(v -> v.shape().size()).sum();

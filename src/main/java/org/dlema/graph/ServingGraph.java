@@ -1,6 +1,8 @@
 package org.dlema.graph;
 
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
@@ -20,6 +22,14 @@ public final class ServingGraph {
   /** Tensors of one served network. */
   public record Endpoints(Placeholder<TFloat32> image, Operand<TFloat32> probability, Operand<TFloat32> mask,
       Operand<TFloat32> aleatoric, Parameters parameters) {}
+
+  /** One fusion rule's served maps, all at the input's size. */
+  public record FusedOutputs(Operand<TFloat32> probability, Operand<TFloat32> mask, Operand<TFloat32> aleatoric,
+      Operand<TFloat32> epistemic, Operand<TFloat32> memberProbabilities) {}
+
+  /** The fused ensemble: one input, the outputs of every rule, and each member's variables. */
+  public record EnsembleEndpoints(Placeholder<TFloat32> image, Map<FusionRule, FusedOutputs> outputs,
+      List<Parameters> members) {}
 
   private ServingGraph() {}
 
@@ -49,7 +59,7 @@ public final class ServingGraph {
     return tf.math.mul(tf.math.sub(resized, tf.constant(m)), tf.constant(inverse));
   }
 
-  /** Resizes [b, side, side, 1] maps back to the size of {@code like} [b, h, w, c]. */
+  /** Resizes [b, side, side, c] maps back to the size of {@code like} [b, h, w, c]. */
   public static Operand<TFloat32> toInputSize(Ops tf, Operand<TFloat32> map, Operand<TFloat32> like) {
     Operand<TInt32> shape = tf.shape(like);
     Operand<TInt32> size = tf.stridedSlice(shape, tf.constant(new int[] {1}), tf.constant(new int[] {3}),
@@ -72,6 +82,33 @@ public final class ServingGraph {
     Operand<TFloat32> probability = toInputSize(tf, tf.math.sigmoid(out.logit()), image);
     Operand<TFloat32> aleatoric = toInputSize(tf, tf.math.exp(out.logVariance()), image);
     return new Endpoints(image, probability, threshold(tf, probability), aleatoric, params);
+  }
+
+  /**
+   * All members in one graph over one preprocessed input (variables prefixed {@link Ensemble#memberPrefix}), fused by every
+   * rule at the network's resolution; the fused maps are then resized to the input's size. Resizing is linear, so
+   * the uniform fusion equals the average of the members' served probabilities.
+   */
+  public static EnsembleEndpoints ensemble(Ops tf, NetworkSpec spec, double[] mean, double[] std, int members) {
+    Placeholder<TFloat32> image = tf.withName("image").placeholder(TFloat32.class,
+        Placeholder.shape(Shape.of(-1, -1, -1, 3)));
+    Operand<TFloat32> input = preprocess(tf, image, spec.inputSize(), mean, std);
+    Ensemble ensemble = Ensemble.build(tf, spec, input, LinkNet.batchSize(tf, image), members);
+    Map<FusionRule, FusedOutputs> served = new EnumMap<>(FusionRule.class);
+    Operand<TFloat32> epistemic = null;
+    Operand<TFloat32> memberProbabilities = null;
+    for (FusionRule rule : FusionRule.values()) {
+      Fusion.Fused fused = ensemble.fusion().fuse(rule);
+      if (epistemic == null) {
+        // The same for every rule: resized once.
+        epistemic = toInputSize(tf, fused.epistemic(), image);
+        memberProbabilities = toInputSize(tf, fused.memberProbabilities(), image);
+      }
+      Operand<TFloat32> probability = toInputSize(tf, fused.probability(), image);
+      served.put(rule, new FusedOutputs(probability, threshold(tf, probability),
+          toInputSize(tf, fused.aleatoric(), image), epistemic, memberProbabilities));
+    }
+    return new EnsembleEndpoints(image, served, ensemble.members());
   }
 
   private static Operand<TInt32> element(Ops tf, Operand<TInt32> vector, int index) {

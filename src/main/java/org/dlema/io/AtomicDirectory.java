@@ -5,6 +5,7 @@ import com.google.common.io.RecursiveDeleteOption;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -21,12 +22,15 @@ public final class AtomicDirectory implements AutoCloseable {
   private final Path staging;
   private final Thread cleanupOnExit;
   private final boolean replacing;
+  /** Whether the target's parent was made for this output (removed again if nothing is committed into it). */
+  private final boolean createdParent;
   private volatile boolean committed;
 
-  private AtomicDirectory(Path target, Path staging, boolean replacing) {
+  private AtomicDirectory(Path target, Path staging, boolean replacing, boolean createdParent) {
     this.target = target;
     this.staging = staging;
     this.replacing = replacing;
+    this.createdParent = createdParent;
     this.cleanupOnExit = new Thread(this::deleteStaging, "remove " + staging.getFileName());
     Runtime.getRuntime().addShutdownHook(cleanupOnExit);
   }
@@ -74,10 +78,11 @@ public final class AtomicDirectory implements AutoCloseable {
 
   private static AtomicDirectory staged(Path absolute, boolean replacing) throws IOException {
     Path parent = absolute.getParent();
+    boolean createdParent = !Files.isDirectory(parent);
     Files.createDirectories(parent);
     Path staging = parent.resolve("." + absolute.getFileName() + ".partial-" + UUID.randomUUID());
     Files.createDirectory(staging);
-    return new AtomicDirectory(absolute, staging, replacing);
+    return new AtomicDirectory(absolute, staging, replacing, createdParent);
   }
 
   private static boolean isEmptyDirectory(Path dir) throws IOException {
@@ -138,6 +143,13 @@ public final class AtomicDirectory implements AutoCloseable {
     }
     try {
       MoreFiles.deleteRecursively(staging, RecursiveDeleteOption.ALLOW_INSECURE);
+      if (createdParent && isEmptyDirectory(staging.getParent())) {
+        try {
+          Files.delete(staging.getParent());
+        } catch (DirectoryNotEmptyException e) {
+          // Another output appeared in it meanwhile: it stays.
+        }
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("could not remove staging folder " + staging, e);
     }

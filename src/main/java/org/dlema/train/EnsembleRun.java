@@ -57,10 +57,7 @@ public final class EnsembleRun {
       if (config.ensemble() == null) {
         throw new IOException(out + " holds a " + config.method() + " run, not a D-LEMA ensemble");
       }
-      dataset = TrainingRun.checkedDataset(config.data());
-      if (!RunConfig.fingerprint(dataset).equals(config.dataFingerprint())) {
-        throw new IOException(config.data() + ": the data changed since the run started");
-      }
+      dataset = TrainingRun.checkedDataset(config);
       split = TrainValidationSplit.load(out.resolve(TrainingRun.SPLIT));
       normalization = Normalization.load(out.resolve(TrainingRun.NORMALIZATION));
       partition = NonContradictoryPartition.load(out.resolve(PARTITION));

@@ -66,11 +66,7 @@ public final class TrainingRun {
       JsonFiles.write(configFile, new RunConfig(config.method(), config.data(), config.dataFingerprint(),
           config.spec(), settings, config.versions()));
     }
-    MultiAnnotatedDataset dataset = checkedDataset(config.data());
-    if (!RunConfig.fingerprint(dataset).equals(config.dataFingerprint())) {
-      throw new IOException(config.data() + ": the data changed since the run started (fingerprint "
-          + RunConfig.fingerprint(dataset) + ", run has " + config.dataFingerprint() + ")");
-    }
+    MultiAnnotatedDataset dataset = checkedDataset(config);
     TrainValidationSplit split = TrainValidationSplit.load(out.resolve(SPLIT));
     Normalization normalization = Normalization.load(out.resolve(NORMALIZATION));
     return trainer(out, dataset, split, normalization, config.spec(), settings, log).train(true);
@@ -97,6 +93,16 @@ public final class TrainingRun {
         }
       }
     }
+  }
+
+  /** The run's dataset, checked, and unchanged since the run started. */
+  static MultiAnnotatedDataset checkedDataset(RunConfig config) throws IOException {
+    MultiAnnotatedDataset dataset = checkedDataset(config.data());
+    if (!RunConfig.fingerprint(dataset).equals(config.dataFingerprint())) {
+      throw new IOException(config.data() + ": the data changed since the run started (fingerprint "
+          + RunConfig.fingerprint(dataset) + ", run has " + config.dataFingerprint() + ")");
+    }
+    return dataset;
   }
 
   /** Reads the dataset and decodes every file; throws on the first error, before anything is written. */

@@ -33,31 +33,48 @@ final class Validation {
     float[] predict(float[] images, int n);
   }
 
+  /** Several predictions of the same images at once (e.g. one per fusion rule), each laid out as a Predictor's. */
+  interface MultiPredictor {
+    float[][] predict(float[] images, int n);
+  }
+
   Score score(Predictor graph) {
+    return score(1, (images, n) -> new float[][] {graph.predict(images, n)})[0];
+  }
+
+  /** Scores {@code heads} predictions of every image, batching the images once for all of them. */
+  Score[] score(int heads, MultiPredictor graph) {
     int side = set.side();
     int pixels = side * side;
-    double sum = 0;
-    double referenceSum = 0;
-    float[] first = null;
+    double[] sum = new double[heads];
+    double[] referenceSum = new double[heads];
+    float[][] first = new float[heads][];
     for (int start = 0; start < set.count(); start += CHUNK) {
       int n = Math.min(CHUNK, set.count() - start);
       float[] batch = new float[n * pixels * 3];
       for (int k = 0; k < n; k++) {
         System.arraycopy(set.images()[start + k], 0, batch, k * pixels * 3, pixels * 3);
       }
-      float[] probability = graph.predict(batch, n);
-      for (int k = 0; k < n; k++) {
-        int image = start + k;
-        sum += jaccard(probability, k * pixels, set.masks()[image][chosen[image]]);
-        if (set.hasReferences()) {
-          referenceSum += jaccard(probability, k * pixels, set.references()[image]);
+      float[][] probabilities = graph.predict(batch, n);
+      for (int h = 0; h < heads; h++) {
+        for (int k = 0; k < n; k++) {
+          int image = start + k;
+          sum[h] += jaccard(probabilities[h], k * pixels, set.masks()[image][chosen[image]]);
+          if (set.hasReferences()) {
+            referenceSum[h] += jaccard(probabilities[h], k * pixels, set.references()[image]);
+          }
+        }
+        if (first[h] == null) {
+          first[h] = Arrays.copyOf(probabilities[h], pixels);
         }
       }
-      if (first == null) {
-        first = Arrays.copyOf(probability, pixels);
-      }
     }
-    return new Score(sum / set.count(), set.hasReferences() ? referenceSum / set.count() : Double.NaN, first);
+    Score[] scores = new Score[heads];
+    for (int h = 0; h < heads; h++) {
+      scores[h] = new Score(sum[h] / set.count(),
+          set.hasReferences() ? referenceSum[h] / set.count() : Double.NaN, first[h]);
+    }
+    return scores;
   }
 
   /** Jaccard of (probability >= 0.5) against a 0/1 mask; two empty masks score 1. */

@@ -61,4 +61,18 @@ public final class TestFiles {
     write(mask(16, 12, 255), "bmp", root.resolve("masks/b_x.bmp"));
     return root;
   }
+
+  /** Copies a folder tree (small test runs). */
+  public static void copyTree(Path from, Path to) throws IOException {
+    try (var paths = Files.walk(from)) {
+      for (Path source : paths.toList()) {
+        Path target = to.resolve(from.relativize(source).toString());
+        if (Files.isDirectory(source)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(source, target);
+        }
+      }
+    }
+  }
 }

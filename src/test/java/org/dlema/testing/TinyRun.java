@@ -12,6 +12,8 @@ import org.dlema.data.synth.SyntheticDataset;
 import org.dlema.data.synth.SyntheticLesionSettings;
 import org.dlema.graph.NetworkSpec;
 import org.dlema.io.Progress;
+import org.dlema.train.EnsembleRun;
+import org.dlema.train.EnsembleSettings;
 import org.dlema.train.TrainingRun;
 import org.dlema.train.TrainingSettings;
 
@@ -34,6 +36,21 @@ public final class TinyRun {
       }
     }
     return root;
+  }
+
+  /** A D-LEMA run on the same data (as many members as the most annotated image has masks), made on first use. */
+  public static synchronized Path ensemble() {
+    Path out = root().resolve("ensemble");
+    if (!Files.isDirectory(out)) {
+      try {
+        EnsembleRun.train(data(), spec(), new TrainingSettings("dlema", 2, 0.01, 0.9, 5e-5, 2, 13, 4, 2, 2, 0.25),
+            new EnsembleSettings(0, 2, "cross-entropy", "uniform", 2), out, null,
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return out;
   }
 
   public static Path data() {

@@ -1,0 +1,186 @@
+package org.dlema.export;
+
+import com.google.common.io.MoreFiles;
+import com.google.common.io.RecursiveDeleteOption;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.dlema.data.DatasetException;
+import org.dlema.data.preprocess.Normalization;
+import org.dlema.graph.FusionRule;
+import org.dlema.graph.ServingGraph;
+import org.dlema.io.AtomicDirectory;
+import org.dlema.io.JsonFiles;
+import org.dlema.train.Checkpoints;
+import org.dlema.train.EnsembleCheckpoint;
+import org.dlema.train.EnsembleRun;
+import org.dlema.train.FusionValidation;
+import org.dlema.train.RunConfig;
+import org.dlema.train.TrainingRun;
+import org.tensorflow.Graph;
+import org.tensorflow.Session;
+import org.tensorflow.Signature;
+import org.tensorflow.op.Ops;
+
+/**
+ * Exports a D-LEMA ensemble run: every member as its own model {@code <name>-member-<i>/<version>/} and the fused
+ * ensemble as {@code <name>/<version>/}, one graph holding all members (paper eq. 4) with a signature per fusion rule
+ * plus {@code serving_default} for the rule chosen on validation (or given). All version folders are staged first
+ * and renamed into place only once every one is complete, members before the ensemble, so an interrupted export
+ * leaves no partial version folder and never a fused model without its members.
+ */
+public final class EnsembleExporter {
+  /** The outcome: the folders written and the rule behind {@code serving_default}. */
+  public record Written(Path ensemble, List<Path> members, FusionRule defaultRule,
+      FusionValidation.Scores scores) {}
+
+  private EnsembleExporter() {}
+
+  public static String memberModel(String name, int i) {
+    return name + "-member-" + i;
+  }
+
+  /** One version number for the ensemble and all its members: one past the highest any of them has. */
+  public static int nextVersion(Path root, String name, int members) throws IOException {
+    int version = ModelExporter.nextVersion(root.resolve(name));
+    for (int i = 1; i <= members; i++) {
+      version = Math.max(version, ModelExporter.nextVersion(root.resolve(memberModel(name, i))));
+    }
+    return version;
+  }
+
+  /**
+   * @param fusion the rule for {@code serving_default}, or null to choose the best on the run's validation images
+   */
+  public static Written export(Path run, String checkpoint, Path root, String name, int version,
+      FusionRule fusion, PrintStream log) throws IOException {
+    RunConfig config = JsonFiles.read(run.resolve(TrainingRun.CONFIG), RunConfig.class);
+    if (config.ensemble() == null) {
+      throw new IOException(run + ": not an ensemble run");
+    }
+    int members = config.ensemble().members();
+    List<Path> memberRuns = new ArrayList<>();
+    List<Checkpoints.State> states = new ArrayList<>();
+    List<AtomicDirectory> staged = new ArrayList<>();
+    for (int i = 1; i <= members; i++) {
+      Path member = EnsembleRun.member(run, i);
+      memberRuns.add(member);
+      states.add(ModelExporter.state(member, checkpoint));
+    }
+    Path work = Files.createTempDirectory("dlema-ensemble-");
+    try {
+      for (int i = 1; i <= members; i++) {
+        staged.add(AtomicDirectory.create(ModelExporter.versionFolder(root, memberModel(name, i), version)));
+      }
+      AtomicDirectory fused = AtomicDirectory.create(ModelExporter.versionFolder(root, name, version));
+      staged.add(fused);
+      for (int i = 1; i <= members; i++) {
+        log.println("member " + i + " of " + members + ": " + memberModel(name, i) + "/" + version);
+        ModelExporter.write(memberRuns.get(i - 1), checkpoint, staged.get(i - 1).path(), memberModel(name, i),
+            version);
+      }
+      Normalization normalization = Normalization.load(run.resolve(TrainingRun.NORMALIZATION));
+      Path combined = work.resolve("ensemble");
+      FusionValidation.Scores scores;
+      String chosenBy;
+      try (Graph graph = new Graph(); Session session = new Session(graph)) {
+        Ops tf = Ops.create(graph);
+        ServingGraph.EnsembleEndpoints endpoints = ServingGraph.ensemble(tf, config.spec(), normalization.mean(),
+            normalization.std(), members);
+        List<Path> prefixes = new ArrayList<>();
+        for (Path member : memberRuns) {
+          prefixes.add(Checkpoints.variables(new Checkpoints(member.resolve("checkpoints")).folder(checkpoint)));
+        }
+        EnsembleCheckpoint.write(endpoints.members(), prefixes, combined);
+        scores = scores(run, members, combined, fusion != null, log);
+        if (fusion == null) {
+          fusion = scores.best();
+          chosenBy = "highest validation Jaccard";
+        } else {
+          chosenBy = "chosen by the user (--fusion)";
+        }
+        log.println("serving_default = " + fusion.signature() + " (" + chosenBy + ")");
+        session.restore(combined.toString());
+        List<Signature> signatures = new ArrayList<>();
+        signatures.add(signature(ModelExporter.DEFAULT_SIGNATURE, endpoints, fusion));
+        for (FusionRule rule : FusionRule.values()) {
+          signatures.add(signature(rule.signature(), endpoints, rule));
+        }
+        ModelExporter.save(session, fused.path(), signatures);
+      }
+      JsonFiles.write(fused.path().resolve(ModelExporter.CARD),
+          card(run, config, checkpoint, name, version, normalization, fusion, chosenBy, scores, states));
+      for (AtomicDirectory dir : staged) {
+        dir.commit();
+      }
+      ServingConfig.write(root);
+      List<Path> written = staged.subList(0, members).stream().map(AtomicDirectory::target).toList();
+      return new Written(fused.target(), written, fusion, scores);
+    } finally {
+      for (AtomicDirectory dir : staged) {
+        dir.close();
+      }
+      MoreFiles.deleteRecursively(work, RecursiveDeleteOption.ALLOW_INSECURE);
+    }
+  }
+
+  /** Validation scores per rule; when the rule is given, unreadable data only means no scores. */
+  private static FusionValidation.Scores scores(Path run, int members, Path combined, boolean ruleGiven,
+      PrintStream log) throws IOException {
+    try {
+      return FusionValidation.score(run, members, combined);
+    } catch (IOException | DatasetException | UncheckedIOException e) {
+      if (!ruleGiven) {
+        throw new IOException("cannot score the fusion rules on the run's validation images (" + e.getMessage()
+            + "); make the training data readable again or pass --fusion RULE", e);
+      }
+      log.println("fusion rules not scored: " + e.getMessage());
+      return null;
+    }
+  }
+
+  private static Signature signature(String key, ServingGraph.EnsembleEndpoints endpoints, FusionRule rule) {
+    ServingGraph.FusedOutputs out = endpoints.outputs().get(rule);
+    return Signature.builder().key(key).methodName(ModelExporter.PREDICT).input("image", endpoints.image())
+        .output("probability", out.probability()).output("mask", out.mask()).output("aleatoric", out.aleatoric())
+        .output("epistemic", out.epistemic()).output("member_probabilities", out.memberProbabilities()).build();
+  }
+
+  private static ModelCard card(Path run, RunConfig config, String checkpoint, String name, int version,
+      Normalization normalization, FusionRule fusion, String chosenBy, FusionValidation.Scores scores,
+      List<Checkpoints.State> states) {
+    List<String> signatures = new ArrayList<>(List.of(ModelExporter.DEFAULT_SIGNATURE));
+    List<ModelCard.Member> members = new ArrayList<>();
+    for (int i = 1; i <= states.size(); i++) {
+      Checkpoints.State state = states.get(i - 1);
+      members.add(new ModelCard.Member(i, memberModel(name, i), checkpoint, state.step(),
+          state.validationJaccard()));
+    }
+    for (FusionRule rule : FusionRule.values()) {
+      signatures.add(rule.signature());
+    }
+    ModelCard.Ensemble ensemble = new ModelCard.Ensemble(fusion.signature(), chosenBy, signatures,
+        scores == null ? null : byName(scores.jaccard()), scores == null ? null : byName(scores.referenceJaccard()),
+        members);
+    return new ModelCard(name, version, "D-LEMA ensemble of " + states.size() + " members",
+        ModelExporter.DEFAULT_SIGNATURE, ModelExporter.PREDICT, ModelCard.singleModelInputs(),
+        ModelCard.ensembleOutputs(states.size()), ModelExporter.normalisation(normalization), config.spec(),
+        ModelExporter.training(run, config, checkpoint, null), RunConfig.Versions.current(),
+        Instant.now().toString(), ensemble);
+  }
+
+  private static Map<String, Double> byName(Map<FusionRule, Double> scores) {
+    Map<String, Double> named = new LinkedHashMap<>();
+    new EnumMap<>(scores).forEach((rule, value) -> named.put(rule.signature(),
+        value == null || value.isNaN() ? null : value));
+    return named;
+  }
+}

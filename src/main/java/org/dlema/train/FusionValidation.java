@@ -1,0 +1,100 @@
+package org.dlema.train;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.dlema.data.MultiAnnotatedDataset;
+import org.dlema.data.partition.TrainValidationSplit;
+import org.dlema.data.preprocess.Normalization;
+import org.dlema.graph.Ensemble;
+import org.dlema.graph.FusionRule;
+import org.dlema.graph.LinkNet;
+import org.dlema.graph.Tensors;
+import org.dlema.io.JsonFiles;
+import org.dlema.io.Progress;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Scores every fusion rule of an ensemble run on its validation images, against the same targets its members were
+ * selected on (one annotation per image, drawn with the run's seed), so that the export can serve the best rule by
+ * default.
+ */
+public final class FusionValidation {
+  /** Mean validation Jaccard per rule, against the drawn annotations and, when present, the reference masks. */
+  public record Scores(Map<FusionRule, Double> jaccard, Map<FusionRule, Double> referenceJaccard) {
+    /** The rule with the highest Jaccard; the first in declaration order on ties. */
+    public FusionRule best() {
+      FusionRule best = FusionRule.UNIFORM;
+      for (FusionRule rule : FusionRule.values()) {
+        if (jaccard.get(rule) > jaccard.get(best)) {
+          best = rule;
+        }
+      }
+      return best;
+    }
+  }
+
+  private FusionValidation() {}
+
+  /**
+   * @param run the ensemble run folder (its data must be readable and unchanged)
+   * @param checkpoint a combined checkpoint from {@link EnsembleCheckpoint} (member variables prefixed as in
+   *     {@link Ensemble})
+   */
+  public static Scores score(Path run, int members, Path checkpoint) throws IOException {
+    RunConfig config = JsonFiles.read(run.resolve(TrainingRun.CONFIG), RunConfig.class);
+    MultiAnnotatedDataset dataset = TrainingRun.checkedDataset(config);
+    MultiAnnotatedDataset validation = TrainValidationSplit.load(run.resolve(TrainingRun.SPLIT))
+        .validationSet(dataset);
+    if (validation.size() == 0) {
+      throw new IOException(run + ": the run has no validation images to choose a fusion rule on");
+    }
+    int side = config.spec().inputSize();
+    PreparedSet set = PreparedSet.of(validation, side,
+        Normalization.load(run.resolve(TrainingRun.NORMALIZATION)),
+        Progress.onStderr("loading validation images", validation.size()));
+    Validation targets = new Validation(set, config.settings().seed());
+    Map<FusionRule, Double> jaccard = new EnumMap<>(FusionRule.class);
+    Map<FusionRule, Double> reference = new EnumMap<>(FusionRule.class);
+    try (Graph graph = new Graph(); Session session = new Session(graph)) {
+      Ops tf = Ops.create(graph);
+      Placeholder<TFloat32> images = tf.placeholder(TFloat32.class,
+          Placeholder.shape(Shape.of(-1, side, side, 3)));
+      Ensemble ensemble = Ensemble.build(tf, config.spec(), images, LinkNet.batchSize(tf, images), members);
+      session.restore(checkpoint.toString());
+      FusionRule[] rules = FusionRule.values();
+      List<Operand<TFloat32>> probabilities = new ArrayList<>();
+      for (FusionRule rule : rules) {
+        probabilities.add(ensemble.fusion().fuse(rule).probability());
+      }
+      Validation.Score[] scores = targets.score(rules.length, (batch, n) -> {
+        try (TFloat32 input = Tensors.of(batch, Shape.of(n, side, side, 3))) {
+          Session.Runner runner = session.runner().feed(images, input);
+          probabilities.forEach(runner::fetch);
+          try (Result result = runner.run()) {
+            float[][] out = new float[rules.length][];
+            for (int r = 0; r < rules.length; r++) {
+              out[r] = Tensors.toArray((TFloat32) result.get(r));
+            }
+            return out;
+          }
+        }
+      });
+      for (int r = 0; r < rules.length; r++) {
+        jaccard.put(rules[r], scores[r].jaccard());
+        reference.put(rules[r], scores[r].referenceJaccard());
+      }
+    }
+    return new Scores(jaccard, reference);
+  }
+}
