@@ -69,7 +69,7 @@ final class ExportCommand extends OptionsCommand {
       throw new UsageException("--checkpoint must be best, latest or final, got '" + checkpoint + "'");
     }
     RunConfig config = JsonFiles.read(run.resolve(TrainingRun.CONFIG), RunConfig.class);
-    if (config.ensemble() == null) {
+    if (!config.isEnsemble()) {
       if (line.hasOption("fusion")) {
         throw new UsageException("--fusion applies to ensemble runs; " + run + " holds a single network");
       }

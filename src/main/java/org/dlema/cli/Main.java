@@ -23,6 +23,7 @@ public final class Main {
             new TrainCommand(),
             new ExportCommand(),
             new PredictCommand(),
+            new InspectCommand(),
             new WeightsCommand(),
             new BenchmarkCommand(),
             new VersionCommand(),

@@ -33,9 +33,11 @@ final class PredictCommand extends OptionsCommand {
   String description() {
     return "Loads a SavedModel (as TF Serving does) and feeds each image at its own size. For every image "
         + "<id> writes <id>_mask.png, <id>_probability.png (heat-map), <id>_aleatoric.png (heat-map of the "
-        + "predicted variance, scaled to the image's own maximum) and <id>_overlay.png, all at the input's size, "
-        + "plus predictions.csv with one line per image (image id, size, lesion fraction, mean probability, mean "
-        + "aleatoric variance).";
+        + "predicted variance, scaled to the image's own maximum), for an ensemble <id>_epistemic.png (the members' "
+        + "disagreement, scaled likewise), and <id>_overlay.png, all at the input's size, plus predictions.csv "
+        + "with one line per image (image id, size, lesion fraction, mean probability, mean aleatoric variance, "
+        + "mean epistemic variance for an ensemble). An ensemble's signatures are serving_default, uniform, "
+        + "pixel_confidence and image_confidence (dlema inspect lists them).";
   }
 
   @Override
@@ -65,7 +67,7 @@ final class PredictCommand extends OptionsCommand {
         RgbImage image = ImageFiles.readRgb(file).image();
         ServedModel.Prediction p = served.predict(image);
         csv.add(PredictionPictures.write(ImageFiles.baseName(file), image, p.probability(), p.mask(),
-            p.aleatoric(), out));
+            p.aleatoric(), p.epistemic(), out));
         progress.step();
       }
       progress.done();

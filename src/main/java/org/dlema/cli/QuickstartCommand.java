@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 import org.dlema.data.DatasetReader;
@@ -22,9 +23,12 @@ import org.dlema.data.synth.SimulatorSettings;
 import org.dlema.data.synth.SyntheticDataset;
 import org.dlema.data.synth.SyntheticLesionSettings;
 import org.dlema.eval.PredictionPictures;
+import org.dlema.export.EnsembleExporter;
 import org.dlema.export.ModelCard;
 import org.dlema.export.ModelExporter;
 import org.dlema.export.ServedModel;
+import org.dlema.export.ServingConfig;
+import org.dlema.graph.FusionRule;
 import org.dlema.graph.NetworkSpec;
 import org.dlema.io.JsonFiles;
 import org.dlema.io.Progress;
@@ -50,6 +54,7 @@ final class QuickstartCommand extends OptionsCommand {
   /** Ten times the paper's rate: the paper trains for hundreds of epochs, the quickstart for about a minute. */
   static final double QUICK_LEARNING_RATE = 1e-3;
   static final String MODEL = "quickstart-baseline";
+  static final String ENSEMBLE_MODEL = "quickstart-dlema";
   private static final int PICTURES = 4;
 
   QuickstartCommand() {
@@ -66,10 +71,10 @@ final class QuickstartCommand extends OptionsCommand {
     return "Synthesises the built-in dataset, checks it, trains a baseline linknet-lite (learning rate 1e-3, ten "
         + "times the paper's, so that a short run learns), trains the D-LEMA members (one per non-contradictory "
         + "subset, per-pixel weights learned by the meta step; clean batch 8 instead of the paper's 64) and draws "
-        + "their weight maps, exports the baseline as a SavedModel and segments a few validation images through "
-        + "the export. Writes OUT/data/, OUT/baseline/ and OUT/dlema/ (run folders), "
-        + "OUT/export/" + MODEL + "/VERSION/ and OUT/predictions/. Stages already finished in OUT are reused; the D-LEMA "
-        + "ensemble and its fusion join as they are built (see docs/).";
+        + "their weight maps, exports the baseline and the fused ensemble (with its members) as SavedModels and "
+        + "segments a few validation images through the fused export. Writes OUT/data/, OUT/baseline/ and "
+        + "OUT/dlema/ (run folders), OUT/export/ (" + MODEL + ", " + ENSEMBLE_MODEL + ", its members and "
+        + "models.config) and OUT/predictions/. Stages already finished in OUT are reused.";
   }
 
   @Override
@@ -179,10 +184,10 @@ final class QuickstartCommand extends OptionsCommand {
     stage(log, 5, "the members' learned weight maps (paper Figures 3-4)");
     log.println("  wrote " + WeightsCommand.draw(ensemble, null, null));
 
-    stage(log, 6, "export of the baseline as a SavedModel");
+    stage(log, 6, "export of the baseline and of the fused D-LEMA ensemble as SavedModels");
     Path exportRoot = out.resolve("export");
     long bestStep = checkpoints.state(Checkpoints.BEST).orElseThrow().step();
-    Path version = latestExportOf(exportRoot.resolve(MODEL), bestStep);
+    Path version = latestExportOf(exportRoot.resolve(MODEL), card -> card.training().step() == bestStep);
     if (version != null) {
       log.println("  reusing " + version + " (best checkpoint, step " + bestStep + ")");
     } else {
@@ -190,26 +195,50 @@ final class QuickstartCommand extends OptionsCommand {
       version = ModelExporter.export(run, Checkpoints.BEST, exportRoot, MODEL, next);
       log.println("  wrote " + version);
     }
+    List<Long> bestSteps = new ArrayList<>();
+    int members = JsonFiles.read(ensemble.resolve(TrainingRun.CONFIG), RunConfig.class).ensemble().members();
+    for (int i = 1; i <= members; i++) {
+      bestSteps.add(new Checkpoints(EnsembleRun.member(ensemble, i).resolve("checkpoints"))
+          .state(Checkpoints.BEST).orElseThrow().step());
+    }
+    Path fused = latestExportOf(exportRoot.resolve(ENSEMBLE_MODEL), card -> card.ensemble() != null
+        && card.ensemble().members().stream().map(ModelCard.Member::step).toList().equals(bestSteps));
+    if (fused != null) {
+      log.println("  reusing " + fused + " (members' best checkpoints)");
+    } else {
+      int next = EnsembleExporter.nextVersion(exportRoot, ENSEMBLE_MODEL, members);
+      EnsembleExporter.Written written = EnsembleExporter.export(ensemble, Checkpoints.BEST, exportRoot,
+          ENSEMBLE_MODEL, next, null, console.err());
+      fused = written.ensemble();
+      log.printf("  wrote %s and its %d members; serving_default = %s%n", fused, members,
+          written.defaultRule().signature());
+      for (FusionRule rule : FusionRule.values()) {
+        log.printf("    validation Jaccard with %-17s %.2f%%%n", rule.signature() + ":",
+            100 * written.scores().jaccard().get(rule));
+      }
+    }
+    log.println("  TF Serving model list: " + exportRoot.resolve(ServingConfig.FILE));
 
-    stage(log, 7, "predictions through the export");
+    stage(log, 7, "predictions through the fused ensemble's export");
     Path predictions = Files.createDirectories(out.resolve("predictions"));
     List<String> csv = new ArrayList<>(List.of(PredictionPictures.CSV_HEADER));
-    try (ServedModel served = ServedModel.load(version, ModelExporter.DEFAULT_SIGNATURE)) {
+    try (ServedModel served = ServedModel.load(fused, ModelExporter.DEFAULT_SIGNATURE)) {
       for (String id : split.validation().subList(0, Math.min(PICTURES, split.validation().size()))) {
         RgbImage image = ImageFiles.readRgb(dataset.image(id).image()).image();
         ServedModel.Prediction p = served.predict(image);
-        csv.add(PredictionPictures.write(id, image, p.probability(), p.mask(), p.aleatoric(), predictions));
+        csv.add(PredictionPictures.write(id, image, p.probability(), p.mask(), p.aleatoric(), p.epistemic(),
+            predictions));
       }
     }
     JsonFiles.writeString(predictions.resolve("predictions.csv"), String.join("\n", csv) + "\n");
-    log.println("  wrote " + (csv.size() - 1) + " validation images' masks, heat-maps and overlays to "
-        + predictions);
+    log.println("  wrote " + (csv.size() - 1) + " validation images' masks, heat-maps (probability, aleatoric, "
+        + "epistemic) and overlays to " + predictions);
     log.println("done: " + out);
     return 0;
   }
 
-  /** The newest export of the model whose card says it holds the best checkpoint's step, if any. */
-  private static Path latestExportOf(Path model, long step) throws IOException {
+  /** The newest export of the model if its card shows it holds the weights wanted. */
+  private static Path latestExportOf(Path model, Predicate<ModelCard> current) throws IOException {
     int newest = ModelExporter.nextVersion(model) - 1;
     if (newest < 1) {
       return null;
@@ -219,7 +248,7 @@ final class QuickstartCommand extends OptionsCommand {
     if (!Files.isRegularFile(card)) {
       return null;
     }
-    return JsonFiles.read(card, ModelCard.class).training().step() == step ? version : null;
+    return current.test(JsonFiles.read(card, ModelCard.class)) ? version : null;
   }
 
   private static void stage(PrintStream log, int n, String what) {

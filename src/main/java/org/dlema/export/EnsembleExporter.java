@@ -63,7 +63,7 @@ public final class EnsembleExporter {
   public static Written export(Path run, String checkpoint, Path root, String name, int version,
       FusionRule fusion, PrintStream log) throws IOException {
     RunConfig config = JsonFiles.read(run.resolve(TrainingRun.CONFIG), RunConfig.class);
-    if (config.ensemble() == null) {
+    if (!config.isEnsemble()) {
       throw new IOException(run + ": not an ensemble run");
     }
     int members = config.ensemble().members();

@@ -3,19 +3,22 @@ package org.dlema.export;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.dlema.data.RgbImage;
 import org.dlema.graph.Tensors;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.SessionFunction;
+import org.tensorflow.Signature;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.types.TFloat32;
 
 /** An exported model loaded the way TF Serving loads it, called one image at a time at the image's own size. */
 public final class ServedModel implements AutoCloseable {
-  /** Maps at the input's size, row-major. */
-  public record Prediction(int width, int height, float[] probability, float[] mask, float[] aleatoric) {}
+  /** Maps at the input's size, row-major; {@code epistemic} is null for a single network. */
+  public record Prediction(int width, int height, float[] probability, float[] mask, float[] aleatoric,
+      float[] epistemic) {}
 
   private final SavedModelBundle bundle;
   private final SessionFunction function;
@@ -30,11 +33,13 @@ public final class ServedModel implements AutoCloseable {
       throw new IOException(versionFolder + ": not a SavedModel folder (no saved_model.pb)");
     }
     SavedModelBundle bundle = SavedModelBundle.load(versionFolder.toString(), ModelExporter.SERVE);
-    SessionFunction function = bundle.function(signature);
-    if (function == null) {
+    List<String> available = bundle.signatures().stream().map(Signature::key).sorted().toList();
+    if (!available.contains(signature)) {
       bundle.close();
-      throw new IllegalArgumentException(versionFolder + ": the model has no signature '" + signature + "'");
+      throw new IllegalArgumentException(versionFolder + ": the model has no signature '" + signature
+          + "'; it has " + String.join(", ", available));
     }
+    SessionFunction function = bundle.function(signature);
     return new ServedModel(bundle, function);
   }
 
@@ -48,7 +53,8 @@ public final class ServedModel implements AutoCloseable {
     try (TFloat32 tensor = Tensors.of(pixels, Shape.of(1, h, w, 3));
         Result result = function.call(Map.of("image", tensor))) {
       return new Prediction(w, h, output(result, "probability"), output(result, "mask"),
-          output(result, "aleatoric"));
+          output(result, "aleatoric"), result.get("epistemic").map(t -> Tensors.toArray((TFloat32) t))
+              .orElse(null));
     }
   }
 

@@ -26,6 +26,11 @@ public record RunConfig(String method, Path data, String dataFingerprint, Networ
     this(method, data, dataFingerprint, spec, settings, versions, null, null);
   }
 
+  /** Whether this is the top folder of a D-LEMA ensemble (a member's own folder names its member index). */
+  public boolean isEnsemble() {
+    return ensemble != null && member == null;
+  }
+
   /** Versions of what produced the run. */
   public record Versions(String dlema, String tensorflow, String java) {
     public static Versions current() {

@@ -3,8 +3,10 @@ package org.dlema.cli;
 import static com.google.common.truth.Truth.assertThat;
 
 import java.awt.image.BufferedImage;
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import javax.imageio.ImageIO;
 import org.dlema.testing.TinyRun;
 import org.junit.jupiter.api.Test;
@@ -102,5 +104,45 @@ class ModelCommandsTest {
 
     assertThat(CliRunner.run("train", "--data", data, "--member", "1", "--out", dir.resolve("x").toString()).err())
         .contains("--member applies to --method dlema only");
+  }
+
+  @Test
+  void ensembleExportInspectAndPredictWithASignature() throws Exception {
+    Path export = dir.resolve("export");
+    CliRunner.Outcome exported = CliRunner.run("export", "--run", TinyRun.ensemble().toString(), "--out",
+        export.toString(), "--name", "ens", "--fusion", "pixel-confidence");
+    assertThat(exported.exitCode()).isEqualTo(0);
+    assertThat(exported.out()).contains("serving_default = pixel_confidence");
+    assertThat(exported.out()).contains("ens-member-1" + File.separator + "1");
+    assertThat(Files.readString(export.resolve("models.config"))).contains("name: \"ens\"");
+
+    CliRunner.Outcome inspected = CliRunner.run("inspect", export.resolve("ens/1").toString());
+    assertThat(inspected.exitCode()).isEqualTo(0);
+    assertThat(inspected.out()).contains("MetaGraph with tags: serve");
+    assertThat(inspected.out()).contains("signature 'image_confidence' (method tensorflow/serving/predict)");
+    assertThat(inspected.out()).containsMatch("member_probabilities +float32 +\\[-1, -1, -1, \\d\\]");
+    assertThat(inspected.out()).containsMatch("image +float32 +\\[-1, -1, -1, 3\\]");
+    assertThat(inspected.out()).contains("\"defaultFusion\": \"pixel_confidence\"");
+    assertThat(CliRunner.run("inspect", dir.toString()).err()).contains("no saved_model.pb");
+
+    Path image;
+    try (var images = Files.list(TinyRun.data().resolve("images"))) {
+      image = images.sorted().findFirst().orElseThrow();
+    }
+    String id = image.getFileName().toString().replace(".png", "");
+    Path out = dir.resolve("pred");
+    CliRunner.Outcome predicted = CliRunner.run("predict", "--model", export.resolve("ens/1").toString(),
+        "--signature", "uniform", "--input", image.toString(), "--out", out.toString());
+    assertThat(predicted.exitCode()).isEqualTo(0);
+    assertThat(Files.isRegularFile(out.resolve(id + "_epistemic.png"))).isTrue();
+    List<String> csv = Files.readAllLines(out.resolve("predictions.csv"));
+    assertThat(csv.get(0)).endsWith("mean_epistemic");
+    assertThat(csv.get(1)).matches(".*,[0-9.]+$");
+    CliRunner.Outcome unknown = CliRunner.run("predict", "--model", export.resolve("ens/1").toString(),
+        "--signature", "median", "--input", image.toString(), "--out", out.toString());
+    assertThat(unknown.exitCode()).isNotEqualTo(0);
+    assertThat(unknown.err()).contains("no signature 'median'");
+    assertThat(CliRunner.run("export", "--run", TinyRun.run().toString(), "--fusion", "uniform").err())
+        .contains("--fusion applies to ensemble runs");
   }
 }
