@@ -43,7 +43,7 @@ public final class TinyRun {
     Path out = root().resolve("ensemble");
     if (!Files.isDirectory(out)) {
       try {
-        EnsembleRun.train(data(), spec(), new TrainingSettings("dlema", 2, 0.01, 0.9, 5e-5, 2, 13, 4, 2, 2, 0.25),
+        EnsembleRun.train(data(), spec(), new TrainingSettings("dlema", 2, 0.001, 0.9, 5e-5, 2, 13, 4, 2, 2, 0.25),
             new EnsembleSettings(0, 2, "cross-entropy", "uniform", 2), out, null,
             new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
       } catch (IOException e) {
