@@ -9,15 +9,21 @@ import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A directory that appears complete or not at all: everything is written into a hidden staging folder beside the
  * target, which {@link #commit()} renames into place. Closing without a commit deletes the staging folder, so a
  * failed or interrupted job leaves no half-written output under the target's name. An interrupt (Ctrl-C, SIGTERM)
- * also removes the staging folder; only a hard kill can leave a hidden {@code .<name>.partial-*} folder behind.
+ * also removes the staging folder; only a hard kill can leave a hidden {@code .<name>.partial-<pid>-*} folder
+ * behind, and the next output to the same target removes it once that process is gone.
  */
 public final class AtomicDirectory implements AutoCloseable {
+  /** {@code .<name>.partial-<pid>-<uuid>}: a staging folder and the process writing it. */
+  private static final Pattern STAGING = Pattern.compile("\\..+\\.partial-(\\d+)-.+");
   private final Path target;
   private final Path staging;
   private final Thread cleanupOnExit;
@@ -80,9 +86,25 @@ public final class AtomicDirectory implements AutoCloseable {
     Path parent = absolute.getParent();
     boolean createdParent = !Files.isDirectory(parent);
     Files.createDirectories(parent);
-    Path staging = parent.resolve("." + absolute.getFileName() + ".partial-" + UUID.randomUUID());
+    removeAbandoned(parent);
+    Path staging = parent.resolve("." + absolute.getFileName() + ".partial-" + ProcessHandle.current().pid() + "-"
+        + UUID.randomUUID());
     Files.createDirectory(staging);
     return new AtomicDirectory(absolute, staging, replacing, createdParent);
+  }
+
+  /** Deletes staging folders in {@code parent} whose writing process no longer runs (it was killed hard). */
+  private static void removeAbandoned(Path parent) throws IOException {
+    List<Path> abandoned;
+    try (var siblings = Files.list(parent)) {
+      abandoned = siblings.filter(p -> {
+        Matcher staging = STAGING.matcher(p.getFileName().toString());
+        return staging.matches() && ProcessHandle.of(Long.parseLong(staging.group(1))).isEmpty();
+      }).toList();
+    }
+    for (Path folder : abandoned) {
+      MoreFiles.deleteRecursively(folder, RecursiveDeleteOption.ALLOW_INSECURE);
+    }
   }
 
   private static boolean isEmptyDirectory(Path dir) throws IOException {

@@ -68,4 +68,18 @@ class AtomicDirectoryTest {
     assertThat(Files.readString(target.resolve("state"))).isEqualTo("two");
     assertThat(AtomicDirectory.recover(dir.resolve("never"))).isFalse();
   }
+
+  @Test
+  void stagingOfAKilledProcessIsRemovedByTheNextOutputThere() throws Exception {
+    Process gone = new ProcessBuilder("true").start();
+    gone.waitFor();
+    Path abandoned = Files.createDirectories(dir.resolve(".7.partial-" + gone.pid() + "-x"));
+    Files.writeString(abandoned.resolve("half.bin"), "half");
+    Path live = Files.createDirectories(dir.resolve(".7.partial-" + ProcessHandle.current().pid() + "-y"));
+    try (AtomicDirectory out = AtomicDirectory.create(dir.resolve("8"))) {
+      out.commit();
+    }
+    assertThat(Files.exists(abandoned)).isFalse();
+    assertThat(Files.exists(live)).isTrue();
+  }
 }
