@@ -1,7 +1,9 @@
 /**
  * Training: the step graph (momentum SGD with weight decay behind a gradient barrier), seeded batching, validation
  * Jaccard, checkpoints with exact resume, run folders ({@code config.json}, {@code split.json},
- * {@code normalization.json}, {@code metrics.jsonl}, TensorBoard event files, {@code progress.png}). Depends on
+ * {@code normalization.json}, {@code metrics.jsonl}, TensorBoard event files, {@code progress.png}); the D-LEMA
+ * members' meta step and ensemble run folders; the members' weights gathered for a fused ensemble and its fusion
+ * rules scored on validation. Depends on
  * {@code org.dlema.graph}, {@code org.dlema.eval} (charts),
  * {@code org.dlema.data} and {@code org.dlema.io}.
  */

@@ -5,7 +5,7 @@ import static com.google.common.truth.Truth.assertThat;
 import org.junit.jupiter.api.Test;
 
 class HelpTest {
-  private static final String[] VERBS = {"quickstart", "train", "export", "predict", "weights", "benchmark", "version", "data inspect", "data synth", "data simulate",
+  private static final String[] VERBS = {"quickstart", "train", "export", "predict", "inspect", "weights", "benchmark", "version", "data inspect", "data synth", "data simulate",
       "data partition"};
 
   @Test
@@ -38,7 +38,7 @@ class HelpTest {
     CliRunner.Outcome unknown = CliRunner.run("frobnicate");
     assertThat(unknown.exitCode()).isEqualTo(2);
     assertThat(unknown.err().strip()).isEqualTo(
-        "dlema: unknown verb 'frobnicate' for 'dlema'; known: quickstart, train, export, predict, weights, benchmark, version, data (see --help)");
+        "dlema: unknown verb 'frobnicate' for 'dlema'; known: quickstart, train, export, predict, inspect, weights, benchmark, version, data (see --help)");
 
     CliRunner.Outcome missing = CliRunner.run("data", "synth");
     assertThat(missing.exitCode()).isEqualTo(2);
