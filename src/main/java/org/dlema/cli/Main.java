@@ -24,6 +24,7 @@ public final class Main {
             new ExportCommand(),
             new PredictCommand(),
             new InspectCommand(),
+            new EvaluateCommand(),
             new WeightsCommand(),
             new BenchmarkCommand(),
             new VersionCommand(),

@@ -62,6 +62,15 @@ public final class EnsembleExporter {
    */
   public static Written export(Path run, String checkpoint, Path root, String name, int version,
       FusionRule fusion, PrintStream log) throws IOException {
+    return export(run, checkpoint, root, name, version, fusion, true, log);
+  }
+
+  /**
+   * @param scoreRules whether to score the rules on validation when {@code fusion} is given (always when it is
+   *     not); scratch exports for evaluation skip it
+   */
+  public static Written export(Path run, String checkpoint, Path root, String name, int version,
+      FusionRule fusion, boolean scoreRules, PrintStream log) throws IOException {
     RunConfig config = JsonFiles.read(run.resolve(TrainingRun.CONFIG), RunConfig.class);
     if (!config.isEnsemble()) {
       throw new IOException(run + ": not an ensemble run");
@@ -100,7 +109,7 @@ public final class EnsembleExporter {
           prefixes.add(Checkpoints.variables(new Checkpoints(member.resolve("checkpoints")).folder(checkpoint)));
         }
         EnsembleCheckpoint.write(endpoints.members(), prefixes, combined);
-        scores = scores(run, members, combined, fusion != null, log);
+        scores = fusion == null || scoreRules ? scores(run, members, combined, fusion != null, log) : null;
         if (fusion == null) {
           fusion = scores.best();
           chosenBy = "highest validation Jaccard";

@@ -3,15 +3,20 @@ package org.dlema.export;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.dlema.data.RgbImage;
+import org.dlema.graph.FusionRule;
 import org.dlema.graph.Tensors;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
+import org.tensorflow.Session;
 import org.tensorflow.SessionFunction;
 import org.tensorflow.Signature;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.types.TFloat32;
 
 /** An exported model loaded the way TF Serving loads it, called one image at a time at the image's own size. */
@@ -26,6 +31,63 @@ public final class ServedModel implements AutoCloseable {
   private ServedModel(SavedModelBundle bundle, SessionFunction function) {
     this.bundle = bundle;
     this.function = function;
+  }
+
+  /**
+   * Every probability map the model serves for one image, by row name, computed in one session run: a single
+   * network gives {@code label}; a fused ensemble gives {@code "<label> member <i>"} for each member (from
+   * {@code member_probabilities}) and {@code "<label> <rule>"} for each fusion rule's signature.
+   */
+  public Map<String, float[]> probabilities(RgbImage image, String label) {
+    Map<String, SignatureDef> signatures = new TreeMap<>(bundle.metaGraphDef().getSignatureDefMap());
+    SignatureDef main = signatures.get(ModelExporter.DEFAULT_SIGNATURE);
+    boolean ensemble = main.getOutputsMap().containsKey("member_probabilities");
+    Map<String, String> fetches = new LinkedHashMap<>();
+    if (ensemble) {
+      fetches.put("members", main.getOutputsMap().get("member_probabilities").getName());
+      for (FusionRule rule : FusionRule.values()) {
+        SignatureDef signature = signatures.get(rule.signature());
+        if (signature != null) {
+          fetches.put(label + " " + rule.signature(), signature.getOutputsMap().get("probability").getName());
+        }
+      }
+    } else {
+      fetches.put(label, main.getOutputsMap().get("probability").getName());
+    }
+    Map<String, float[]> out = new LinkedHashMap<>();
+    try (TFloat32 tensor = Tensors.of(pixels(image), Shape.of(1, image.height(), image.width(), 3))) {
+      Session.Runner runner = bundle.session().runner().feed(main.getInputsMap().get("image").getName(), tensor);
+      fetches.values().forEach(runner::fetch);
+      try (Result result = runner.run()) {
+        int k = 0;
+        for (String name : fetches.keySet()) {
+          TFloat32 value = (TFloat32) result.get(k++);
+          if (name.equals("members")) {
+            float[] all = Tensors.toArray(value);
+            int members = (int) value.shape().get(3);
+            int pixels = all.length / members;
+            for (int i = 0; i < members; i++) {
+              float[] member = new float[pixels];
+              for (int q = 0; q < pixels; q++) {
+                member[q] = all[q * members + i];
+              }
+              out.put(label + " member " + (i + 1), member);
+            }
+          } else {
+            out.put(name, Tensors.toArray(value));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  private static float[] pixels(RgbImage image) {
+    float[] pixels = new float[image.width() * image.height() * 3];
+    for (int i = 0; i < pixels.length; i++) {
+      pixels[i] = Byte.toUnsignedInt(image.data()[i]);
+    }
+    return pixels;
   }
 
   public static ServedModel load(Path versionFolder, String signature) throws IOException {
@@ -46,11 +108,7 @@ public final class ServedModel implements AutoCloseable {
   public Prediction predict(RgbImage image) {
     int w = image.width();
     int h = image.height();
-    float[] pixels = new float[w * h * 3];
-    for (int i = 0; i < pixels.length; i++) {
-      pixels[i] = Byte.toUnsignedInt(image.data()[i]);
-    }
-    try (TFloat32 tensor = Tensors.of(pixels, Shape.of(1, h, w, 3));
+    try (TFloat32 tensor = Tensors.of(pixels(image), Shape.of(1, h, w, 3));
         Result result = function.call(Map.of("image", tensor))) {
       return new Prediction(w, h, output(result, "probability"), output(result, "mask"),
           output(result, "aleatoric"), result.get("epistemic").map(t -> Tensors.toArray((TFloat32) t))

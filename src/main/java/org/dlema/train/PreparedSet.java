@@ -10,6 +10,7 @@ import org.dlema.data.BinaryMask;
 import org.dlema.data.ImageFiles;
 import org.dlema.data.LoadedImage;
 import org.dlema.data.MultiAnnotatedDataset;
+import org.dlema.data.ReferenceMasks;
 import org.dlema.data.preprocess.Normalization;
 import org.dlema.data.preprocess.Resize;
 import org.dlema.io.Progress;
@@ -43,22 +44,13 @@ public record PreparedSet(List<String> ids, float[][] images, float[][][] masks,
     return references != null;
   }
 
-  /** Where reference masks live for a dataset read from {@code source}, if anywhere. */
-  static Path referenceFolder(MultiAnnotatedDataset dataset) {
-    Path source = dataset.source().toAbsolutePath();
-    Path root = Files.isRegularFile(source) ? source.getParent() : source;
-    Path folder = root.resolve("reference");
-    return Files.isDirectory(folder) ? folder : null;
-  }
-
   public static PreparedSet of(MultiAnnotatedDataset dataset, int side, Normalization normalization,
       Progress progress) {
     List<AnnotatedImage> entries = dataset.images();
     int n = entries.size();
     float[][] images = new float[n][];
     float[][][] masks = new float[n][][];
-    Path referenceFolder = referenceFolder(dataset);
-    float[][] references = referenceFolder == null ? null : new float[n][];
+    float[][] references = ReferenceMasks.folder(dataset).isPresent() ? new float[n][] : null;
     IntStream.range(0, n).parallel().forEach(i -> {
       LoadedImage loaded = LoadedImage.load(entries.get(i));
       float[] pixels = Resize.image(loaded.image(), side, side);
@@ -69,9 +61,8 @@ public record PreparedSet(List<String> ids, float[][] images, float[][][] masks,
         masks[i][k] = binary(Resize.mask(loaded.masks().get(k), side, side));
       }
       if (references != null) {
-        Path file = referenceFolder.resolve(entries.get(i).id() + "_reference.png");
-        references[i] = Files.isRegularFile(file)
-            ? binary(Resize.mask(ImageFiles.readMask(file).mask(), side, side)) : null;
+        references[i] = ReferenceMasks.file(dataset, entries.get(i).id())
+            .map(file -> binary(Resize.mask(ImageFiles.readMask(file).mask(), side, side))).orElse(null);
       }
       progress.step();
     });

@@ -145,4 +145,32 @@ class ModelCommandsTest {
     assertThat(CliRunner.run("export", "--run", TinyRun.run().toString(), "--fusion", "uniform").err())
         .contains("--fusion applies to ensemble runs");
   }
+
+  @Test
+  void evaluateScoresASingleRunAndAnEnsembleExportPerMemberAndRule() throws Exception {
+    Path export = dir.resolve("export");
+    assertThat(CliRunner.run("export", "--run", TinyRun.ensemble().toString(), "--out", export.toString(),
+        "--name", "ens", "--fusion", "uniform").exitCode()).isEqualTo(0);
+    Path out = dir.resolve("evaluation");
+    CliRunner.Outcome evaluated = CliRunner.run("evaluate", "--run", TinyRun.run().toString(), "--model",
+        export.resolve("ens/1").toString(), "--data", TinyRun.data().toString(), "--out", out.toString(),
+        "--examples", "1");
+    assertThat(evaluated.exitCode()).isEqualTo(0);
+    String tables = Files.readString(out.resolve("tables.md"));
+    assertThat(tables).contains("### Table 1: Jaccard index");
+    assertThat(tables).contains("| method | data | data (reference) |");
+    for (String row : new String[] {"| run |", "| ens member 1 |", "| ens uniform |", "| ens pixel_confidence |",
+        "| ens image_confidence |"}) {
+      assertThat(tables).contains(row);
+    }
+    assertThat(evaluated.out()).contains("### Table 2");
+    assertThat(Files.isRegularFile(out.resolve("evaluation.json"))).isTrue();
+    assertThat(Files.isDirectory(out.resolve("reliability"))).isTrue();
+
+    CliRunner.Outcome again = CliRunner.run("evaluate", "--run", TinyRun.run().toString(), "--data",
+        TinyRun.data().toString(), "--out", out.toString());
+    assertThat(again.exitCode()).isEqualTo(1);
+    assertThat(again.err()).contains("already exists");
+    assertThat(CliRunner.run("evaluate", "--data", "x", "--out", "y").err()).contains("--model or --run");
+  }
 }

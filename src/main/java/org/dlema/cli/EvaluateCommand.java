@@ -1,0 +1,156 @@
+package org.dlema.cli;
+
+import com.google.common.io.MoreFiles;
+import com.google.common.io.RecursiveDeleteOption;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Options;
+import org.dlema.data.DatasetReader;
+import org.dlema.data.MultiAnnotatedDataset;
+import org.dlema.data.ReadOptions;
+import org.dlema.data.ValidationReport;
+import org.dlema.eval.EvaluationReport;
+import org.dlema.eval.Evaluator;
+import org.dlema.export.EnsembleExporter;
+import org.dlema.export.ModelExporter;
+import org.dlema.export.ServedModel;
+import org.dlema.graph.FusionRule;
+import org.dlema.io.AtomicDirectory;
+import org.dlema.io.JsonFiles;
+import org.dlema.train.Checkpoints;
+import org.dlema.train.RunConfig;
+import org.dlema.train.TrainingRun;
+
+/** {@code dlema evaluate}: the paper's Tables 1 and 2 for exported models or trained runs on test sets. */
+final class EvaluateCommand extends OptionsCommand {
+  EvaluateCommand() {
+    super("evaluate");
+  }
+
+  @Override
+  public String summary() {
+    return "score models on test sets: Jaccard +- SE, Dice, NLL, Brier, ECE, reliability diagrams (Tables 1-2)";
+  }
+
+  @Override
+  String description() {
+    return "Runs each model (an exported version folder, or a trained run, exported on the fly from its best "
+        + "checkpoint) on every image of every test set at the image's own size, and scores the thresholded mask "
+        + "(Jaccard, Dice) and the probabilities (NLL eq. 6, Brier eq. 7, expected calibration error over 15 "
+        + "bins) against each annotation, and also against the reference masks when a set keeps them "
+        + "(reference/<id>_reference.png), as a second column. A fused ensemble gives one row per member and per "
+        + "fusion rule. Writes OUT/evaluation.json, OUT/per-image.csv, OUT/tables.md (laid out like the paper's "
+        + "Tables 1 and 2, one column per test set), OUT/reliability/*.png and OUT/examples/ (overlays of the "
+        + "first images). OUT appears complete or not at all.";
+  }
+
+  /** Options given several times collect every value (commons-cli keeps them all). */
+  @Override
+  Options options() {
+    Options options = new Options();
+    options.addOption(valued("model", "DIR", "an exported version folder, e.g. export/NAME/1 (repeatable)"));
+    options.addOption(valued("run", "DIR", "a trained run folder, baseline or ensemble (repeatable)"));
+    options.addOption(valued("data", "DIR", "a test set: dataset folder or manifest (repeatable; one table "
+        + "column each)"));
+    options.addOption(valued("out", "DIR", "where to write the report (must not exist)"));
+    options.addOption(valued("examples", "N", "overlay pictures of the first N images of each set (default 3)"));
+    return options;
+  }
+
+  @Override
+  int execute(CommandLine line, Console console) throws Exception {
+    String[] models = line.getOptionValues("model") == null ? new String[0] : line.getOptionValues("model");
+    String[] runs = line.getOptionValues("run") == null ? new String[0] : line.getOptionValues("run");
+    if (models.length + runs.length == 0) {
+      throw new UsageException("give at least one --model or --run");
+    }
+    String[] data = line.getOptionValues("data");
+    if (data == null) {
+      throw new UsageException("give at least one test set with --data DIR");
+    }
+    Path out = Path.of(required(line, "out"));
+    int examples = intOption(line, "examples", 3, 0);
+    List<Evaluator.TestSet> sets = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    for (String folder : data) {
+      Path path = Path.of(folder);
+      ValidationReport report = new ValidationReport();
+      MultiAnnotatedDataset dataset = DatasetReader.read(path, ReadOptions.strict(), report);
+      report.throwIfErrors();
+      String name = path.toAbsolutePath().normalize().getFileName().toString();
+      for (int k = 2; !names.add(name); k++) {
+        name = path.toAbsolutePath().normalize().getFileName() + "-" + k;
+      }
+      sets.add(new Evaluator.TestSet(name, dataset));
+    }
+    Path work = Files.createTempDirectory("dlema-evaluate-");
+    List<ServedModel> served = new ArrayList<>();
+    Map<String, ServedModel> byLabel = new LinkedHashMap<>();
+    try (AtomicDirectory dir = AtomicDirectory.create(out)) {
+      for (String model : models) {
+        Path folder = Path.of(model);
+        ServedModel m = ServedModel.load(folder, ModelExporter.DEFAULT_SIGNATURE);
+        served.add(m);
+        byLabel.put(unique(byLabel, folder.toAbsolutePath().normalize().getParent().getFileName().toString()), m);
+      }
+      for (String run : runs) {
+        Path folder = Path.of(run);
+        String label = unique(byLabel, folder.toAbsolutePath().normalize().getFileName().toString());
+        Path exported = export(folder, work, console);
+        ServedModel m = ServedModel.load(exported, ModelExporter.DEFAULT_SIGNATURE);
+        served.add(m);
+        byLabel.put(label, m);
+      }
+      Evaluator.Results results = Evaluator.evaluate(sets, image -> {
+        Map<String, float[]> all = new LinkedHashMap<>();
+        byLabel.forEach((label, model) -> all.putAll(model.probabilities(image, label)));
+        return all;
+      }, examples > 0 ? dir.path().resolve("examples") : null, examples);
+      Map<String, Object> about = new LinkedHashMap<>();
+      about.put("models", List.of(models));
+      about.put("runs", List.of(runs));
+      about.put("testSets", List.of(data));
+      about.put("versions", RunConfig.Versions.current());
+      EvaluationReport.write(dir.path(), results, about);
+      dir.commit();
+      console.out().print(EvaluationReport.tables(results));
+    } finally {
+      served.forEach(ServedModel::close);
+      MoreFiles.deleteRecursively(work, RecursiveDeleteOption.ALLOW_INSECURE);
+    }
+    console.out().println("wrote " + out);
+    return 0;
+  }
+
+  private static String unique(Map<String, ?> taken, String label) {
+    String name = label;
+    for (int k = 2; taken.containsKey(name); k++) {
+      name = label + "-" + k;
+    }
+    return name;
+  }
+
+  /** A run's best checkpoint exported into a scratch folder (ensembles with every rule; no fusion scoring). */
+  private static Path export(Path run, Path work, Console console) throws IOException {
+    Path configFile = run.resolve(TrainingRun.CONFIG);
+    if (!Files.isRegularFile(configFile)) {
+      throw new IOException(run + ": not a training run (no " + TrainingRun.CONFIG + ")");
+    }
+    RunConfig config = JsonFiles.read(configFile, RunConfig.class);
+    Path root = Files.createTempDirectory(work, "export-");
+    if (config.isEnsemble()) {
+      return EnsembleExporter.export(run, Checkpoints.BEST, root, "model", 1, FusionRule.UNIFORM, false,
+          console.err())
+          .ensemble();
+    }
+    return ModelExporter.export(run, Checkpoints.BEST, root, "model", 1);
+  }
+}
