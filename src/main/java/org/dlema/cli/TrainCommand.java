@@ -14,7 +14,9 @@ import org.dlema.train.EnsembleSettings;
 import org.dlema.train.RunConfig;
 import org.dlema.train.Trainer;
 import org.dlema.train.TrainingRun;
+import org.dlema.train.TrainingTargets;
 import org.dlema.train.TrainingRun;
+import org.dlema.train.TrainingTargets;
 import org.dlema.train.TrainingSettings;
 
 /** {@code dlema train}: one training run into a run folder. */
@@ -33,7 +35,10 @@ final class TrainCommand extends OptionsCommand {
     return "Checks the data, splits the images 80/20 (seeded), computes the normalisation statistics of the "
         + "training images, then trains a LinkNet with the aleatoric loss (paper eq. 5) using momentum SGD with "
         + "weight decay. Method 'baseline' (paper Table 1 row A) draws one of each image's annotations at random "
-        + "for every batch. The run folder gets config.json, split.json, normalization.json, metrics.jsonl, "
+        + "for every batch; 'less-is-more' (row J, Ribeiro et al. 2020) first leaves out the training images whose "
+        + "mean pairwise Cohen's kappa is below --min-kappa; 'staple' trains on each image's STAPLE consensus "
+        + "(Warfield et al. 2004); 'dlema' trains the ensemble's members (members/<i>/). The run folder gets "
+        + "config.json, split.json, normalization.json, training-set.json, metrics.jsonl, "
         + "TensorBoard event files and checkpoints/{latest,best,final}. Kill it at any time: --resume continues "
         + "from the latest checkpoint and ends bit-identical to an uninterrupted run.";
   }
@@ -46,8 +51,9 @@ final class TrainCommand extends OptionsCommand {
   @Override
   Options options() {
     Options options = new Options();
-    options.addOption(valued("method", "NAME", "training method: baseline, or dlema (an ensemble of members "
-        + "with learned per-pixel weights) (default baseline)"));
+    options.addOption(valued("method", "NAME", "training method: baseline; dlema (an ensemble of members with "
+        + "learned per-pixel weights); less-is-more (baseline on the images whose annotators agree); staple "
+        + "(baseline on each image's STAPLE consensus) (default baseline)"));
     options.addOption(valued("data", "DIR", "the dataset (folder or manifest)"));
     options.addOption(valued("spec", "SPEC", "network spec: a JSON file or a name from graphs/ (default "
         + SpecFiles.DEFAULT + ")"));
@@ -67,6 +73,8 @@ final class TrainCommand extends OptionsCommand {
     options.addOption(valued("validation-fraction", "X", "share of images held out for validation (default 0.2)"));
     options.addOption(valued("validate-every", "N", "steps between validations (default 500, or --steps)"));
     options.addOption(valued("checkpoint-every", "N", "steps between checkpoints (default 500, or --steps)"));
+    options.addOption(valued("min-kappa", "X", "less-is-more: leave out training images whose mean pairwise "
+        + "Cohen's kappa is below X (default " + TrainingTargets.DEFAULT_MIN_KAPPA + ")"));
     options.addOption(valued("members", "M", "dlema: ensemble size, one member per non-contradictory subset "
         + "(default: the largest annotation count of the training images)"));
     options.addOption(valued("member", "I", "dlema: train only member I (1..M), e.g. one member per machine; the "
@@ -83,8 +91,12 @@ final class TrainCommand extends OptionsCommand {
   @Override
   int execute(CommandLine line, Console console) throws Exception {
     String method = line.getOptionValue("method", "baseline");
-    if (!method.equals("baseline") && !method.equals("dlema")) {
-      throw new UsageException("--method: '" + method + "' is not available; available: baseline, dlema");
+    if (!TrainingTargets.isSingleNetwork(method) && !method.equals("dlema")) {
+      throw new UsageException("--method: '" + method + "' is not available; available: baseline, dlema, "
+          + "less-is-more, staple");
+    }
+    if (line.hasOption("min-kappa") && !method.equals(TrainingTargets.LESS_IS_MORE)) {
+      throw new UsageException("--min-kappa applies to --method less-is-more only");
     }
     Path out = Path.of(line.getOptionValue("out", "runs/" + method));
     if (line.hasOption("steps") && line.hasOption("epochs")) {
@@ -144,7 +156,8 @@ final class TrainCommand extends OptionsCommand {
         return report(EnsembleRun.train(data, spec, settings, ensemble, out, memberOption(line), console.out()),
             out, console);
       }
-      outcome = TrainingRun.start(data, spec, settings, out, console.out());
+      outcome = TrainingRun.start(data, spec, settings, doubleOption(line, "min-kappa",
+          TrainingTargets.DEFAULT_MIN_KAPPA, -1, 1), out, console.out());
     }
     return report(List.of(outcome), out, console);
   }

@@ -30,6 +30,12 @@ public final class TrainingRun {
   /** Starts a new run in {@code out}, which must not exist or be empty. */
   public static Trainer.Outcome start(Path data, NetworkSpec spec, TrainingSettings settings, Path out,
       PrintStream log) throws IOException {
+    return start(data, spec, settings, TrainingTargets.DEFAULT_MIN_KAPPA, out, log);
+  }
+
+  /** @param minKappa the less-is-more threshold (ignored by the other methods) */
+  public static Trainer.Outcome start(Path data, NetworkSpec spec, TrainingSettings settings, double minKappa,
+      Path out, PrintStream log) throws IOException {
     requireEmpty(out, "pass --resume to continue it, or choose another --out");
     MultiAnnotatedDataset dataset = checkedDataset(data);
     TrainValidationSplit split = TrainValidationSplit.create(dataset, settings.validationFraction(), settings.seed());
@@ -42,8 +48,13 @@ public final class TrainingRun {
     JsonFiles.write(out.resolve(CONFIG), config);
     split.save(out.resolve(SPLIT));
     normalization.save(out.resolve(NORMALIZATION));
+    TrainingTargets.Selection selection = TrainingTargets.select(out, settings.method(), minKappa, training);
     log.println("run " + out + ": " + split.train().size() + " training and " + split.validation().size()
         + " validation images, " + spec.name() + ", " + settings.steps() + " steps of batch " + settings.batchSize());
+    if (!selection.dropped().isEmpty()) {
+      log.println("less is more: " + selection.dropped().size() + " training images with mean pairwise kappa below "
+          + minKappa + " left out; training on " + selection.kept());
+    }
     return trainer(out, dataset, split, normalization, spec, settings, log).train(false);
   }
 
@@ -73,11 +84,12 @@ public final class TrainingRun {
   }
 
   private static Trainer trainer(Path out, MultiAnnotatedDataset dataset, TrainValidationSplit split,
-      Normalization normalization, NetworkSpec spec, TrainingSettings settings, PrintStream log) {
+      Normalization normalization, NetworkSpec spec, TrainingSettings settings, PrintStream log) throws IOException {
     MultiAnnotatedDataset training = split.trainingSet(dataset);
     MultiAnnotatedDataset validation = split.validationSet(dataset);
-    PreparedSet trainSet = PreparedSet.of(training, spec.inputSize(), normalization,
-        Progress.onStderr("loading training images", training.size()));
+    TrainingTargets.Selection selection = TrainingTargets.load(out, settings.method(), training);
+    PreparedSet trainSet = TrainingTargets.apply(selection, PreparedSet.of(training, spec.inputSize(), normalization,
+        Progress.onStderr("loading training images", training.size())));
     PreparedSet validationSet = PreparedSet.of(validation, spec.inputSize(), normalization,
         Progress.onStderr("loading validation images", validation.size()));
     return new Trainer(out, () -> new BaselineMethod(spec, settings, trainSet), settings, settings.seed(),

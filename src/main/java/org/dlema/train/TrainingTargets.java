@@ -1,0 +1,134 @@
+package org.dlema.train;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.IntStream;
+import org.dlema.data.AnnotatedImage;
+import org.dlema.data.LoadedImage;
+import org.dlema.data.MultiAnnotatedDataset;
+import org.dlema.data.agreement.Agreement;
+import org.dlema.data.staple.Staple;
+import org.dlema.io.JsonFiles;
+import org.dlema.io.Progress;
+
+/**
+ * What a single-network method trains on, formed from the training images and their annotations:
+ * <ul>
+ *   <li>{@code baseline} (Table 1 row A): every image with all its annotations, one drawn per image per batch;</li>
+ *   <li>{@code less-is-more} (row J, Ribeiro et al. 2020): only the images whose mean pairwise Cohen's kappa between
+ *       annotations is at least a threshold (0.5 by default); images with one annotation are kept;</li>
+ *   <li>{@code staple}: every image with one target, the STAPLE consensus of its annotations (at the network's
+ *       size).</li>
+ * </ul>
+ * What was kept is written to {@code training-set.json} at the start and read back on resume, so a resumed run
+ * trains on exactly the same set.
+ */
+public final class TrainingTargets {
+  public static final String FILE = "training-set.json";
+  public static final String BASELINE = "baseline";
+  public static final String LESS_IS_MORE = "less-is-more";
+  public static final String STAPLE = "staple";
+  public static final double DEFAULT_MIN_KAPPA = 0.5;
+
+  /**
+   * The record of a run's training set.
+   *
+   * @param minKappa less-is-more only: the threshold
+   * @param dropped less-is-more only: the images left out, with their mean pairwise kappa
+   */
+  public record Selection(String method, Double minKappa, int kept, Map<String, Double> dropped) {}
+
+  private TrainingTargets() {}
+
+  public static boolean isSingleNetwork(String method) {
+    return method.equals(BASELINE) || method.equals(LESS_IS_MORE) || method.equals(STAPLE);
+  }
+
+  /** Decides the selection of a new run (reads every training mask for less-is-more) and writes it. */
+  static Selection select(Path run, String method, double minKappa, MultiAnnotatedDataset training)
+      throws IOException {
+    Selection selection;
+    if (method.equals(LESS_IS_MORE)) {
+      List<AnnotatedImage> images = training.images();
+      double[] kappa = new double[images.size()];
+      Progress progress = Progress.onStderr("annotator agreement", images.size());
+      IntStream.range(0, images.size()).parallel().forEach(i -> {
+        kappa[i] = Agreement.meanPairwiseKappa(LoadedImage.load(images.get(i)).masks());
+        progress.step();
+      });
+      progress.done();
+      Map<String, Double> dropped = new TreeMap<>();
+      for (int i = 0; i < kappa.length; i++) {
+        if (!Double.isNaN(kappa[i]) && kappa[i] < minKappa) {
+          dropped.put(images.get(i).id(), kappa[i]);
+        }
+      }
+      if (dropped.size() == images.size()) {
+        throw new IOException("every training image has a mean pairwise kappa below " + minKappa
+            + "; lower --min-kappa");
+      }
+      selection = new Selection(method, minKappa, images.size() - dropped.size(), dropped);
+    } else {
+      selection = new Selection(method, null, training.size(), Map.of());
+    }
+    JsonFiles.write(run.resolve(FILE), selection);
+    return selection;
+  }
+
+  /** The selection a run recorded; a baseline run without the file keeps everything. */
+  static Selection load(Path run, String method, MultiAnnotatedDataset training) throws IOException {
+    Path file = run.resolve(FILE);
+    if (!Files.isRegularFile(file)) {
+      if (!method.equals(BASELINE)) {
+        throw new IOException(run + ": no " + FILE + " for a " + method + " run");
+      }
+      return new Selection(method, null, training.size(), Map.of());
+    }
+    return JsonFiles.read(file, Selection.class);
+  }
+
+  /** The prepared training images as the method sees them. */
+  static PreparedSet apply(Selection selection, PreparedSet train) {
+    return switch (selection.method()) {
+      case LESS_IS_MORE -> {
+        List<Integer> kept = new ArrayList<>();
+        for (int i = 0; i < train.count(); i++) {
+          if (!selection.dropped().containsKey(train.ids().get(i))) {
+            kept.add(i);
+          }
+        }
+        yield new PreparedSet(kept.stream().map(train.ids()::get).toList(),
+            kept.stream().map(i -> train.images()[i]).toArray(float[][]::new),
+            kept.stream().map(i -> train.masks()[i]).toArray(float[][][]::new),
+            train.references() == null ? null : kept.stream().map(i -> train.references()[i])
+                .toArray(float[][]::new), train.side());
+      }
+      case STAPLE -> {
+        float[][][] consensus = new float[train.count()][][];
+        IntStream.range(0, train.count()).parallel().forEach(i -> {
+          List<boolean[]> annotations = new ArrayList<>();
+          for (float[] mask : train.masks()[i]) {
+            boolean[] bits = new boolean[mask.length];
+            for (int q = 0; q < bits.length; q++) {
+              bits[q] = mask[q] >= 0.5f;
+            }
+            annotations.add(bits);
+          }
+          boolean[] mask = Staple.estimate(annotations).mask();
+          float[] target = new float[mask.length];
+          for (int q = 0; q < target.length; q++) {
+            target[q] = mask[q] ? 1 : 0;
+          }
+          consensus[i] = new float[][] {target};
+        });
+        yield new PreparedSet(train.ids(), train.images(), consensus, train.references(), train.side());
+      }
+      default -> train;
+    };
+  }
+}

@@ -1,0 +1,100 @@
+package org.dlema.train;
+
+import static com.google.common.truth.Truth.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.dlema.data.AnnotatedImage;
+import org.dlema.data.DatasetReader;
+import org.dlema.data.LoadedImage;
+import org.dlema.data.MultiAnnotatedDataset;
+import org.dlema.data.ReadOptions;
+import org.dlema.data.agreement.Agreement;
+import org.dlema.data.partition.TrainValidationSplit;
+import org.dlema.data.preprocess.Normalization;
+import org.dlema.io.JsonFiles;
+import org.dlema.io.Progress;
+import org.dlema.testing.TinyRun;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainingTargetsTest {
+  @TempDir Path dir;
+
+  static PrintStream quiet() {
+    return new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+  }
+
+  static TrainingSettings settings(String method, int steps) {
+    return new TrainingSettings(method, 2, 0.01, 0.9, 5e-5, 2, 3, steps, 2, 2, 0.25);
+  }
+
+  @Test
+  void lessIsMoreLeavesOutTheDisagreeingImagesAndResumesOnTheSameSet() throws Exception {
+    MultiAnnotatedDataset data = DatasetReader.read(TinyRun.data(), ReadOptions.strict());
+    MultiAnnotatedDataset training = TrainValidationSplit.create(data, 0.25, 3).trainingSet(data);
+    List<Double> kappas = new ArrayList<>();
+    for (AnnotatedImage image : training.images()) {
+      kappas.add(Agreement.meanPairwiseKappa(LoadedImage.load(image).masks()));
+    }
+    List<Double> sorted = kappas.stream().filter(k -> !k.isNaN()).sorted().toList();
+    double threshold = sorted.get(sorted.size() / 2);
+
+    Path run = dir.resolve("lim");
+    TrainingRun.start(TinyRun.data(), TinyRun.spec(), settings("less-is-more", 2), threshold, run, quiet());
+    TrainingTargets.Selection selection = JsonFiles.read(run.resolve(TrainingTargets.FILE),
+        TrainingTargets.Selection.class);
+    assertThat(selection.minKappa()).isEqualTo(threshold);
+    for (int i = 0; i < kappas.size(); i++) {
+      String id = training.images().get(i).id();
+      assertThat(selection.dropped().containsKey(id)).isEqualTo(!kappas.get(i).isNaN() && kappas.get(i) < threshold);
+    }
+    assertThat(selection.dropped()).isNotEmpty();
+    assertThat(selection.kept()).isEqualTo(training.size() - selection.dropped().size());
+
+    // Resume reads the selection back: 2 + 1 steps equal 3 steps in one go.
+    TrainingRun.resume(run, 3, quiet());
+    Path whole = dir.resolve("lim-whole");
+    TrainingRun.start(TinyRun.data(), TinyRun.spec(), settings("less-is-more", 3), threshold, whole, quiet());
+    assertThat(Files.readAllBytes(run.resolve("checkpoints/final/model.data-00000-of-00001")))
+        .isEqualTo(Files.readAllBytes(whole.resolve("checkpoints/final/model.data-00000-of-00001")));
+  }
+
+  @Test
+  void stapleTrainsOnOneConsensusPerImageBetweenTheIntersectionAndTheUnion() throws Exception {
+    MultiAnnotatedDataset data = DatasetReader.read(TinyRun.data(), ReadOptions.strict());
+    PreparedSet prepared = PreparedSet.of(data, 32, Normalization.of(data, 32, 32, Progress.silent()),
+        Progress.silent());
+    PreparedSet consensus = TrainingTargets.apply(new TrainingTargets.Selection("staple", null, data.size(),
+        Map.of()), prepared);
+    assertThat(consensus.count()).isEqualTo(prepared.count());
+    for (int i = 0; i < prepared.count(); i++) {
+      assertThat(consensus.masks()[i]).hasLength(1);
+      float[] c = consensus.masks()[i][0];
+      for (int q = 0; q < c.length; q++) {
+        boolean all = true;
+        boolean any = false;
+        for (float[] mask : prepared.masks()[i]) {
+          all &= mask[q] >= 0.5f;
+          any |= mask[q] >= 0.5f;
+        }
+        if (all) {
+          assertThat(c[q]).isEqualTo(1f);
+        }
+        if (!any) {
+          assertThat(c[q]).isEqualTo(0f);
+        }
+      }
+    }
+    Path run = dir.resolve("staple");
+    TrainingRun.start(TinyRun.data(), TinyRun.spec(), settings("staple", 2), 0.5, run, quiet());
+    assertThat(JsonFiles.read(run.resolve(TrainingTargets.FILE), TrainingTargets.Selection.class).method())
+        .isEqualTo("staple");
+  }
+}
