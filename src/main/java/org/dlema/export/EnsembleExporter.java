@@ -131,8 +131,11 @@ public final class EnsembleExporter {
         dir.commit();
       }
       ServingConfig.write(root);
-      List<Path> written = staged.subList(0, members).stream().map(AtomicDirectory::target).toList();
-      return new Written(fused.target(), written, fusion, scores);
+      List<Path> written = new ArrayList<>();
+      for (int i = 1; i <= members; i++) {
+        written.add(ModelExporter.versionFolder(root, memberModel(name, i), version));
+      }
+      return new Written(ModelExporter.versionFolder(root, name, version), written, fusion, scores);
     } finally {
       for (AtomicDirectory dir : staged) {
         dir.close();
