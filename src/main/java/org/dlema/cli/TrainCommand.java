@@ -37,7 +37,9 @@ final class TrainCommand extends OptionsCommand {
         + "weight decay. Method 'baseline' (paper Table 1 row A) draws one of each image's annotations at random "
         + "for every batch; 'less-is-more' (row J, Ribeiro et al. 2020) first leaves out the training images whose "
         + "mean pairwise Cohen's kappa is below --min-kappa; 'staple' trains on each image's STAPLE consensus "
-        + "(Warfield et al. 2004); 'dlema' trains the ensemble's members (members/<i>/). The run folder gets "
+        + "(Warfield et al. 2004); 'mc-dropout' (Table 2) trains the network with dropout layers on the subset "
+        + "C^I that D-LEMA member I trusts and averages --mc-passes stochastic passes at inference; 'dlema' trains "
+        + "the ensemble's members (members/<i>/). The run folder gets "
         + "config.json, split.json, normalization.json, training-set.json, metrics.jsonl, "
         + "TensorBoard event files and checkpoints/{latest,best,final}. Kill it at any time: --resume continues "
         + "from the latest checkpoint and ends bit-identical to an uninterrupted run.";
@@ -53,7 +55,8 @@ final class TrainCommand extends OptionsCommand {
     Options options = new Options();
     options.addOption(valued("method", "NAME", "training method: baseline; dlema (an ensemble of members with "
         + "learned per-pixel weights); less-is-more (baseline on the images whose annotators agree); staple "
-        + "(baseline on each image's STAPLE consensus) (default baseline)"));
+        + "(baseline on each image's STAPLE consensus); mc-dropout (the network with dropout kept at inference, "
+        + "on one member's subset) (default baseline)"));
     options.addOption(valued("data", "DIR", "the dataset (folder or manifest)"));
     options.addOption(valued("spec", "SPEC", "network spec: a JSON file or a name from graphs/ (default "
         + SpecFiles.DEFAULT + ")"));
@@ -75,6 +78,13 @@ final class TrainCommand extends OptionsCommand {
     options.addOption(valued("checkpoint-every", "N", "steps between checkpoints (default 500, or --steps)"));
     options.addOption(valued("min-kappa", "X", "less-is-more: leave out training images whose mean pairwise "
         + "Cohen's kappa is below X (default " + TrainingTargets.DEFAULT_MIN_KAPPA + ")"));
+    options.addOption(valued("subset", "I", "mc-dropout: train on the subset C^I that D-LEMA member I trusts "
+        + "(with --members M and the same --seed as the D-LEMA run)"));
+    options.addOption(valued("dropout", "P", "mc-dropout: dropout probability (default 0.3)"));
+    options.addOption(valued("dropout-layers", "N", "mc-dropout: dropout layers, from the network's centre "
+        + "outwards (default " + NetworkSpec.PAPER_DROPOUT_LAYERS + ")"));
+    options.addOption(valued("mc-passes", "N", "mc-dropout: stochastic passes averaged at inference (default "
+        + NetworkSpec.PAPER_MC_PASSES + ")"));
     options.addOption(valued("members", "M", "dlema: ensemble size, one member per non-contradictory subset "
         + "(default: the largest annotation count of the training images)"));
     options.addOption(valued("member", "I", "dlema: train only member I (1..M), e.g. one member per machine; the "
@@ -93,10 +103,15 @@ final class TrainCommand extends OptionsCommand {
     String method = line.getOptionValue("method", "baseline");
     if (!TrainingTargets.isSingleNetwork(method) && !method.equals("dlema")) {
       throw new UsageException("--method: '" + method + "' is not available; available: baseline, dlema, "
-          + "less-is-more, staple");
+          + "less-is-more, staple, mc-dropout");
     }
     if (line.hasOption("min-kappa") && !method.equals(TrainingTargets.LESS_IS_MORE)) {
       throw new UsageException("--min-kappa applies to --method less-is-more only");
+    }
+    for (String option : List.of("subset", "dropout", "dropout-layers", "mc-passes")) {
+      if (line.hasOption(option) && !method.equals(TrainingTargets.MC_DROPOUT)) {
+        throw new UsageException("--" + option + " applies to --method mc-dropout only");
+      }
     }
     Path out = Path.of(line.getOptionValue("out", "runs/" + method));
     if (line.hasOption("steps") && line.hasOption("epochs")) {
@@ -140,7 +155,7 @@ final class TrainCommand extends OptionsCommand {
       if (!method.equals("dlema")) {
         for (String option : List.of("members", "member", "clean-batch", "clean-loss", "partition-rule",
             "weight-samples")) {
-          if (line.hasOption(option)) {
+          if (line.hasOption(option) && !(option.equals("members") && method.equals(TrainingTargets.MC_DROPOUT))) {
             throw new UsageException("--" + option + " applies to --method dlema only");
           }
         }
@@ -156,8 +171,18 @@ final class TrainCommand extends OptionsCommand {
         return report(EnsembleRun.train(data, spec, settings, ensemble, out, memberOption(line), console.out()),
             out, console);
       }
-      outcome = TrainingRun.start(data, spec, settings, doubleOption(line, "min-kappa",
-          TrainingTargets.DEFAULT_MIN_KAPPA, -1, 1), out, console.out());
+      TrainingTargets.Options options = new TrainingTargets.Options(doubleOption(line, "min-kappa",
+          TrainingTargets.DEFAULT_MIN_KAPPA, -1, 1), intOption(line, "subset", 1, 1), intOption(line, "members", 1, 1));
+      if (method.equals(TrainingTargets.MC_DROPOUT)) {
+        if (!line.hasOption("subset") || !line.hasOption("members")) {
+          throw new UsageException("--method mc-dropout needs --subset I and --members M (the subset C^I of the "
+              + "partition into M that D-LEMA member I trusts)");
+        }
+        spec = spec.withDropout(doubleOption(line, "dropout", 0.3, 1e-6, 0.99),
+            intOption(line, "dropout-layers", NetworkSpec.PAPER_DROPOUT_LAYERS, 1),
+            intOption(line, "mc-passes", NetworkSpec.PAPER_MC_PASSES, 1));
+      }
+      outcome = TrainingRun.start(data, spec, settings, options, out, console.out());
     }
     return report(List.of(outcome), out, console);
   }

@@ -1,5 +1,6 @@
 package org.dlema.export;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.dlema.graph.NetworkSpec;
@@ -42,6 +43,17 @@ public record ModelCard(String name, int version, String kind, String signature,
   static List<Tensor> singleModelInputs() {
     return List.of(new Tensor("image", "float32", new long[] {-1, -1, -1, 3},
         "RGB pixels 0..255 of any height and width; resized and normalised inside the graph"));
+  }
+
+  static List<Tensor> singleModelOutputs(boolean mcDropout) {
+    List<Tensor> outputs = new ArrayList<>(singleModelOutputs());
+    if (mcDropout) {
+      outputs.set(0, new Tensor("probability", "float32", new long[] {-1, -1, -1, 1},
+          "lesion probability per pixel, the mean over the MC-dropout passes, at the input's size"));
+      outputs.add(new Tensor("epistemic", "float32", new long[] {-1, -1, -1, 1},
+          "variance of the probability across the MC-dropout passes"));
+    }
+    return outputs;
   }
 
   static List<Tensor> singleModelOutputs() {

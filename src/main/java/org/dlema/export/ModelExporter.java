@@ -87,15 +87,21 @@ public final class ModelExporter {
       Ops tf = Ops.create(graph);
       ServingGraph.Endpoints endpoints = ServingGraph.single(tf, config.spec(), normalization.mean(),
           normalization.std(), "");
-      Signature signature = Signature.builder().key(DEFAULT_SIGNATURE).methodName(PREDICT)
+      Signature.Builder builder = Signature.builder().key(DEFAULT_SIGNATURE).methodName(PREDICT)
           .input("image", endpoints.image()).output("probability", endpoints.probability())
-          .output("mask", endpoints.mask()).output("aleatoric", endpoints.aleatoric()).build();
+          .output("mask", endpoints.mask()).output("aleatoric", endpoints.aleatoric());
+      if (endpoints.epistemic() != null) {
+        builder.output("epistemic", endpoints.epistemic());
+      }
+      Signature signature = builder.build();
       session.restore(Checkpoints.variables(new Checkpoints(run.resolve("checkpoints")).folder(checkpoint))
           .toString());
       save(session, folder, List.of(signature));
     }
-    ModelCard card = new ModelCard(name, version, "single network", DEFAULT_SIGNATURE, PREDICT,
-        ModelCard.singleModelInputs(), ModelCard.singleModelOutputs(), normalisation(normalization),
+    ModelCard card = new ModelCard(name, version, config.spec().hasDropout() ? "MC-dropout network, "
+        + config.spec().mcPasses() + " passes averaged" : "single network", DEFAULT_SIGNATURE, PREDICT,
+        ModelCard.singleModelInputs(), ModelCard.singleModelOutputs(config.spec().hasDropout()),
+        normalisation(normalization),
         config.spec(), training(run, config, checkpoint, state), RunConfig.Versions.current(),
         Instant.now().toString(), null);
     JsonFiles.write(folder.resolve(CARD), card);

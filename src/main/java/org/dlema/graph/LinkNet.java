@@ -8,6 +8,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
 
 /**
  * LinkNet (Chaurasia and Culurciello 2017, the paper's [4]), section 3.2: a 7x7/2 convolution and 3x3/2 max-pool, four
@@ -19,6 +20,21 @@ import org.tensorflow.types.TInt32;
 public final class LinkNet {
   private static final List<Long> ONE = Arrays.asList(1L, 1L, 1L, 1L);
   private static final List<Long> TWO = Arrays.asList(1L, 2L, 2L, 1L);
+
+  /**
+   * Where MC-dropout layers go, from the centre of the network outwards: the output of the deepest encoder stage,
+   * then the first decoder block, and so on alternating. A spec with {@code dropoutLayers = k} uses the first k; the
+   * paper's five (Bayesian SegNet style, "in the central part of the encoder and the decoder") are enc4, dec4,
+   * enc3, dec3, dec2.
+   */
+  public static final List<String> DROPOUT_SITES = List.of("enc4", "dec4", "enc3", "dec3", "dec2", "enc2", "dec1",
+      "enc1");
+
+  /** The dropout seed of inference passes: fixed, so that a served MC-dropout model answers deterministically. */
+  public static final long INFERENCE_SEED = 15;
+
+  /** Inference maps at the network's resolution, averaged over the MC passes when the spec has dropout. */
+  public record Inference(Operand<TFloat32> probability, Operand<TFloat32> aleatoric, Operand<TFloat32> epistemic) {}
 
   private final NetworkSpec spec;
 
@@ -36,7 +52,19 @@ public final class LinkNet {
    *     the parameters: that would put shape ops without gradients on the gradient path)
    */
   public NetworkOutputs build(Parameters params, Operand<TFloat32> image, Operand<TInt32> batch, Mode mode) {
-    Builder b = new Builder(params, batch, mode, new BatchNorm(spec));
+    if (spec.hasDropout()) {
+      throw new IllegalArgumentException(spec.name() + " has MC dropout: build it with a dropout seed");
+    }
+    return build(params, image, batch, mode, null);
+  }
+
+  /**
+   * @param dropoutSeed int64 [2] seed of the stateless dropout masks (null for a spec without dropout); each layer
+   *     draws from its own stream of it
+   */
+  public NetworkOutputs build(Parameters params, Operand<TFloat32> image, Operand<TInt32> batch, Mode mode,
+      Operand<TInt64> dropoutSeed) {
+    Builder b = new Builder(params, batch, mode, new BatchNorm(spec), spec, dropoutSeed);
     int[] widths = spec.stages();
     int size = spec.inputSize();
 
@@ -52,6 +80,7 @@ public final class LinkNet {
         x = b.residual("enc" + (stage + 1) + ".block" + block, x, channels, widths[stage], stride);
         channels = widths[stage];
       }
+      x = b.dropout("enc" + (stage + 1), x, size >> (stage + 2), channels);
       encoder[stage] = x;
     }
 
@@ -62,6 +91,7 @@ public final class LinkNet {
       int outSize = stride == 2 ? size >> (stage + 1) : size >> (stage + 2);
       x = b.decoder("dec" + (stage + 1), x, channels, out, stride, outSize);
       channels = out;
+      x = b.dropout("dec" + (stage + 1), x, outSize, channels);
       if (stage > 0) {
         x = tf.math.add(x, encoder[stage - 1]);
       }
@@ -74,6 +104,36 @@ public final class LinkNet {
     Operand<TFloat32> logit = b.outputMap("head.logit", x, spec.head(), size, 0f);
     Operand<TFloat32> logVariance = b.outputMap("head.logvar", x, spec.head(), size, 0f);
     return new NetworkOutputs(logit, logVariance, b.batchNorm);
+  }
+
+  /**
+   * The served maps of normalised images: sigmoid of the logit, exp of the log-variance, and (MC dropout) the
+   * variance of the probability across passes. With dropout the batch is repeated {@code mcPasses} times, each copy
+   * with its own dropout masks from the constant {@link #INFERENCE_SEED}, and the passes are averaged: batch norm runs on its
+   * moving averages, so copies do not affect each other. Without dropout it is one pass and the epistemic map is 0.
+   */
+  public Inference infer(Parameters params, Operand<TFloat32> image, Operand<TInt32> batch) {
+    Ops tf = params.ops();
+    if (!spec.hasDropout()) {
+      NetworkOutputs out = build(params, image, batch, Mode.INFERENCE);
+      Operand<TFloat32> probability = tf.math.sigmoid(out.logit());
+      return new Inference(probability, tf.math.exp(out.logVariance()), tf.zerosLike(probability));
+    }
+    int passes = spec.mcPasses();
+    Operand<TFloat32> repeated = tf.tile(image, tf.constant(new int[] {passes, 1, 1, 1}));
+    Operand<TInt32> repeatedBatch = tf.math.mul(batch, tf.constant(passes));
+    NetworkOutputs out = build(params, repeated, repeatedBatch, Mode.INFERENCE,
+        tf.constant(new long[] {INFERENCE_SEED, -1}));
+    int size = spec.inputSize();
+    Operand<TInt32> byPass = tf.concat(List.of(tf.constant(new int[] {passes}), tf.reshape(batch,
+        tf.constant(new int[] {1})), tf.constant(new int[] {size, size, 1})), tf.constant(0));
+    Operand<TFloat32> probabilities = tf.reshape(tf.math.sigmoid(out.logit()), byPass);
+    Operand<TInt32> first = tf.constant(0);
+    Operand<TFloat32> probability = tf.math.mean(probabilities, first);
+    Operand<TFloat32> deviation = tf.math.sub(probabilities, probability);
+    Operand<TFloat32> epistemic = tf.math.mean(tf.math.mul(deviation, deviation), first);
+    Operand<TFloat32> aleatoric = tf.math.mean(tf.reshape(tf.math.exp(out.logVariance()), byPass), first);
+    return new Inference(probability, aleatoric, epistemic);
   }
 
   /** The leading dimension of a placeholder as an int32 scalar, for {@link #build}'s {@code batch}. */
@@ -95,13 +155,40 @@ public final class LinkNet {
     final Operand<TInt32> batch;
     final Mode mode;
     final BatchNorm batchNorm;
+    final NetworkSpec spec;
+    final Operand<TInt64> dropoutSeed;
 
-    Builder(Parameters params, Operand<TInt32> batch, Mode mode, BatchNorm batchNorm) {
+    Builder(Parameters params, Operand<TInt32> batch, Mode mode, BatchNorm batchNorm, NetworkSpec spec,
+        Operand<TInt64> dropoutSeed) {
       this.params = params;
       this.tf = params.ops();
       this.batch = batch;
       this.mode = mode;
       this.batchNorm = batchNorm;
+      this.spec = spec;
+      this.dropoutSeed = dropoutSeed;
+      if (spec.hasDropout() && dropoutSeed == null) {
+        throw new IllegalArgumentException(spec.name() + " has MC dropout: build it with a dropout seed");
+      }
+    }
+
+    /**
+     * Inverted dropout at one site when the spec places a layer there: x * [u >= p] / (1 - p), u uniform from a
+     * stateless generator keyed by (seed + site). The mask's shape comes from the batch scalar and the known map
+     * size, not from x, so nothing on the gradient path needs a gradient of a shape op.
+     */
+    Operand<TFloat32> dropout(String site, Operand<TFloat32> x, int side, int channels) {
+      int index = DROPOUT_SITES.indexOf(site);
+      if (!spec.hasDropout() || index < 0 || index >= spec.dropoutLayers()) {
+        return x;
+      }
+      Operand<TInt32> shape = tf.concat(List.of(tf.reshape(batch, tf.constant(new int[] {1})),
+          tf.constant(new int[] {side, side, channels})), tf.constant(0));
+      Operand<TInt64> seed = tf.math.add(dropoutSeed, tf.constant(new long[] {0, 1_000_003L * (index + 1)}));
+      Operand<TFloat32> u = tf.random.statelessRandomUniform(shape, seed, TFloat32.class);
+      float rate = (float) spec.dropout();
+      Operand<TFloat32> keep = tf.dtypes.cast(tf.math.greaterEqual(u, tf.constant(rate)), TFloat32.class);
+      return tf.math.mul(x, tf.math.mul(keep, tf.constant(1f / (1 - rate))));
     }
 
     Operand<TFloat32> conv(String name, Operand<TFloat32> x, int in, int out, int kernel, int stride) {

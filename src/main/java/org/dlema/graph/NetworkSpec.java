@@ -20,9 +20,14 @@ import org.dlema.io.JsonFiles;
  * @param batchNormMomentum moving-average momentum of batch norm (inference statistics)
  * @param batchNormEpsilon added to the variance before the square root
  * @param dropout dropout probability of the MC-dropout variant (0: no dropout layers)
+ * @param dropoutLayers how many dropout layers, placed from the centre of the network outwards (see
+ *     {@link LinkNet#DROPOUT_SITES}); 0 in a file means the paper's 5 when {@code dropout} is set
+ * @param mcPasses stochastic forward passes averaged at inference; 0 in a file means the paper's 15
  */
 public record NetworkSpec(String name, int inputSize, int stem, int[] stages, int[] blocks, int head,
-    double batchNormMomentum, double batchNormEpsilon, double dropout) {
+    double batchNormMomentum, double batchNormEpsilon, double dropout, int dropoutLayers, int mcPasses) {
+  public static final int PAPER_DROPOUT_LAYERS = 5;
+  public static final int PAPER_MC_PASSES = 15;
 
   public NetworkSpec {
     checkArgument(name != null && !name.isBlank(), "a spec needs a name");
@@ -36,8 +41,28 @@ public record NetworkSpec(String name, int inputSize, int stem, int[] stages, in
     checkArgument(batchNormMomentum > 0 && batchNormMomentum < 1, "%s: batchNormMomentum must be in (0, 1)", name);
     checkArgument(batchNormEpsilon > 0, "%s: batchNormEpsilon must be positive", name);
     checkArgument(dropout >= 0 && dropout < 1, "%s: dropout must be in [0, 1)", name);
+    if (dropout > 0) {
+      dropoutLayers = dropoutLayers == 0 ? PAPER_DROPOUT_LAYERS : dropoutLayers;
+      mcPasses = mcPasses == 0 ? PAPER_MC_PASSES : mcPasses;
+      checkArgument(dropoutLayers >= 1 && dropoutLayers <= LinkNet.DROPOUT_SITES.size(),
+          "%s: dropoutLayers must be in 1..%s", name, LinkNet.DROPOUT_SITES.size());
+      checkArgument(mcPasses >= 1, "%s: mcPasses must be at least 1", name);
+    } else {
+      dropoutLayers = 0;
+      mcPasses = 1;
+    }
     stages = stages.clone();
     blocks = blocks.clone();
+  }
+
+  /** This spec with MC dropout: the paper's variant of the member architecture (Table 2). */
+  public NetworkSpec withDropout(double rate, int layers, int passes) {
+    return new NetworkSpec(name, inputSize, stem, stages, blocks, head, batchNormMomentum, batchNormEpsilon, rate,
+        layers, passes);
+  }
+
+  public boolean hasDropout() {
+    return dropout > 0;
   }
 
   public static NetworkSpec load(Path file) throws IOException {
@@ -65,7 +90,7 @@ public record NetworkSpec(String name, int inputSize, int stem, int[] stages, in
     return o instanceof NetworkSpec s && s.name.equals(name) && s.inputSize == inputSize && s.stem == stem
         && Arrays.equals(s.stages, stages) && Arrays.equals(s.blocks, blocks) && s.head == head
         && s.batchNormMomentum == batchNormMomentum && s.batchNormEpsilon == batchNormEpsilon
-        && s.dropout == dropout;
+        && s.dropout == dropout && s.dropoutLayers == dropoutLayers && s.mcPasses == mcPasses;
   }
 
   @Override

@@ -20,8 +20,9 @@ import org.tensorflow.types.TInt32;
  */
 public final class ServingGraph {
   /** Tensors of one served network. */
+  /** Tensors of one served network; {@code epistemic} only for an MC-dropout spec (null otherwise). */
   public record Endpoints(Placeholder<TFloat32> image, Operand<TFloat32> probability, Operand<TFloat32> mask,
-      Operand<TFloat32> aleatoric, Parameters parameters) {}
+      Operand<TFloat32> aleatoric, Operand<TFloat32> epistemic, Parameters parameters) {}
 
   /** One fusion rule's served maps, all at the input's size. */
   public record FusedOutputs(Operand<TFloat32> probability, Operand<TFloat32> mask, Operand<TFloat32> aleatoric,
@@ -78,10 +79,11 @@ public final class ServingGraph {
         Placeholder.shape(Shape.of(-1, -1, -1, 3)));
     Parameters params = new Parameters(tf, 0, prefix);
     Operand<TFloat32> input = preprocess(tf, image, spec.inputSize(), mean, std);
-    NetworkOutputs out = new LinkNet(spec).build(params, input, LinkNet.batchSize(tf, image), Mode.INFERENCE);
-    Operand<TFloat32> probability = toInputSize(tf, tf.math.sigmoid(out.logit()), image);
-    Operand<TFloat32> aleatoric = toInputSize(tf, tf.math.exp(out.logVariance()), image);
-    return new Endpoints(image, probability, threshold(tf, probability), aleatoric, params);
+    LinkNet.Inference out = new LinkNet(spec).infer(params, input, LinkNet.batchSize(tf, image));
+    Operand<TFloat32> probability = toInputSize(tf, out.probability(), image);
+    Operand<TFloat32> aleatoric = toInputSize(tf, out.aleatoric(), image);
+    return new Endpoints(image, probability, threshold(tf, probability), aleatoric,
+        spec.hasDropout() ? toInputSize(tf, out.epistemic(), image) : null, params);
   }
 
   /**

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.dlema.graph.LinkNet;
-import org.dlema.graph.Mode;
 import org.dlema.graph.NetworkOutputs;
 import org.dlema.graph.NetworkSpec;
 import org.dlema.graph.Parameters;
@@ -48,9 +47,7 @@ abstract class NetworkGraph implements AutoCloseable {
   protected final void finish() {
     inferenceImages = tf.withName("infer.images").placeholder(TFloat32.class,
         Placeholder.shape(Shape.of(-1, size, size, 3)));
-    NetworkOutputs inference = net.build(params.shared(), inferenceImages,
-        LinkNet.batchSize(tf, inferenceImages), Mode.INFERENCE);
-    probability = tf.math.sigmoid(inference.logit());
+    probability = net.infer(params.shared(), inferenceImages, LinkNet.batchSize(tf, inferenceImages)).probability();
     session = new Session(graph);
   }
 

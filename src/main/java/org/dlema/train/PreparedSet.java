@@ -40,6 +40,19 @@ public record PreparedSet(List<String> ids, float[][] images, float[][][] masks,
     return new Batch(x, y);
   }
 
+  /** The images at {@code indices}, in that order, with their targets. */
+  PreparedSet subset(List<Integer> indices) {
+    return new PreparedSet(indices.stream().map(ids::get).toList(),
+        indices.stream().map(i -> images[i]).toArray(float[][]::new),
+        indices.stream().map(i -> masks[i]).toArray(float[][][]::new),
+        references == null ? null : indices.stream().map(i -> references[i]).toArray(float[][]::new), side);
+  }
+
+  /** The same images with other targets. */
+  PreparedSet withMasks(float[][][] targets) {
+    return new PreparedSet(ids, images, targets, references, side);
+  }
+
   public boolean hasReferences() {
     return references != null;
   }

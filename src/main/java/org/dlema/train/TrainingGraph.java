@@ -34,7 +34,9 @@ public final class TrainingGraph extends NetworkGraph {
     noiseSeed = tf.withName("train.noise_seed").placeholder(TInt64.class, Placeholder.shape(Shape.of(2)));
     learningRate = tf.withName("train.learning_rate").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
 
-    NetworkOutputs out = net.build(params, images, tf.constant(batch), Mode.TRAIN);
+    // MC dropout draws its masks from the step's seed too, on a stream of its own.
+    NetworkOutputs out = net.build(params, images, tf.constant(batch), Mode.TRAIN, spec.hasDropout()
+        ? tf.math.add(noiseSeed, tf.constant(new long[] {0x64726f70L, 0})) : null);
     Operand<TFloat32> lossMap = AleatoricLoss.lossMap(tf, out.logit(), out.logVariance(), labels,
         AleatoricLoss.noise(tf, settings.mcSamples(), batch, size, noiseSeed), settings.mcSamples());
     loss = tf.withName("train.loss").math.mean(lossMap, tf.constant(new int[] {0, 1, 2, 3}));

@@ -30,12 +30,12 @@ public final class TrainingRun {
   /** Starts a new run in {@code out}, which must not exist or be empty. */
   public static Trainer.Outcome start(Path data, NetworkSpec spec, TrainingSettings settings, Path out,
       PrintStream log) throws IOException {
-    return start(data, spec, settings, TrainingTargets.DEFAULT_MIN_KAPPA, out, log);
+    return start(data, spec, settings, TrainingTargets.Options.defaults(), out, log);
   }
 
-  /** @param minKappa the less-is-more threshold (ignored by the other methods) */
-  public static Trainer.Outcome start(Path data, NetworkSpec spec, TrainingSettings settings, double minKappa,
-      Path out, PrintStream log) throws IOException {
+  /** @param options the settings of less-is-more and mc-dropout (ignored by the other methods) */
+  public static Trainer.Outcome start(Path data, NetworkSpec spec, TrainingSettings settings,
+      TrainingTargets.Options options, Path out, PrintStream log) throws IOException {
     requireEmpty(out, "pass --resume to continue it, or choose another --out");
     MultiAnnotatedDataset dataset = checkedDataset(data);
     TrainValidationSplit split = TrainValidationSplit.create(dataset, settings.validationFraction(), settings.seed());
@@ -48,12 +48,17 @@ public final class TrainingRun {
     JsonFiles.write(out.resolve(CONFIG), config);
     split.save(out.resolve(SPLIT));
     normalization.save(out.resolve(NORMALIZATION));
-    TrainingTargets.Selection selection = TrainingTargets.select(out, settings.method(), minKappa, training);
+    TrainingTargets.Selection selection = TrainingTargets.select(out, settings.method(), options, settings.seed(),
+        training);
     log.println("run " + out + ": " + split.train().size() + " training and " + split.validation().size()
         + " validation images, " + spec.name() + ", " + settings.steps() + " steps of batch " + settings.batchSize());
     if (!selection.dropped().isEmpty()) {
       log.println("less is more: " + selection.dropped().size() + " training images with mean pairwise kappa below "
-          + minKappa + " left out; training on " + selection.kept());
+          + options.minKappa() + " left out; training on " + selection.kept());
+    }
+    if (selection.subset() != null) {
+      log.println("trains on subset C^" + selection.subset() + " of " + selection.subsets() + ": "
+          + selection.kept() + " images, one annotation each");
     }
     return trainer(out, dataset, split, normalization, spec, settings, log).train(false);
   }

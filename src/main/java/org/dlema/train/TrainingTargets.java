@@ -12,6 +12,8 @@ import org.dlema.data.AnnotatedImage;
 import org.dlema.data.LoadedImage;
 import org.dlema.data.MultiAnnotatedDataset;
 import org.dlema.data.agreement.Agreement;
+import org.dlema.data.partition.NonContradictoryPartition;
+import org.dlema.data.partition.PartitionRule;
 import org.dlema.data.staple.Staple;
 import org.dlema.io.JsonFiles;
 import org.dlema.io.Progress;
@@ -23,7 +25,9 @@ import org.dlema.io.Progress;
  *   <li>{@code less-is-more} (row J, Ribeiro et al. 2020): only the images whose mean pairwise Cohen's kappa between
  *       annotations is at least a threshold (0.5 by default); images with one annotation are kept;</li>
  *   <li>{@code staple}: every image with one target, the STAPLE consensus of its annotations (at the network's
- *       size).</li>
+ *       size);</li>
+ *   <li>{@code mc-dropout} (Table 2): the images of one non-contradictory subset C^i, each with its annotation in
+ *       C^i, the data D-LEMA member i trusts (same split, same partition for the same seed and M).</li>
  * </ul>
  * What was kept is written to {@code training-set.json} at the start and read back on resume, so a resumed run
  * trains on exactly the same set.
@@ -33,6 +37,7 @@ public final class TrainingTargets {
   public static final String BASELINE = "baseline";
   public static final String LESS_IS_MORE = "less-is-more";
   public static final String STAPLE = "staple";
+  public static final String MC_DROPOUT = "mc-dropout";
   public static final double DEFAULT_MIN_KAPPA = 0.5;
 
   /**
@@ -40,18 +45,42 @@ public final class TrainingTargets {
    *
    * @param minKappa less-is-more only: the threshold
    * @param dropped less-is-more only: the images left out, with their mean pairwise kappa
+   * @param subset mc-dropout only: i of C^i (1-based), of {@code subsets}
+   * @param annotations mc-dropout only: the annotation index each kept image trains on
    */
-  public record Selection(String method, Double minKappa, int kept, Map<String, Double> dropped) {}
+  public record Selection(String method, Double minKappa, int kept, Map<String, Double> dropped, Integer subset,
+      Integer subsets, Map<String, Integer> annotations) {
+    static Selection of(String method, int kept) {
+      return new Selection(method, null, kept, Map.of(), null, null, null);
+    }
+  }
 
   private TrainingTargets() {}
 
   public static boolean isSingleNetwork(String method) {
-    return method.equals(BASELINE) || method.equals(LESS_IS_MORE) || method.equals(STAPLE);
+    return method.equals(BASELINE) || method.equals(LESS_IS_MORE) || method.equals(STAPLE)
+        || method.equals(MC_DROPOUT);
   }
 
   /** Decides the selection of a new run (reads every training mask for less-is-more) and writes it. */
-  static Selection select(Path run, String method, double minKappa, MultiAnnotatedDataset training)
+  /**
+   * A method's own settings.
+   *
+   * @param minKappa less-is-more: the agreement threshold
+   * @param subset mc-dropout: which subset C^i (1-based) to train on
+   * @param subsets mc-dropout: M, the partition's size (the D-LEMA run's member count)
+   */
+  public record Options(double minKappa, int subset, int subsets) {
+    public static Options defaults() {
+      return new Options(DEFAULT_MIN_KAPPA, 1, 1);
+    }
+  }
+
+  static Selection select(Path run, String method, Options options, long seed, MultiAnnotatedDataset training)
       throws IOException {
+    double minKappa = options.minKappa();
+    int subset = options.subset();
+    int subsets = options.subsets();
     Selection selection;
     if (method.equals(LESS_IS_MORE)) {
       List<AnnotatedImage> images = training.images();
@@ -72,9 +101,23 @@ public final class TrainingTargets {
         throw new IOException("every training image has a mean pairwise kappa below " + minKappa
             + "; lower --min-kappa");
       }
-      selection = new Selection(method, minKappa, images.size() - dropped.size(), dropped);
+      selection = new Selection(method, minKappa, images.size() - dropped.size(), dropped, null, null, null);
+    } else if (method.equals(MC_DROPOUT)) {
+      if (subset < 1 || subset > subsets) {
+        throw new IllegalArgumentException("--subset must be in 1.." + subsets + ", got " + subset);
+      }
+      NonContradictoryPartition partition = NonContradictoryPartition.create(training, subsets,
+          PartitionRule.UNIFORM, seed);
+      Map<String, Integer> annotations = new TreeMap<>();
+      for (NonContradictoryPartition.AnnotationRef ref : partition.subset(subset - 1)) {
+        annotations.put(ref.imageId(), ref.annotation());
+      }
+      if (annotations.isEmpty()) {
+        throw new IOException("subset C^" + subset + " of " + subsets + " is empty");
+      }
+      selection = new Selection(method, null, annotations.size(), Map.of(), subset, subsets, annotations);
     } else {
-      selection = new Selection(method, null, training.size(), Map.of());
+      selection = Selection.of(method, training.size());
     }
     JsonFiles.write(run.resolve(FILE), selection);
     return selection;
@@ -87,7 +130,7 @@ public final class TrainingTargets {
       if (!method.equals(BASELINE)) {
         throw new IOException(run + ": no " + FILE + " for a " + method + " run");
       }
-      return new Selection(method, null, training.size(), Map.of());
+      return Selection.of(method, training.size());
     }
     return JsonFiles.read(file, Selection.class);
   }
@@ -102,11 +145,7 @@ public final class TrainingTargets {
             kept.add(i);
           }
         }
-        yield new PreparedSet(kept.stream().map(train.ids()::get).toList(),
-            kept.stream().map(i -> train.images()[i]).toArray(float[][]::new),
-            kept.stream().map(i -> train.masks()[i]).toArray(float[][][]::new),
-            train.references() == null ? null : kept.stream().map(i -> train.references()[i])
-                .toArray(float[][]::new), train.side());
+        yield train.subset(kept);
       }
       case STAPLE -> {
         float[][][] consensus = new float[train.count()][][];
@@ -126,7 +165,21 @@ public final class TrainingTargets {
           }
           consensus[i] = new float[][] {target};
         });
-        yield new PreparedSet(train.ids(), train.images(), consensus, train.references(), train.side());
+        yield train.withMasks(consensus);
+      }
+      case MC_DROPOUT -> {
+        List<Integer> kept = new ArrayList<>();
+        for (int i = 0; i < train.count(); i++) {
+          if (selection.annotations().containsKey(train.ids().get(i))) {
+            kept.add(i);
+          }
+        }
+        PreparedSet subset = train.subset(kept);
+        float[][][] trusted = new float[subset.count()][][];
+        for (int i = 0; i < trusted.length; i++) {
+          trusted[i] = new float[][] {subset.masks()[i][selection.annotations().get(subset.ids().get(i))]};
+        }
+        yield subset.withMasks(trusted);
       }
       default -> train;
     };

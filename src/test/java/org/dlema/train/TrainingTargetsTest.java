@@ -10,12 +10,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.dlema.data.AnnotatedImage;
 import org.dlema.data.DatasetReader;
 import org.dlema.data.LoadedImage;
 import org.dlema.data.MultiAnnotatedDataset;
 import org.dlema.data.ReadOptions;
 import org.dlema.data.agreement.Agreement;
+import org.dlema.data.partition.NonContradictoryPartition;
+import org.dlema.data.partition.PartitionRule;
 import org.dlema.data.partition.TrainValidationSplit;
 import org.dlema.data.preprocess.Normalization;
 import org.dlema.io.JsonFiles;
@@ -35,6 +38,38 @@ class TrainingTargetsTest {
     return new TrainingSettings(method, 2, 0.01, 0.9, 5e-5, 2, 3, steps, 2, 2, 0.25);
   }
 
+  static TrainingTargets.Options options(double minKappa) {
+    return new TrainingTargets.Options(minKappa, 1, 1);
+  }
+
+  @Test
+  void mcDropoutTrainsOnTheSubsetItsMemberTrusts() throws Exception {
+    MultiAnnotatedDataset data = DatasetReader.read(TinyRun.data(), ReadOptions.strict());
+    MultiAnnotatedDataset training = TrainValidationSplit.create(data, 0.25, 3).trainingSet(data);
+    NonContradictoryPartition partition = NonContradictoryPartition.create(training, 3, PartitionRule.UNIFORM, 3);
+    Path run = dir.resolve("mc");
+    TrainingRun.start(TinyRun.data(), TinyRun.spec().withDropout(0.3, 5, 3), settings("mc-dropout", 2),
+        new TrainingTargets.Options(0.5, 2, 3), run, quiet());
+    TrainingTargets.Selection selection = JsonFiles.read(run.resolve(TrainingTargets.FILE),
+        TrainingTargets.Selection.class);
+    Map<String, Integer> expected = new TreeMap<>();
+    for (NonContradictoryPartition.AnnotationRef ref : partition.subset(1)) {
+      expected.put(ref.imageId(), ref.annotation());
+    }
+    assertThat(selection.annotations()).isEqualTo(expected);
+    PreparedSet prepared = PreparedSet.of(training, 32, Normalization.of(training, 32, 32, Progress.silent()),
+        Progress.silent());
+    PreparedSet trusted = TrainingTargets.apply(selection, prepared);
+    assertThat(trusted.ids()).containsExactlyElementsIn(expected.keySet());
+    for (int i = 0; i < trusted.count(); i++) {
+      int original = prepared.ids().indexOf(trusted.ids().get(i));
+      assertThat(trusted.masks()[i]).hasLength(1);
+      assertThat(trusted.masks()[i][0]).isEqualTo(prepared.masks()[original][expected.get(trusted.ids().get(i))]);
+    }
+    // The run's config keeps the dropout spec, so export and resume build the same network.
+    assertThat(JsonFiles.read(run.resolve("config.json"), RunConfig.class).spec().mcPasses()).isEqualTo(3);
+  }
+
   @Test
   void lessIsMoreLeavesOutTheDisagreeingImagesAndResumesOnTheSameSet() throws Exception {
     MultiAnnotatedDataset data = DatasetReader.read(TinyRun.data(), ReadOptions.strict());
@@ -47,7 +82,7 @@ class TrainingTargetsTest {
     double threshold = sorted.get(sorted.size() / 2);
 
     Path run = dir.resolve("lim");
-    TrainingRun.start(TinyRun.data(), TinyRun.spec(), settings("less-is-more", 2), threshold, run, quiet());
+    TrainingRun.start(TinyRun.data(), TinyRun.spec(), settings("less-is-more", 2), options(threshold), run, quiet());
     TrainingTargets.Selection selection = JsonFiles.read(run.resolve(TrainingTargets.FILE),
         TrainingTargets.Selection.class);
     assertThat(selection.minKappa()).isEqualTo(threshold);
@@ -61,7 +96,8 @@ class TrainingTargetsTest {
     // Resume reads the selection back: 2 + 1 steps equal 3 steps in one go.
     TrainingRun.resume(run, 3, quiet());
     Path whole = dir.resolve("lim-whole");
-    TrainingRun.start(TinyRun.data(), TinyRun.spec(), settings("less-is-more", 3), threshold, whole, quiet());
+    TrainingRun.start(TinyRun.data(), TinyRun.spec(), settings("less-is-more", 3), options(threshold), whole,
+        quiet());
     assertThat(Files.readAllBytes(run.resolve("checkpoints/final/model.data-00000-of-00001")))
         .isEqualTo(Files.readAllBytes(whole.resolve("checkpoints/final/model.data-00000-of-00001")));
   }
@@ -71,8 +107,7 @@ class TrainingTargetsTest {
     MultiAnnotatedDataset data = DatasetReader.read(TinyRun.data(), ReadOptions.strict());
     PreparedSet prepared = PreparedSet.of(data, 32, Normalization.of(data, 32, 32, Progress.silent()),
         Progress.silent());
-    PreparedSet consensus = TrainingTargets.apply(new TrainingTargets.Selection("staple", null, data.size(),
-        Map.of()), prepared);
+    PreparedSet consensus = TrainingTargets.apply(TrainingTargets.Selection.of("staple", data.size()), prepared);
     assertThat(consensus.count()).isEqualTo(prepared.count());
     for (int i = 0; i < prepared.count(); i++) {
       assertThat(consensus.masks()[i]).hasLength(1);
@@ -93,7 +128,8 @@ class TrainingTargetsTest {
       }
     }
     Path run = dir.resolve("staple");
-    TrainingRun.start(TinyRun.data(), TinyRun.spec(), settings("staple", 2), 0.5, run, quiet());
+    TrainingRun.start(TinyRun.data(), TinyRun.spec(), settings("staple", 2), TrainingTargets.Options.defaults(), run,
+        quiet());
     assertThat(JsonFiles.read(run.resolve(TrainingTargets.FILE), TrainingTargets.Selection.class).method())
         .isEqualTo("staple");
   }
