@@ -25,13 +25,14 @@ public final class Main {
             new PredictCommand(),
             new InspectCommand(),
             new EvaluateCommand(),
+            new ExperimentCommand(),
             new WeightsCommand(),
             new BenchmarkCommand(),
             new VersionCommand(),
             new CommandGroup("dlema data",
                 "Multi-annotator datasets: create, simulate, check and partition them.",
                 List.of(new DataInspectCommand(), new DataSynthCommand(), new DataSimulateCommand(),
-                    new DataPartitionCommand()))));
+                    new DataPartitionCommand(), new DataSplitCommand()))));
   }
 
   public static void main(String[] args) {

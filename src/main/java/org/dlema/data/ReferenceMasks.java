@@ -5,25 +5,38 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Reference masks kept beside a dataset: {@code <dataset>/reference/<id>_reference.png}, one per image, holding the
- * mask the annotations were simulated from (written by {@code dlema data simulate}). Training never reads them;
- * validation and evaluation score against them as well as against the annotations.
+ * Reference masks kept beside a dataset: {@code reference/<id>_reference.png}, one per image, holding the mask the
+ * annotations were simulated from (written by {@code dlema data simulate}). They are looked up beside the dataset
+ * (its folder, or the manifest's folder) and, for manifests that point elsewhere (such as those of
+ * {@code dlema data split}), beside the image's own {@code images/} folder. Training never reads them; validation
+ * and evaluation score against them as well as against the annotations.
  */
 public final class ReferenceMasks {
   public static final String FOLDER = "reference";
 
   private ReferenceMasks() {}
 
-  /** The folder of reference masks of a dataset read from {@code source}, if it exists. */
-  public static Optional<Path> folder(MultiAnnotatedDataset dataset) {
-    Path source = dataset.source().toAbsolutePath();
-    Path root = Files.isRegularFile(source) ? source.getParent() : source;
-    Path folder = root.resolve(FOLDER);
-    return Files.isDirectory(folder) ? Optional.of(folder) : Optional.empty();
+  /** Whether every image of the dataset has a reference mask. */
+  public static boolean complete(MultiAnnotatedDataset dataset) {
+    return !dataset.images().isEmpty() && dataset.images().stream().allMatch(i -> file(dataset, i).isPresent());
   }
 
   /** The reference mask file of one image, if there is one. */
-  public static Optional<Path> file(MultiAnnotatedDataset dataset, String id) {
-    return folder(dataset).map(f -> f.resolve(id + "_reference.png")).filter(Files::isRegularFile);
+  public static Optional<Path> file(MultiAnnotatedDataset dataset, AnnotatedImage image) {
+    String name = image.id() + "_reference.png";
+    Path source = dataset.source().toAbsolutePath();
+    Path root = Files.isRegularFile(source) ? source.getParent() : source;
+    Path beside = root.resolve(FOLDER).resolve(name);
+    if (Files.isRegularFile(beside)) {
+      return Optional.of(beside);
+    }
+    Path images = image.image().toAbsolutePath().getParent();
+    if (images != null && images.getParent() != null) {
+      Path near = images.getParent().resolve(FOLDER).resolve(name);
+      if (Files.isRegularFile(near)) {
+        return Optional.of(near);
+      }
+    }
+    return Optional.empty();
   }
 }

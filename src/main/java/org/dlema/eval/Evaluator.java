@@ -45,7 +45,7 @@ public final class Evaluator {
     Map<String, Map<String, MethodScores>> scores = new LinkedHashMap<>();
     Map<String, String> targets = new LinkedHashMap<>();
     for (TestSet set : sets) {
-      boolean references = ReferenceMasks.folder(set.dataset()).isPresent();
+      boolean references = ReferenceMasks.complete(set.dataset());
       String referenceColumn = set.name() + " (reference)";
       targets.put(set.name(), "every annotation (mean per image)");
       if (references) {
@@ -65,8 +65,7 @@ public final class Evaluator {
         }
         float[] reference = null;
         if (references) {
-          reference = values(ReferenceMasks.file(set.dataset(), entry.id()).orElseThrow(() -> new DatasetException(
-              entry.image(), "the set has reference masks but none for this image")), image);
+          reference = values(ReferenceMasks.file(set.dataset(), entry).orElseThrow(), image);
         }
         Map<String, float[]> predictions = predictor.predict(image);
         for (Map.Entry<String, float[]> prediction : predictions.entrySet()) {

@@ -63,7 +63,7 @@ public record PreparedSet(List<String> ids, float[][] images, float[][][] masks,
     int n = entries.size();
     float[][] images = new float[n][];
     float[][][] masks = new float[n][][];
-    float[][] references = ReferenceMasks.folder(dataset).isPresent() ? new float[n][] : null;
+    float[][] references = ReferenceMasks.complete(dataset) ? new float[n][] : null;
     IntStream.range(0, n).parallel().forEach(i -> {
       LoadedImage loaded = LoadedImage.load(entries.get(i));
       float[] pixels = Resize.image(loaded.image(), side, side);
@@ -74,7 +74,7 @@ public record PreparedSet(List<String> ids, float[][] images, float[][][] masks,
         masks[i][k] = binary(Resize.mask(loaded.masks().get(k), side, side));
       }
       if (references != null) {
-        references[i] = ReferenceMasks.file(dataset, entries.get(i).id())
+        references[i] = ReferenceMasks.file(dataset, entries.get(i))
             .map(file -> binary(Resize.mask(ImageFiles.readMask(file).mask(), side, side))).orElse(null);
       }
       progress.step();

@@ -39,7 +39,7 @@ class EvaluatorTest {
     Evaluator.Results results = Evaluator.evaluate(List.of(new Evaluator.TestSet("tiny", data)), image -> {
       AnnotatedImage entry = order.next();
       Map<String, float[]> out = new LinkedHashMap<>();
-      out.put("oracle", mask(ReferenceMasks.file(data, entry.id()).orElseThrow()));
+      out.put("oracle", mask(ReferenceMasks.file(data, entry).orElseThrow()));
       out.put("first annotator", mask(entry.annotations().get(0).file()));
       float[] half = new float[image.width() * image.height()];
       Arrays.fill(half, 0.5f);
