@@ -32,7 +32,8 @@ public final class Main {
             new CommandGroup("dlema data",
                 "Multi-annotator datasets: create, simulate, check and partition them.",
                 List.of(new DataInspectCommand(), new DataSynthCommand(), new DataSimulateCommand(),
-                    new DataPartitionCommand(), new DataSplitCommand()))));
+                    new DataPartitionCommand(), new DataSplitCommand(),
+                    new DataStapleCommand()))));
   }
 
   public static void main(String[] args) {

@@ -5,6 +5,8 @@ import static com.google.common.truth.Truth.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.dlema.data.DatasetReader;
+import org.dlema.data.ReadOptions;
 import org.dlema.testing.TinyRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,5 +50,20 @@ class ExperimentCommandTest {
     String[] other = args.clone();
     other[other.length - 3] = "3";
     assertThat(CliRunner.run(other).err()).contains("holds an experiment with other options");
+  }
+
+  @Test
+  void stapleWritesAConsensusDatasetWithOneMaskPerImage() throws Exception {
+    Path out = dir.resolve("staple");
+    CliRunner.Outcome outcome = CliRunner.run("data", "staple", "--data", TinyRun.data().toString(), "--out",
+        out.toString());
+    assertThat(outcome.exitCode()).isEqualTo(0);
+    var original = DatasetReader.read(TinyRun.data(), ReadOptions.strict());
+    var consensus = DatasetReader.read(out, ReadOptions.strict());
+    assertThat(consensus.size()).isEqualTo(original.size());
+    assertThat(consensus.maxAnnotations()).isEqualTo(1);
+    assertThat(Files.readAllLines(out.resolve("staple.csv"))).hasSize(1 + original.annotationCount());
+    assertThat(Files.isRegularFile(out.resolve("probability").resolve(original.images().get(0).id()
+        + "_staple.png"))).isTrue();
   }
 }
