@@ -161,14 +161,11 @@ public final class MemberGraph extends NetworkGraph {
     return evaluateAt(noisyX, noisyY, cleanX, cleanY, noiseStep, rate, epsValue, metaGradient);
   }
 
-  /**
-   * The per-pixel clean loss map at theta - lr * d sum(eps * l) / d theta for the given eps, without updating
-   * anything: L_clean is its mean. Returned per pixel so that a finite difference can subtract pixel by pixel
-   * before summing, which keeps float32 round-off of the total out of the difference.
-   */
-  float[] cleanLossMap(float[] noisyX, float[] noisyY, float[] cleanX, float[] cleanY, long noiseStep, float rate,
-      float[] epsValue) {
-    return evaluateAt(noisyX, noisyY, cleanX, cleanY, noiseStep, rate, epsValue, cleanMap);
+  /** The graph's definition and the op names of the clean loss map and of g (for a float64 replica in tests). */
+  record Probe(org.tensorflow.proto.GraphDef definition, String cleanMap, String metaGradient) {}
+
+  Probe probe() {
+    return new Probe(graph.toGraphDef(), cleanMap.op().name(), metaGradient.op().name());
   }
 
   private float[] evaluateAt(float[] noisyX, float[] noisyY, float[] cleanX, float[] cleanY, long noiseStep,

@@ -3,6 +3,10 @@ package org.dlema.train;
 import static com.google.common.truth.Truth.assertThat;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.dlema.graph.AleatoricLoss;
 import org.dlema.graph.LinkNet;
@@ -10,20 +14,24 @@ import org.dlema.graph.Mode;
 import org.dlema.graph.NetworkSpec;
 import org.dlema.graph.Parameters;
 import org.dlema.graph.Tensors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
 import org.tensorflow.Output;
+import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.tensorflow.types.TFloat64;
+import org.tensorflow.types.TInt64;
+import org.tensorflow.types.family.TType;
 
 /**
- * The meta-gradient g = d L_clean(theta - lr * d sum(eps * l) / d theta) / d eps of the tiny network against
- * central finite differences over eps: along random directions (which check all of g at once) and per pixel at
- * the pixels where g is largest.
+ * The meta-gradient g = d L_clean(theta - lr * d sum(eps * l) / d theta) / d eps of a tiny network, along random
+ * directions (which check all of g at once): against an exact first-order identity, and against central finite
+ * differences over eps of a float64 replica of the same graph.
  */
 class MemberGraphTest {
   static NetworkSpec tiny;
@@ -66,7 +74,7 @@ class MemberGraphTest {
   }
 
   @Test
-  void metaGradientMatchesFiniteDifferences() {
+  void metaGradientMatchesTheFirstOrderIdentity() {
     Random random = new Random(5);
     float[] nx = images(random, NOISY);
     float[] ny = labels(random, NOISY);
@@ -85,7 +93,6 @@ class MemberGraphTest {
       assertThat(norm).isGreaterThan(0.0);
 
       double worstOracle = 0;
-      double worstDifference = 0;
       for (int trial = 0; trial < 3; trial++) {
         float[] direction = unitDirection(random, g.length);
         double analytic = 0;
@@ -94,20 +101,115 @@ class MemberGraphTest {
         }
         double oracle = firstOrderOracle(settings, nx, ny, cx, cy, 7, rate, direction);
         worstOracle = Math.max(worstOracle, Math.abs(analytic - oracle) / Math.abs(oracle));
-        double best = Double.POSITIVE_INFINITY;
-        for (double h : new double[] {1e-1, 1e-2}) {
-          double numeric = centralDifference(graph, nx, ny, cx, cy, rate, direction, h);
-          best = Math.min(best, Math.abs(numeric - analytic) / Math.abs(analytic));
-        }
-        worstDifference = Math.max(worstDifference, best);
       }
-      System.out.printf("meta-gradient: relative error %.1e against the first-order oracle, %.1e against finite "
-          + "differences (best of two steps, worst of three directions)%n", worstOracle, worstDifference);
+      System.out.printf("meta-gradient: relative error %.1e against the first-order oracle (worst of three "
+          + "directions)%n", worstOracle);
       // Exact identity, so only float32 round-off separates the two.
       assertThat(worstOracle).isLessThan(1e-4);
-      // Finite differences of the whole network in float32 meet ReLU and max-pool kinks and batch-norm curvature
-      // before round-off allows a smaller step: they confirm sign and size, the oracle the digits.
-      assertThat(worstDifference).isLessThan(0.25);
+    }
+  }
+
+  /**
+   * Finite differences over eps of the whole meta-gradient, on a float64 replica of the very same graph (every op,
+   * float32 types and constants turned to float64, the variables fed with their float32 values, the same noise):
+   * at a step small enough to stay clear of ReLU and max-pool kinks, which float32 round-off forbids, central
+   * differences converge. Measured with eps step 1e-5: 4e-6 from the float32 g, 1e-8 from the replica's own g; at
+   * 1e-3 and 1e-4 kinks still cost about 1e-3. Asserted: 1e-3 (the issue's criterion) and 1e-6.
+   */
+  @Test
+  void metaGradientMatchesFiniteDifferencesOfItsFloat64Replica() {
+    Random random = new Random(8);
+    float[] nx = images(random, NOISY);
+    float[] ny = labels(random, NOISY);
+    float[] cx = images(random, CLEAN);
+    float[] cy = labels(random, CLEAN);
+    float rate = 1e-2f;
+    TrainingSettings settings = new TrainingSettings("dlema", NOISY, rate, 0.9, 0, 2, 3, 1, 1, 1, 0.2);
+    try (MemberGraph graph = new MemberGraph(tiny, settings, CLEAN, MemberGraph.CleanLoss.CROSS_ENTROPY)) {
+      graph.session().initialize();
+      float[] g = graph.metaGradient(nx, ny, cx, cy, 7, rate, new float[NOISY * PIXELS]);
+      MemberGraph.Probe probe = graph.probe();
+      try (Graph replica = Float64Replica.of(probe.definition(), List.of(probe.cleanMap(), probe.metaGradient()));
+          Session session = new Session(replica)) {
+        List<TType> feeds = new ArrayList<>();
+        try {
+          Map<String, TType> byName = new LinkedHashMap<>();
+          for (String name : graph.parameters().variableNames()) {
+            if (replica.operation(name) != null) {
+              try (Result value = graph.session().runner().fetch(name).run()) {
+                TFloat32 v = (TFloat32) value.get(0);
+                byName.put(name, float64(Tensors.toArray(v), v.shape()));
+              }
+            }
+          }
+          byName.put("meta.noisy_images", float64(nx, Shape.of(NOISY, SIDE, SIDE, 3)));
+          byName.put("meta.noisy_labels", float64(ny, Shape.of(NOISY, SIDE, SIDE, 1)));
+          byName.put("meta.clean_images", float64(cx, Shape.of(CLEAN, SIDE, SIDE, 3)));
+          byName.put("meta.clean_labels", float64(cy, Shape.of(CLEAN, SIDE, SIDE, 1)));
+          byName.put("meta.noise_seed", TInt64.vectorOf(settings.seed(), 7));
+          byName.put("meta.learning_rate", TFloat64.scalarOf(rate));
+          feeds.addAll(byName.values());
+
+          double worstToFloat32 = 0;
+          double worstToReplica = 0;
+          for (int trial = 0; trial < 3; trial++) {
+            float[] direction = unitDirection(random, g.length);
+            double analytic32 = 0;
+            for (int i = 0; i < g.length; i++) {
+              analytic32 += (double) g[i] * direction[i];
+            }
+            double[] g64 = run(session, byName, probe.metaGradient(), new double[g.length]);
+            double analytic64 = 0;
+            for (int i = 0; i < g.length; i++) {
+              analytic64 += g64[i] * direction[i];
+            }
+            double h = 1e-5;
+            double[] plus = new double[g.length];
+            double[] minus = new double[g.length];
+            for (int i = 0; i < g.length; i++) {
+              plus[i] = h * direction[i];
+              minus[i] = -h * direction[i];
+            }
+            double[] up = run(session, byName, probe.cleanMap(), plus);
+            double[] down = run(session, byName, probe.cleanMap(), minus);
+            double difference = 0;
+            for (int i = 0; i < up.length; i++) {
+              difference += up[i] - down[i];
+            }
+            double numeric = difference / up.length / (2 * h);
+            worstToFloat32 = Math.max(worstToFloat32, Math.abs(numeric - analytic32) / Math.abs(numeric));
+            worstToReplica = Math.max(worstToReplica, Math.abs(numeric - analytic64) / Math.abs(numeric));
+          }
+          System.out.printf("meta-gradient vs central differences (step 1e-5) of its float64 replica: relative error "
+              + "%.1e for the float32 graph, %.1e for the replica's own g (worst of three directions)%n",
+              worstToFloat32, worstToReplica);
+          assertThat(worstToFloat32).isLessThan(1e-3);
+          assertThat(worstToReplica).isLessThan(1e-6);
+        } finally {
+          feeds.forEach(TType::close);
+        }
+      }
+    }
+  }
+
+  private static TFloat64 float64(float[] values, Shape shape) {
+    double[] d = new double[values.length];
+    for (int i = 0; i < d.length; i++) {
+      d[i] = values[i];
+    }
+    return TFloat64.tensorOf(shape, DataBuffers.of(d, true, false));
+  }
+
+  private static double[] run(Session session, Map<String, TType> feeds, String fetch, double[] eps) {
+    try (TFloat64 e = TFloat64.tensorOf(Shape.of(NOISY, SIDE, SIDE, 1), DataBuffers.of(eps, true, false))) {
+      Session.Runner runner = session.runner().feed("meta.eps", e);
+      feeds.forEach(runner::feed);
+      try (Result result = runner.fetch(fetch).run()) {
+        TFloat64 out = (TFloat64) result.get(0);
+        double[] values = new double[(int) out.size()];
+        out.copyTo(DataBuffers.of(values, false, false));
+        return values;
+      }
     }
   }
 
@@ -174,22 +276,5 @@ class MemberGraphTest {
       }
       return -rate * dot;
     }
-  }
-
-  private static double centralDifference(MemberGraph graph, float[] nx, float[] ny, float[] cx, float[] cy,
-      float rate, float[] direction, double h) {
-    float[] plus = new float[direction.length];
-    float[] minus = new float[direction.length];
-    for (int i = 0; i < direction.length; i++) {
-      plus[i] = (float) (h * direction[i]);
-      minus[i] = (float) (-h * direction[i]);
-    }
-    float[] up = graph.cleanLossMap(nx, ny, cx, cy, 7, rate, plus);
-    float[] down = graph.cleanLossMap(nx, ny, cx, cy, 7, rate, minus);
-    double difference = 0;
-    for (int i = 0; i < up.length; i++) {
-      difference += (double) up[i] - down[i];
-    }
-    return difference / up.length / (2 * h);
   }
 }
