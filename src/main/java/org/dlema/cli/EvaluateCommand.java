@@ -78,19 +78,7 @@ final class EvaluateCommand extends OptionsCommand {
     }
     Path out = Path.of(required(line, "out"));
     int examples = intOption(line, "examples", 3, 0);
-    List<Evaluator.TestSet> sets = new ArrayList<>();
-    Set<String> names = new HashSet<>();
-    for (String folder : data) {
-      Path path = Path.of(folder);
-      ValidationReport report = new ValidationReport();
-      MultiAnnotatedDataset dataset = DatasetReader.read(path, ReadOptions.strict(), report);
-      report.throwIfErrors();
-      String name = path.toAbsolutePath().normalize().getFileName().toString();
-      for (int k = 2; !names.add(name); k++) {
-        name = path.toAbsolutePath().normalize().getFileName() + "-" + k;
-      }
-      sets.add(new Evaluator.TestSet(name, dataset));
-    }
+    List<Evaluator.TestSet> sets = testSets(data);
     Path work = Files.createTempDirectory("dlema-evaluate-");
     List<ServedModel> served = new ArrayList<>();
     Map<String, ServedModel> byLabel = new LinkedHashMap<>();
@@ -109,11 +97,8 @@ final class EvaluateCommand extends OptionsCommand {
         served.add(m);
         byLabel.put(label, m);
       }
-      Evaluator.Results results = Evaluator.evaluate(sets, image -> {
-        Map<String, float[]> all = new LinkedHashMap<>();
-        byLabel.forEach((label, model) -> all.putAll(model.probabilities(image, label)));
-        return all;
-      }, examples > 0 ? dir.path().resolve("examples") : null, examples);
+      Evaluator.Results results = Evaluator.evaluate(sets, predictor(byLabel),
+          examples > 0 ? dir.path().resolve("examples") : null, examples);
       Map<String, Object> about = new LinkedHashMap<>();
       about.put("models", List.of(models));
       about.put("runs", List.of(runs));
@@ -128,6 +113,34 @@ final class EvaluateCommand extends OptionsCommand {
     }
     console.out().println("wrote " + out);
     return 0;
+  }
+
+  /** Reads and checks the test sets; each is named after its folder (or manifest, without .csv), made unique. */
+  static List<Evaluator.TestSet> testSets(String[] paths) {
+    List<Evaluator.TestSet> sets = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    for (String folder : paths) {
+      Path path = Path.of(folder);
+      ValidationReport report = new ValidationReport();
+      MultiAnnotatedDataset dataset = DatasetReader.read(path, ReadOptions.strict(), report);
+      report.throwIfErrors();
+      String base = path.toAbsolutePath().normalize().getFileName().toString().replaceFirst("\\.csv$", "");
+      String name = base;
+      for (int k = 2; !names.add(name); k++) {
+        name = base + "-" + k;
+      }
+      sets.add(new Evaluator.TestSet(name, dataset));
+    }
+    return sets;
+  }
+
+  /** Every model's probability maps of an image, rows labelled by model. */
+  static Evaluator.Predictor predictor(Map<String, ServedModel> models) {
+    return image -> {
+      Map<String, float[]> all = new LinkedHashMap<>();
+      models.forEach((label, model) -> all.putAll(model.probabilities(image, label)));
+      return all;
+    };
   }
 
   private static String unique(Map<String, ?> taken, String label) {

@@ -6,17 +6,12 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
-import org.dlema.data.DatasetReader;
-import org.dlema.data.MultiAnnotatedDataset;
-import org.dlema.data.ReadOptions;
-import org.dlema.data.ValidationReport;
 import org.dlema.data.partition.TrainValidationSplit;
 import org.dlema.eval.EvaluationReport;
 import org.dlema.eval.Evaluator;
@@ -268,25 +263,14 @@ final class ExperimentCommand extends OptionsCommand {
   }
 
   private static void evaluate(Map<String, Path> exported, String[] tests, Path evaluation) throws Exception {
-    List<Evaluator.TestSet> sets = new ArrayList<>();
-    for (String test : tests) {
-      Path path = Path.of(test);
-      ValidationReport report = new ValidationReport();
-      MultiAnnotatedDataset dataset = DatasetReader.read(path, ReadOptions.strict(), report);
-      report.throwIfErrors();
-      String name = path.getFileName().toString().replaceFirst("\\.csv$", "");
-      sets.add(new Evaluator.TestSet(name, dataset));
-    }
+    List<Evaluator.TestSet> sets = EvaluateCommand.testSets(tests);
     Map<String, ServedModel> served = new LinkedHashMap<>();
     try (AtomicDirectory dir = AtomicDirectory.create(evaluation)) {
       for (var model : exported.entrySet()) {
         served.put(model.getKey(), ServedModel.load(model.getValue(), ModelExporter.DEFAULT_SIGNATURE));
       }
-      Evaluator.Results results = Evaluator.evaluate(sets, image -> {
-        Map<String, float[]> all = new LinkedHashMap<>();
-        served.forEach((label, model) -> all.putAll(model.probabilities(image, label)));
-        return all;
-      }, dir.path().resolve("examples"), 3);
+      Evaluator.Results results = Evaluator.evaluate(sets, EvaluateCommand.predictor(served),
+          dir.path().resolve("examples"), 3);
       EvaluationReport.write(dir.path(), results, Map.of("tests", List.of(tests)));
       dir.commit();
     } finally {

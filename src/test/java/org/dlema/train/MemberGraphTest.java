@@ -73,19 +73,38 @@ class MemberGraphTest {
     return y;
   }
 
+  static final float RATE = 1e-2f;
+  static final TrainingSettings SETTINGS = new TrainingSettings("dlema", NOISY, RATE, 0.9, 0, 2, 3, 1, 1, 1, 0.2);
+
+  /** A noisy and a clean batch of random images with disc labels, and g at eps = 0 for them. */
+  record Batches(float[] nx, float[] ny, float[] cx, float[] cy) {
+    Batches(Random random) {
+      this(images(random, NOISY), labels(random, NOISY), images(random, CLEAN), labels(random, CLEAN));
+    }
+
+    MemberGraph graph() {
+      MemberGraph graph = new MemberGraph(tiny, SETTINGS, CLEAN, MemberGraph.CleanLoss.CROSS_ENTROPY);
+      graph.session().initialize();
+      return graph;
+    }
+
+    float[] metaGradient(MemberGraph graph) {
+      return graph.metaGradient(nx, ny, cx, cy, 7, RATE, new float[NOISY * PIXELS]);
+    }
+  }
+
   @Test
   void metaGradientMatchesTheFirstOrderIdentity() {
     Random random = new Random(5);
-    float[] nx = images(random, NOISY);
-    float[] ny = labels(random, NOISY);
-    float[] cx = images(random, CLEAN);
-    float[] cy = labels(random, CLEAN);
-    float rate = 1e-2f;
-    TrainingSettings settings = new TrainingSettings("dlema", NOISY, rate, 0.9, 0, 2, 3, 1, 1, 1, 0.2);
-    try (MemberGraph graph = new MemberGraph(tiny, settings, CLEAN, MemberGraph.CleanLoss.CROSS_ENTROPY)) {
-      graph.session().initialize();
-      float[] zero = new float[NOISY * PIXELS];
-      float[] g = graph.metaGradient(nx, ny, cx, cy, 7, rate, zero);
+    Batches b = new Batches(random);
+    try (MemberGraph graph = b.graph()) {
+      float[] g = b.metaGradient(graph);
+      float[] nx = b.nx();
+      float[] ny = b.ny();
+      float[] cx = b.cx();
+      float[] cy = b.cy();
+      float rate = RATE;
+      TrainingSettings settings = SETTINGS;
       double norm = 0;
       for (float v : g) {
         norm += v * v;
@@ -119,15 +138,15 @@ class MemberGraphTest {
   @Test
   void metaGradientMatchesFiniteDifferencesOfItsFloat64Replica() {
     Random random = new Random(8);
-    float[] nx = images(random, NOISY);
-    float[] ny = labels(random, NOISY);
-    float[] cx = images(random, CLEAN);
-    float[] cy = labels(random, CLEAN);
-    float rate = 1e-2f;
-    TrainingSettings settings = new TrainingSettings("dlema", NOISY, rate, 0.9, 0, 2, 3, 1, 1, 1, 0.2);
-    try (MemberGraph graph = new MemberGraph(tiny, settings, CLEAN, MemberGraph.CleanLoss.CROSS_ENTROPY)) {
-      graph.session().initialize();
-      float[] g = graph.metaGradient(nx, ny, cx, cy, 7, rate, new float[NOISY * PIXELS]);
+    Batches b = new Batches(random);
+    try (MemberGraph graph = b.graph()) {
+      float[] g = b.metaGradient(graph);
+      float[] nx = b.nx();
+      float[] ny = b.ny();
+      float[] cx = b.cx();
+      float[] cy = b.cy();
+      float rate = RATE;
+      TrainingSettings settings = SETTINGS;
       MemberGraph.Probe probe = graph.probe();
       try (Graph replica = Float64Replica.of(probe.definition(), List.of(probe.cleanMap(), probe.metaGradient()));
           Session session = new Session(replica)) {
