@@ -254,8 +254,13 @@ final class ExperimentCommand extends OptionsCommand {
     }
     RunConfig config = JsonFiles.read(run.resolve(TrainingRun.CONFIG), RunConfig.class);
     if (config.isEnsemble()) {
-      if (Files.isDirectory(version)) {
-        throw new IOException(version + " exists without a model; remove it");
+      // Members are committed before the fused model: a kill in between leaves complete member versions that
+      // this experiment wrote and now writes again.
+      for (int i = 1; i <= config.ensemble().members(); i++) {
+        Path member = ModelExporter.versionFolder(root, EnsembleExporter.memberModel(name, i), 1);
+        if (Files.exists(member)) {
+          MoreFiles.deleteRecursively(member, RecursiveDeleteOption.ALLOW_INSECURE);
+        }
       }
       return EnsembleExporter.export(run, Checkpoints.BEST, root, name, 1, null, console.err()).ensemble();
     }

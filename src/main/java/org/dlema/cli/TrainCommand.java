@@ -7,14 +7,13 @@ import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 import org.dlema.data.DatasetReader;
 import org.dlema.data.ReadOptions;
+import org.dlema.graph.LinkNet;
 import org.dlema.graph.NetworkSpec;
 import org.dlema.io.JsonFiles;
 import org.dlema.train.EnsembleRun;
 import org.dlema.train.EnsembleSettings;
 import org.dlema.train.RunConfig;
 import org.dlema.train.Trainer;
-import org.dlema.train.TrainingRun;
-import org.dlema.train.TrainingTargets;
 import org.dlema.train.TrainingRun;
 import org.dlema.train.TrainingTargets;
 import org.dlema.train.TrainingSettings;
@@ -85,7 +84,8 @@ final class TrainCommand extends OptionsCommand {
         + "outwards (default " + NetworkSpec.PAPER_DROPOUT_LAYERS + ")"));
     options.addOption(valued("mc-passes", "N", "mc-dropout: stochastic passes averaged at inference (default "
         + NetworkSpec.PAPER_MC_PASSES + ")"));
-    options.addOption(valued("members", "M", "dlema: ensemble size, one member per non-contradictory subset "
+    options.addOption(valued("members", "M", "dlema and mc-dropout: ensemble size, one member per "
+        + "non-contradictory subset "
         + "(default: the largest annotation count of the training images)"));
     options.addOption(valued("member", "I", "dlema: train only member I (1..M), e.g. one member per machine; the "
         + "run's shared files are made by whichever member starts first"));
@@ -178,9 +178,17 @@ final class TrainCommand extends OptionsCommand {
           throw new UsageException("--method mc-dropout needs --subset I and --members M (the subset C^I of the "
               + "partition into M that D-LEMA member I trusts)");
         }
+        if (options.subset() > options.subsets()) {
+          throw new UsageException("--subset must be between 1 and --members " + options.subsets() + ", got "
+              + options.subset());
+        }
+        int layers = intOption(line, "dropout-layers", NetworkSpec.PAPER_DROPOUT_LAYERS, 1);
+        if (layers > LinkNet.DROPOUT_SITES.size()) {
+          throw new UsageException("--dropout-layers must be at most " + LinkNet.DROPOUT_SITES.size() + ", got "
+              + layers);
+        }
         spec = spec.withDropout(doubleOption(line, "dropout", 0.3, 1e-6, 0.99),
-            intOption(line, "dropout-layers", NetworkSpec.PAPER_DROPOUT_LAYERS, 1),
-            intOption(line, "mc-passes", NetworkSpec.PAPER_MC_PASSES, 1));
+            layers, intOption(line, "mc-passes", NetworkSpec.PAPER_MC_PASSES, 1));
       }
       outcome = TrainingRun.start(data, spec, settings, options, out, console.out());
     }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.ReduceMax;
 import org.tensorflow.op.core.ReduceSum;
 import org.tensorflow.op.math.Mean;
 import org.tensorflow.types.TFloat32;
@@ -14,7 +15,7 @@ import org.tensorflow.types.TInt32;
  * two uncertainties the export serves. All maps are [batch, h, w, ·] with members along the last axis.
  *
  * <p>The confidence rules are softmaxes of minus a log-variance: alpha_i = (1/v_i) / sum_j (1/v_j) =
- * softmax_i(-log v_i), which stays finite when a member's variance is huge or tiny.
+ * softmax_i(-log v_i), formed in log space so that it stays finite when a member's variance is huge or tiny.
  */
 public final class Fusion {
   /**
@@ -58,18 +59,24 @@ public final class Fusion {
   }
 
   public Fused fuse(FusionRule rule) {
-    Operand<TFloat32> alphas = switch (rule) {
-      case UNIFORM -> tf.math.mul(tf.onesLike(probabilities), tf.constant(1f / members));
-      case PIXEL_CONFIDENCE -> tf.nn.softmax(tf.math.neg(logVariances));
+    // log alpha, so that the aleatoric sum can be formed as exp(log alpha_i + s_i): a member with a huge variance
+    // has alpha ~ 0 and exp(s) ~ inf, whose product must be its limit, not NaN.
+    Operand<TFloat32> logAlphas = switch (rule) {
+      case UNIFORM -> tf.math.mul(tf.onesLike(probabilities), tf.constant((float) -Math.log(members)));
+      case PIXEL_CONFIDENCE -> tf.nn.logSoftmax(tf.math.neg(logVariances));
       case IMAGE_CONFIDENCE -> {
-        Operand<TFloat32> meanVariance = tf.math.mean(tf.math.exp(logVariances), tf.constant(new int[] {1, 2}),
-            Mean.keepDims(true));
-        Operand<TFloat32> perImage = tf.nn.softmax(tf.math.neg(tf.math.log(meanVariance)));
-        yield tf.math.mul(tf.onesLike(probabilities), perImage);
+        // log of the mean variance over the image's pixels, shifted by the image's largest log-variance.
+        Operand<TInt32> pixels = tf.constant(new int[] {1, 2});
+        Operand<TFloat32> top = tf.stopGradient(tf.reduceMax(logVariances, pixels, ReduceMax.keepDims(true)));
+        Operand<TFloat32> logMean = tf.math.add(top, tf.math.log(tf.math.mean(
+            tf.math.exp(tf.math.sub(logVariances, top)), pixels, Mean.keepDims(true))));
+        yield tf.math.mul(tf.onesLike(probabilities), tf.nn.logSoftmax(tf.math.neg(logMean)));
       }
     };
-    return new Fused(alphas, weightedSum(alphas, probabilities), weightedSum(alphas, tf.math.exp(logVariances)),
-        epistemic, probabilities);
+    Operand<TFloat32> alphas = tf.math.exp(logAlphas);
+    Operand<TFloat32> aleatoric = tf.reduceSum(tf.math.exp(tf.math.add(logAlphas, logVariances)), tf.constant(3),
+        ReduceSum.keepDims(true));
+    return new Fused(alphas, weightedSum(alphas, probabilities), aleatoric, epistemic, probabilities);
   }
 
   private Operand<TFloat32> weightedSum(Operand<TFloat32> alphas, Operand<TFloat32> values) {

@@ -135,6 +135,16 @@ public final class LinkNet {
     return new Inference(probability, aleatoric, epistemic);
   }
 
+  /** Inverted dropout of a [batch, side, side, channels] map: x * [u >= rate] / (1 - rate), u stateless uniform. */
+  static Operand<TFloat32> dropout(Ops tf, Operand<TFloat32> x, Operand<TInt32> batch, int side, int channels,
+      float rate, Operand<TInt64> seed) {
+    Operand<TInt32> shape = tf.concat(List.of(tf.reshape(batch, tf.constant(new int[] {1})),
+        tf.constant(new int[] {side, side, channels})), tf.constant(0));
+    Operand<TFloat32> u = tf.random.statelessRandomUniform(shape, seed, TFloat32.class);
+    Operand<TFloat32> keep = tf.dtypes.cast(tf.math.greaterEqual(u, tf.constant(rate)), TFloat32.class);
+    return tf.math.mul(x, tf.math.mul(keep, tf.constant(1f / (1 - rate))));
+  }
+
   /** The leading dimension of a placeholder as an int32 scalar, for {@link #build}'s {@code batch}. */
   public static Operand<TInt32> batchSize(Ops tf, Operand<TFloat32> placeholder) {
     Operand<TInt32> first = tf.stridedSlice(tf.shape(placeholder), tf.constant(new int[] {0}),
@@ -181,13 +191,8 @@ public final class LinkNet {
       if (!spec.hasDropout() || index < 0 || index >= spec.dropoutLayers()) {
         return x;
       }
-      Operand<TInt32> shape = tf.concat(List.of(tf.reshape(batch, tf.constant(new int[] {1})),
-          tf.constant(new int[] {side, side, channels})), tf.constant(0));
       Operand<TInt64> seed = tf.math.add(dropoutSeed, tf.constant(new long[] {0, 1_000_003L * (index + 1)}));
-      Operand<TFloat32> u = tf.random.statelessRandomUniform(shape, seed, TFloat32.class);
-      float rate = (float) spec.dropout();
-      Operand<TFloat32> keep = tf.dtypes.cast(tf.math.greaterEqual(u, tf.constant(rate)), TFloat32.class);
-      return tf.math.mul(x, tf.math.mul(keep, tf.constant(1f / (1 - rate))));
+      return LinkNet.dropout(tf, x, batch, side, channels, (float) spec.dropout(), seed);
     }
 
     Operand<TFloat32> conv(String name, Operand<TFloat32> x, int in, int out, int kernel, int stride) {

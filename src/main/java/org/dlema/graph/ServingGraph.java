@@ -19,7 +19,6 @@ import org.tensorflow.types.TInt32;
  * the Java preprocessing the network was trained on.
  */
 public final class ServingGraph {
-  /** Tensors of one served network. */
   /** Tensors of one served network; {@code epistemic} only for an MC-dropout spec (null otherwise). */
   public record Endpoints(Placeholder<TFloat32> image, Operand<TFloat32> probability, Operand<TFloat32> mask,
       Operand<TFloat32> aleatoric, Operand<TFloat32> epistemic, Parameters parameters) {}

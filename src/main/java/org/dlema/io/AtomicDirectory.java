@@ -3,6 +3,7 @@ package org.dlema.io;
 import com.google.common.io.MoreFiles;
 import com.google.common.io.RecursiveDeleteOption;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
@@ -18,12 +19,28 @@ import java.util.regex.Pattern;
  * A directory that appears complete or not at all: everything is written into a hidden staging folder beside the
  * target, which {@link #commit()} renames into place. Closing without a commit deletes the staging folder, so a
  * failed or interrupted job leaves no half-written output under the target's name. An interrupt (Ctrl-C, SIGTERM)
- * also removes the staging folder; only a hard kill can leave a hidden {@code .<name>.partial-<pid>-*} folder
- * behind, and the next output to the same target removes it once that process is gone.
+ * also removes the staging folder; only a hard kill can leave a hidden {@code .<name>.partial-<host>_<pid>-*}
+ * folder behind, and the next output in the same folder on the same machine removes it once that process is gone.
  */
 public final class AtomicDirectory implements AutoCloseable {
-  /** {@code .<name>.partial-<pid>-<uuid>}: a staging folder and the process writing it. */
-  private static final Pattern STAGING = Pattern.compile("\\..+\\.partial-(\\d+)-.+");
+  /**
+   * {@code .<name>.partial-<host>_<pid>-<uuid>}: a staging folder and the process writing it. The host is part of
+   * the name so that a shared folder's staging of another machine is never taken for abandoned.
+   */
+  private static final Pattern STAGING = Pattern.compile("\\..+\\.partial-([A-Za-z0-9.]*)_(\\d{1,18})-.+");
+
+  /** This machine's name as it appears in staging folder names. */
+  private static final String HOST = host();
+
+  private static String host() {
+    String name;
+    try {
+      name = InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      name = "";
+    }
+    return name.replaceAll("[^A-Za-z0-9.]", "");
+  }
   private final Path target;
   private final Path staging;
   private final Thread cleanupOnExit;
@@ -87,19 +104,23 @@ public final class AtomicDirectory implements AutoCloseable {
     boolean createdParent = !Files.isDirectory(parent);
     Files.createDirectories(parent);
     removeAbandoned(parent);
-    Path staging = parent.resolve("." + absolute.getFileName() + ".partial-" + ProcessHandle.current().pid() + "-"
-        + UUID.randomUUID());
+    Path staging = parent.resolve("." + absolute.getFileName() + ".partial-" + HOST + "_"
+        + ProcessHandle.current().pid() + "-" + UUID.randomUUID());
     Files.createDirectory(staging);
     return new AtomicDirectory(absolute, staging, replacing, createdParent);
   }
 
-  /** Deletes staging folders in {@code parent} whose writing process no longer runs (it was killed hard). */
+  /**
+   * Deletes staging folders in {@code parent} written by this machine whose process no longer runs (it was killed
+   * hard).
+   */
   private static void removeAbandoned(Path parent) throws IOException {
     List<Path> abandoned;
     try (var siblings = Files.list(parent)) {
       abandoned = siblings.filter(p -> {
         Matcher staging = STAGING.matcher(p.getFileName().toString());
-        return staging.matches() && ProcessHandle.of(Long.parseLong(staging.group(1))).isEmpty();
+        return staging.matches() && staging.group(1).equals(HOST)
+            && ProcessHandle.of(Long.parseLong(staging.group(2))).isEmpty();
       }).toList();
     }
     for (Path folder : abandoned) {

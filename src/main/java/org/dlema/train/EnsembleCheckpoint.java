@@ -52,7 +52,7 @@ public final class EnsembleCheckpoint {
       }
       var save = tf.train.save(tf.constant(prefix.toString()), strings(tf, names.toArray(String[]::new)),
           strings(tf, blanks(names.size())), tensors);
-      session.runner().addTarget(save).run();
+      session.runner().addTarget(save).run().close();
     }
   }
 

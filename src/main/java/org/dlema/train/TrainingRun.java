@@ -40,6 +40,9 @@ public final class TrainingRun {
     MultiAnnotatedDataset dataset = checkedDataset(data);
     TrainValidationSplit split = TrainValidationSplit.create(dataset, settings.validationFraction(), settings.seed());
     MultiAnnotatedDataset training = split.trainingSet(dataset);
+    // Decided before anything is written: a selection that fails (an empty subset) leaves no half-made run.
+    TrainingTargets.Selection selection = TrainingTargets.select(settings.method(), options, settings.seed(),
+        training);
     Normalization normalization = Normalization.of(training, spec.inputSize(), spec.inputSize(),
         Progress.onStderr("normalisation statistics", training.size()));
     RunConfig config = new RunConfig(settings.method(), data, RunConfig.fingerprint(dataset), spec, settings,
@@ -48,8 +51,7 @@ public final class TrainingRun {
     JsonFiles.write(out.resolve(CONFIG), config);
     split.save(out.resolve(SPLIT));
     normalization.save(out.resolve(NORMALIZATION));
-    TrainingTargets.Selection selection = TrainingTargets.select(out, settings.method(), options, settings.seed(),
-        training);
+    TrainingTargets.save(out, selection);
     log.println("run " + out + ": " + split.train().size() + " training and " + split.validation().size()
         + " validation images, " + spec.name() + ", " + settings.steps() + " steps of batch " + settings.batchSize());
     if (!selection.dropped().isEmpty()) {

@@ -62,7 +62,6 @@ public final class TrainingTargets {
         || method.equals(MC_DROPOUT);
   }
 
-  /** Decides the selection of a new run (reads every training mask for less-is-more) and writes it. */
   /**
    * A method's own settings.
    *
@@ -76,7 +75,8 @@ public final class TrainingTargets {
     }
   }
 
-  static Selection select(Path run, String method, Options options, long seed, MultiAnnotatedDataset training)
+  /** Decides the selection of a new run (reads every training mask for less-is-more); nothing is written. */
+  static Selection select(String method, Options options, long seed, MultiAnnotatedDataset training)
       throws IOException {
     double minKappa = options.minKappa();
     int subset = options.subset();
@@ -119,8 +119,12 @@ public final class TrainingTargets {
     } else {
       selection = Selection.of(method, training.size());
     }
-    JsonFiles.write(run.resolve(FILE), selection);
     return selection;
+  }
+
+  /** Saves a new run's selection, beside its config. */
+  static void save(Path run, Selection selection) throws IOException {
+    JsonFiles.write(run.resolve(FILE), selection);
   }
 
   /** The selection a run recorded; a baseline run without the file keeps everything. */

@@ -165,6 +165,26 @@ class FusionTest {
     }
     // Under the uniform rule the unsure member still counts for a third.
     assertThat((double) graph.get(FusionRule.UNIFORM)[0][1]).isWithin(1e-7).of(1.0 / 3);
+
+    // Past float32's range (exp(100) is infinite) the confidence rules still give finite, exact answers.
+    for (int q = 0; q < B * PIXELS; q++) {
+      logVariances[1][q] = 100f;
+    }
+    Map<FusionRule, float[][]> extreme = run(logits, logVariances);
+    for (FusionRule rule : List.of(FusionRule.PIXEL_CONFIDENCE, FusionRule.IMAGE_CONFIDENCE)) {
+      double[][] alphas = referenceAlphas(rule, logVariances);
+      float[][] out = extreme.get(rule);
+      for (int q = 0; q < B * PIXELS; q++) {
+        // In double, exp(100) is finite: the unsure member's alpha * variance tends to 1 / sum_j (1/v_j), not 0.
+        double aleatoric = 0;
+        for (int i = 0; i < M; i++) {
+          aleatoric += alphas[i][q] * Math.exp(logVariances[i][q]);
+        }
+        assertThat(out[0][q * M + 1]).isEqualTo(0f);
+        assertThat(Float.isFinite(out[1][q])).isTrue();
+        assertThat((double) out[2][q]).isWithin(1e-5 * aleatoric).of(aleatoric);
+      }
+    }
   }
 
   @Test

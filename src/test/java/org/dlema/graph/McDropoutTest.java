@@ -108,4 +108,33 @@ class McDropoutTest {
       assertThat(reference[2][q]).isEqualTo(0f);
     }
   }
+
+  @Test
+  void aDropoutLayerZeroesItsShareAndKeepsTheMean() {
+    int side = 16;
+    int channels = 8;
+    float rate = 0.3f;
+    try (Graph graph = new Graph(); Session session = new Session(graph)) {
+      Ops tf = Ops.create(graph);
+      Operand<TFloat32> ones = tf.fill(tf.constant(new int[] {B, side, side, channels}), tf.constant(1f));
+      Operand<TFloat32> dropped = LinkNet.dropout(tf, ones, tf.constant(B), side, channels, rate,
+          tf.constant(new long[] {4, 2}));
+      try (Result r = session.runner().fetch(dropped).run()) {
+        float[] values = Tensors.toArray((TFloat32) r.get(0));
+        int zeros = 0;
+        double sum = 0;
+        for (float v : values) {
+          if (v == 0f) {
+            zeros++;
+          } else {
+            assertThat(v).isWithin(1e-6f).of(1 / (1 - rate));
+          }
+          sum += v;
+        }
+        // 4096 draws: the binomial spread of the zero share is 0.007, so 0.03 is four of them.
+        assertThat((double) zeros / values.length).isWithin(0.03).of(rate);
+        assertThat(sum / values.length).isWithin(0.05).of(1.0);
+      }
+    }
+  }
 }
