@@ -42,6 +42,20 @@ class DatasetReaderTest {
   }
 
   @Test
+  void dermofitFoldersReadThroughTheDocumentedManifest() throws Exception {
+    // The layout of docs/data.md: <class>/<id>/<id>.png beside <id>mask.png, listed by a manifest at the top.
+    TestFiles.write(TestFiles.rgb(8, 8), "png", dir.resolve("BCC/B1/B1.png"));
+    TestFiles.write(TestFiles.mask(8, 8, 255), "png", dir.resolve("BCC/B1/B1mask.png"));
+    TestFiles.write(TestFiles.rgb(8, 8), "png", dir.resolve("ML/D7/D7.png"));
+    TestFiles.write(TestFiles.mask(8, 8, 255), "png", dir.resolve("ML/D7/D7mask.png"));
+    Files.writeString(dir.resolve("manifest.csv"), "image,mask\nBCC/B1/B1.png,BCC/B1/B1mask.png\n"
+        + "ML/D7/D7.png,ML/D7/D7mask.png\n");
+    MultiAnnotatedDataset dataset = DatasetReader.read(dir, ReadOptions.strict());
+    assertThat(dataset.size()).isEqualTo(2);
+    assertThat(maskNames(dataset.image("D7"))).containsExactly("D7mask.png");
+  }
+
+  @Test
   void theLongestMatchingIdOwnsAMask() throws Exception {
     TestFiles.write(TestFiles.rgb(8, 8), "png", dir.resolve("images/a.png"));
     TestFiles.write(TestFiles.rgb(8, 8), "png", dir.resolve("images/a_b.png"));
