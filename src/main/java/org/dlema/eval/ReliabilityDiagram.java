@@ -55,10 +55,11 @@ public final class ReliabilityDiagram {
         g.drawString(label, MARGIN - 32, MARGIN + plot - k * plot / 4 + 4);
       }
       g.drawString("predicted probability", MARGIN + plot / 2 - 55, SIZE - 10);
-      g.drawString("lesion frequency", 4, MARGIN - 8);
-      g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 12));
-      g.drawString(String.format(Locale.ROOT, "%s   ECE %.2f%%", title,
-          100 * calibration.expectedCalibrationError()), MARGIN, 18);
+      g.drawString("lesion frequency", 4, MARGIN - 6);
+      g.drawString(String.format(Locale.ROOT, "ECE %.2f%%", 100 * calibration.expectedCalibrationError()),
+          MARGIN + plot - 80, MARGIN - 6);
+      g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 11));
+      g.drawString(title, 4, 16);
     } finally {
       g.dispose();
     }
