@@ -10,24 +10,22 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import org.dlema.graph.NetworkSpec;
-import org.dlema.graph.Tensors;
 import org.dlema.io.JsonFiles;
+import org.dlema.train.MemberGraph;
 import org.dlema.train.RunConfig;
 import org.dlema.train.TrainingGraph;
 import org.dlema.train.TrainingSettings;
-import org.tensorflow.ndarray.Shape;
-import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TInt64;
 
 /**
- * Step and inference times of network specs at several batch sizes, all measured in one process so that their
- * ratios are meaningful on a shared, noisy machine. Each configuration is warmed up first (the first run of a new
+ * Step and inference times of network specs at several batch sizes, and the D-LEMA meta step (noisy and clean
+ * batch of the same size) beside the plain step, all measured in one process so that their ratios are meaningful on
+ * a shared, noisy machine. Each configuration is warmed up first (the first run of a new
  * fetch set pays for graph optimisation) and reported as the median of the timed steps.
  */
 public final class StepTimes {
   /** One measured configuration. */
   public record Measurement(String spec, long parameters, int batch, double trainStepMedianMs,
-      double inferenceMedianMs, double trainStepRatio) {}
+      double inferenceMedianMs, double trainStepRatio, double metaStepMedianMs, double metaToPlainRatio) {}
 
   /** The whole run, as written to JSON. */
   public record Report(String measured, int warmup, int timed, int mcSamples, RunConfig.Versions versions,
@@ -42,8 +40,10 @@ public final class StepTimes {
       for (int batch : batches) {
         TrainingSettings settings = new TrainingSettings("benchmark", batch, 1e-4, 0.99, 5e-5,
             TrainingSettings.DEFAULT_MC_SAMPLES, 1, 1, 1, 1, 0.2);
-        try (TrainingGraph graph = new TrainingGraph(spec, settings)) {
+        try (TrainingGraph graph = new TrainingGraph(spec, settings);
+            MemberGraph meta = new MemberGraph(spec, settings, batch, MemberGraph.CleanLoss.CROSS_ENTROPY)) {
           graph.session().initialize();
+          meta.session().initialize();
           int side = spec.inputSize();
           Random random = new Random(7);
           float[] images = new float[batch * side * side * 3];
@@ -56,26 +56,34 @@ public final class StepTimes {
           }
           double[] train = new double[timed];
           double[] infer = new double[timed];
+          double[] metaSteps = new double[timed];
+          // Interleaved, so that the machine's load drifts alike for the three; the meta step's clean batch is the
+          // same images (same batch size, same spec).
           for (int i = -warmup; i < timed; i++) {
             long start = System.nanoTime();
             graph.trainStep(images, labels, i + warmup, 1e-4f);
             long middle = System.nanoTime();
             graph.predict(images, batch);
             long end = System.nanoTime();
+            meta.trainStep(images, labels, images, labels, i + warmup, 1e-4f);
+            long last = System.nanoTime();
             if (i >= 0) {
               train[i] = (middle - start) / 1e6;
               infer[i] = (end - middle) / 1e6;
+              metaSteps[i] = (last - end) / 1e6;
             }
           }
           double trainMedian = median(train);
           if (results.isEmpty()) {
             reference = trainMedian;
           }
+          double metaMedian = median(metaSteps);
           Measurement m = new Measurement(spec.name(), graph.parameters().trainableCount(), batch, trainMedian,
-              median(infer), trainMedian / reference);
+              median(infer), trainMedian / reference, metaMedian, metaMedian / trainMedian);
           results.add(m);
-          log.printf("%-14s %10d params  batch %3d  step %8.1f ms  inference %8.1f ms  (x%.2f)%n", m.spec(),
-              m.parameters(), batch, m.trainStepMedianMs(), m.inferenceMedianMs(), m.trainStepRatio());
+          log.printf("%-14s %10d params  batch %3d  step %8.1f ms  inference %8.1f ms  (x%.2f)  meta step %8.1f ms "
+              + "(x%.2f of the step)%n", m.spec(), m.parameters(), batch, m.trainStepMedianMs(), m.inferenceMedianMs(),
+              m.trainStepRatio(), m.metaStepMedianMs(), m.metaToPlainRatio());
         }
       }
     }
@@ -86,12 +94,12 @@ public final class StepTimes {
   /** The report as a markdown table, for the benchmarks README. */
   public static String markdown(Report report) {
     StringBuilder table = new StringBuilder(
-        "| spec | parameters | batch | train step (median ms) | inference (median ms) | step ratio |\n"
-            + "|---|---:|---:|---:|---:|---:|\n");
+        "| spec | parameters | batch | train step (median ms) | inference (median ms) | step ratio "
+            + "| D-LEMA meta step (median ms) | meta / train step |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Measurement m : report.measurements()) {
-      table.append(String.format(Locale.ROOT, "| %s | %,d | %d | %.1f | %.1f | %.2f |%n", m.spec(), m.parameters(),
-          m.batch(),
-          m.trainStepMedianMs(), m.inferenceMedianMs(), m.trainStepRatio()));
+      table.append(String.format(Locale.ROOT, "| %s | %,d | %d | %.1f | %.1f | %.2f | %.1f | %.2f |%n", m.spec(),
+          m.parameters(), m.batch(), m.trainStepMedianMs(), m.inferenceMedianMs(), m.trainStepRatio(),
+          m.metaStepMedianMs(), m.metaToPlainRatio()));
     }
     return table.toString();
   }

@@ -5,8 +5,9 @@ import static com.google.common.truth.Truth.assertThat;
 import org.junit.jupiter.api.Test;
 
 class HelpTest {
-  private static final String[] VERBS = {"quickstart", "train", "export", "predict", "inspect", "weights", "benchmark", "version", "data inspect", "data synth", "data simulate",
-      "data partition"};
+  private static final String[] VERBS = {"quickstart", "train", "export", "predict", "inspect", "evaluate",
+      "experiment", "weights", "benchmark", "version", "data inspect", "data synth", "data simulate", "data partition",
+      "data split", "data staple"};
 
   @Test
   void topLevelHelpListsEveryVerb() {
@@ -17,7 +18,7 @@ class HelpTest {
     }
     CliRunner.Outcome data = CliRunner.run("data", "--help");
     assertThat(data.exitCode()).isEqualTo(0);
-    for (String verb : new String[] {"inspect", "synth", "simulate", "partition"}) {
+    for (String verb : new String[] {"inspect", "synth", "simulate", "partition", "split", "staple"}) {
       assertThat(data.out()).contains("  " + verb + " ");
     }
   }
@@ -38,7 +39,7 @@ class HelpTest {
     CliRunner.Outcome unknown = CliRunner.run("frobnicate");
     assertThat(unknown.exitCode()).isEqualTo(2);
     assertThat(unknown.err().strip()).isEqualTo(
-        "dlema: unknown verb 'frobnicate' for 'dlema'; known: quickstart, train, export, predict, inspect, weights, benchmark, version, data (see --help)");
+        "dlema: unknown verb 'frobnicate' for 'dlema'; known: quickstart, train, export, predict, inspect, evaluate, experiment, weights, benchmark, version, data (see --help)");
 
     CliRunner.Outcome missing = CliRunner.run("data", "synth");
     assertThat(missing.exitCode()).isEqualTo(2);
