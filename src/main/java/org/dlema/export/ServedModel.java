@@ -27,10 +27,13 @@ public final class ServedModel implements AutoCloseable {
 
   private final SavedModelBundle bundle;
   private final SessionFunction function;
+  /** The signature definitions, read once (every image's call needs their tensor names). */
+  private final Map<String, SignatureDef> signatures;
 
   private ServedModel(SavedModelBundle bundle, SessionFunction function) {
     this.bundle = bundle;
     this.function = function;
+    this.signatures = new TreeMap<>(bundle.metaGraphDef().getSignatureDefMap());
   }
 
   /**
@@ -39,7 +42,6 @@ public final class ServedModel implements AutoCloseable {
    * {@code member_probabilities}) and {@code "<label> <rule>"} for each fusion rule's signature.
    */
   public Map<String, float[]> probabilities(RgbImage image, String label) {
-    Map<String, SignatureDef> signatures = new TreeMap<>(bundle.metaGraphDef().getSignatureDefMap());
     SignatureDef main = signatures.get(ModelExporter.DEFAULT_SIGNATURE);
     boolean ensemble = main.getOutputsMap().containsKey("member_probabilities");
     Map<String, String> fetches = new LinkedHashMap<>();
