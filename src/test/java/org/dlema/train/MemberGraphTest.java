@@ -99,12 +99,6 @@ class MemberGraphTest {
     Batches b = new Batches(random);
     try (MemberGraph graph = b.graph()) {
       float[] g = b.metaGradient(graph);
-      float[] nx = b.nx();
-      float[] ny = b.ny();
-      float[] cx = b.cx();
-      float[] cy = b.cy();
-      float rate = RATE;
-      TrainingSettings settings = SETTINGS;
       double norm = 0;
       for (float v : g) {
         norm += v * v;
@@ -118,7 +112,7 @@ class MemberGraphTest {
         for (int i = 0; i < g.length; i++) {
           analytic += (double) g[i] * direction[i];
         }
-        double oracle = firstOrderOracle(settings, nx, ny, cx, cy, 7, rate, direction);
+        double oracle = firstOrderOracle(SETTINGS, b.nx(), b.ny(), b.cx(), b.cy(), 7, RATE, direction);
         worstOracle = Math.max(worstOracle, Math.abs(analytic - oracle) / Math.abs(oracle));
       }
       System.out.printf("meta-gradient: relative error %.1e against the first-order oracle (worst of three "
@@ -141,12 +135,6 @@ class MemberGraphTest {
     Batches b = new Batches(random);
     try (MemberGraph graph = b.graph()) {
       float[] g = b.metaGradient(graph);
-      float[] nx = b.nx();
-      float[] ny = b.ny();
-      float[] cx = b.cx();
-      float[] cy = b.cy();
-      float rate = RATE;
-      TrainingSettings settings = SETTINGS;
       MemberGraph.Probe probe = graph.probe();
       try (Graph replica = Float64Replica.of(probe.definition(), List.of(probe.cleanMap(), probe.metaGradient()));
           Session session = new Session(replica)) {
@@ -161,12 +149,12 @@ class MemberGraphTest {
               }
             }
           }
-          byName.put("meta.noisy_images", float64(nx, Shape.of(NOISY, SIDE, SIDE, 3)));
-          byName.put("meta.noisy_labels", float64(ny, Shape.of(NOISY, SIDE, SIDE, 1)));
-          byName.put("meta.clean_images", float64(cx, Shape.of(CLEAN, SIDE, SIDE, 3)));
-          byName.put("meta.clean_labels", float64(cy, Shape.of(CLEAN, SIDE, SIDE, 1)));
-          byName.put("meta.noise_seed", TInt64.vectorOf(settings.seed(), 7));
-          byName.put("meta.learning_rate", TFloat64.scalarOf(rate));
+          byName.put("meta.noisy_images", float64(b.nx(), Shape.of(NOISY, SIDE, SIDE, 3)));
+          byName.put("meta.noisy_labels", float64(b.ny(), Shape.of(NOISY, SIDE, SIDE, 1)));
+          byName.put("meta.clean_images", float64(b.cx(), Shape.of(CLEAN, SIDE, SIDE, 3)));
+          byName.put("meta.clean_labels", float64(b.cy(), Shape.of(CLEAN, SIDE, SIDE, 1)));
+          byName.put("meta.noise_seed", TInt64.vectorOf(SETTINGS.seed(), 7));
+          byName.put("meta.learning_rate", TFloat64.scalarOf(RATE));
           feeds.addAll(byName.values());
 
           double worstToFloat32 = 0;
