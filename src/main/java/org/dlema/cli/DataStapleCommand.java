@@ -67,15 +67,7 @@ final class DataStapleCommand extends OptionsCommand {
       IntStream.range(0, images.size()).parallel().forEach(i -> {
         AnnotatedImage entry = images.get(i);
         List<BinaryMask> masks = LoadedImage.load(entry).masks();
-        List<boolean[]> bits = new ArrayList<>();
-        for (BinaryMask mask : masks) {
-          boolean[] b = new boolean[mask.size()];
-          for (int q = 0; q < b.length; q++) {
-            b[q] = mask.get(q);
-          }
-          bits.add(b);
-        }
-        Staple.Result result = Staple.estimate(bits);
+        Staple.Result result = Staple.estimate(masks.stream().map(BinaryMask::toBooleans).toList());
         int w = masks.get(0).width();
         int h = masks.get(0).height();
         try {

@@ -101,7 +101,7 @@ final class WeightsCommand extends OptionsCommand {
         .toBufferedImage();
     List<float[]> masks = new ArrayList<>();
     for (BinaryMask mask : loaded.masks()) {
-      masks.add(floats(Resize.mask(mask, side, side)));
+      masks.add(Resize.mask(mask, side, side).toFloats());
     }
     List<WeightPanel.Row> rows = new ArrayList<>();
     for (int i = 1; i <= members; i++) {
@@ -132,13 +132,5 @@ final class WeightsCommand extends OptionsCommand {
       out[i] = (byte) Math.max(0, Math.min(255, Math.round(values[i])));
     }
     return out;
-  }
-
-  private static float[] floats(BinaryMask mask) {
-    float[] values = new float[mask.size()];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = mask.get(i) ? 1f : 0f;
-    }
-    return values;
   }
 }

@@ -77,6 +77,20 @@ public final class BinaryMask {
     return new BinaryMask(width, height, bits.clone());
   }
 
+  /** One value per pixel, row by row: 1 for foreground, 0 for background. */
+  public float[] toFloats() {
+    float[] values = new float[bits.length];
+    for (int i = 0; i < bits.length; i++) {
+      values[i] = bits[i] ? 1f : 0f;
+    }
+    return values;
+  }
+
+  /** A copy of the pixels, row by row. */
+  public boolean[] toBooleans() {
+    return bits.clone();
+  }
+
   /** 8-bit grey image, 255 = foreground. */
   public BufferedImage toBufferedImage() {
     BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);

@@ -107,10 +107,6 @@ public final class Evaluator {
       throw new DatasetException(file, "mask is " + mask.width() + "x" + mask.height() + ", its image "
           + image.width() + "x" + image.height());
     }
-    float[] out = new float[mask.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = mask.get(i) ? 1f : 0f;
-    }
-    return out;
+    return mask.toFloats();
   }
 }

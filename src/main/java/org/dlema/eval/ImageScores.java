@@ -25,31 +25,51 @@ public record ImageScores(double jaccard, double dice, double nll, double brier)
       throw new IllegalArgumentException("prediction has " + probability.length + " pixels, target "
           + target.length);
     }
-    long both = 0;
-    long predicted = 0;
-    long actual = 0;
+    Overlap overlap = Overlap.of(probability, 0, target);
     double nll = 0;
     double brier = 0;
     for (int q = 0; q < probability.length; q++) {
       boolean y = target[q] >= THRESHOLD;
-      boolean p = probability[q] >= THRESHOLD;
-      if (p) {
-        predicted++;
-      }
-      if (y) {
-        actual++;
-      }
-      if (p && y) {
-        both++;
-      }
       double clipped = Math.min(Math.max(probability[q], CLIP), 1 - CLIP);
       nll -= y ? Math.log(clipped) : Math.log(1 - clipped);
       double residual = (y ? 1 : 0) - (double) probability[q];
       brier += residual * residual;
     }
-    long union = predicted + actual - both;
-    double jaccard = union == 0 ? 1 : (double) both / union;
-    double dice = predicted + actual == 0 ? 1 : 2.0 * both / (predicted + actual);
-    return new ImageScores(jaccard, dice, nll / probability.length, brier / probability.length);
+    return new ImageScores(overlap.jaccard(), overlap.dice(), nll / probability.length,
+        brier / probability.length);
+  }
+
+  /**
+   * The Jaccard index alone, of the {@code target.length} probabilities starting at {@code offset} (one image of a
+   * batch laid out flat), as validation scores it.
+   */
+  public static double jaccard(float[] probability, int offset, float[] target) {
+    return Overlap.of(probability, offset, target).jaccard();
+  }
+
+  /** Pixel counts of the thresholded prediction and the target. */
+  private record Overlap(long both, long predicted, long actual) {
+    static Overlap of(float[] probability, int offset, float[] target) {
+      long both = 0;
+      long predicted = 0;
+      long actual = 0;
+      for (int q = 0; q < target.length; q++) {
+        boolean p = probability[offset + q] >= THRESHOLD;
+        boolean y = target[q] >= THRESHOLD;
+        predicted += p ? 1 : 0;
+        actual += y ? 1 : 0;
+        both += p && y ? 1 : 0;
+      }
+      return new Overlap(both, predicted, actual);
+    }
+
+    double jaccard() {
+      long union = predicted + actual - both;
+      return union == 0 ? 1 : (double) both / union;
+    }
+
+    double dice() {
+      return predicted + actual == 0 ? 1 : 2.0 * both / (predicted + actual);
+    }
   }
 }

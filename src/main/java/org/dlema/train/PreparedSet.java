@@ -4,7 +4,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.dlema.data.AnnotatedImage;
-import org.dlema.data.BinaryMask;
 import org.dlema.data.ImageFiles;
 import org.dlema.data.LoadedImage;
 import org.dlema.data.MultiAnnotatedDataset;
@@ -69,11 +68,11 @@ public record PreparedSet(List<String> ids, float[][] images, float[][][] masks,
       images[i] = pixels;
       masks[i] = new float[loaded.masks().size()][];
       for (int k = 0; k < masks[i].length; k++) {
-        masks[i][k] = binary(Resize.mask(loaded.masks().get(k), side, side));
+        masks[i][k] = Resize.mask(loaded.masks().get(k), side, side).toFloats();
       }
       if (references != null) {
         references[i] = ReferenceMasks.file(dataset, entries.get(i))
-            .map(file -> binary(Resize.mask(ImageFiles.readMask(file).mask(), side, side))).orElse(null);
+            .map(file -> Resize.mask(ImageFiles.readMask(file).mask(), side, side).toFloats()).orElse(null);
       }
       progress.step();
     });
@@ -81,13 +80,5 @@ public record PreparedSet(List<String> ids, float[][] images, float[][][] masks,
     boolean complete = references != null && Arrays.stream(references).allMatch(r -> r != null);
     return new PreparedSet(entries.stream().map(AnnotatedImage::id).toList(), images, masks,
         complete ? references : null, side);
-  }
-
-  private static float[] binary(BinaryMask mask) {
-    float[] out = new float[mask.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = mask.get(i) ? 1f : 0f;
-    }
-    return out;
   }
 }

@@ -2,6 +2,7 @@ package org.dlema.train;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.dlema.eval.ImageScores;
 
 /**
  * Validation as in the paper (3.1): for each validation image one annotation, drawn at random once per run, is the
@@ -59,9 +60,9 @@ final class Validation {
       for (int h = 0; h < heads; h++) {
         for (int k = 0; k < n; k++) {
           int image = start + k;
-          sum[h] += jaccard(probabilities[h], k * pixels, set.masks()[image][chosen[image]]);
+          sum[h] += ImageScores.jaccard(probabilities[h], k * pixels, set.masks()[image][chosen[image]]);
           if (set.hasReferences()) {
-            referenceSum[h] += jaccard(probabilities[h], k * pixels, set.references()[image]);
+            referenceSum[h] += ImageScores.jaccard(probabilities[h], k * pixels, set.references()[image]);
           }
         }
         if (first[h] == null) {
@@ -75,22 +76,5 @@ final class Validation {
           set.hasReferences() ? referenceSum[h] / set.count() : Double.NaN, first[h]);
     }
     return scores;
-  }
-
-  /** Jaccard of (probability >= 0.5) against a 0/1 mask; two empty masks score 1. */
-  static double jaccard(float[] probability, int offset, float[] target) {
-    int intersection = 0;
-    int union = 0;
-    for (int i = 0; i < target.length; i++) {
-      boolean p = probability[offset + i] >= 0.5f;
-      boolean t = target[i] >= 0.5f;
-      if (p && t) {
-        intersection++;
-      }
-      if (p || t) {
-        union++;
-      }
-    }
-    return union == 0 ? 1.0 : (double) intersection / union;
   }
 }

@@ -25,6 +25,7 @@ import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 import org.dlema.graph.FusionRule;
 import org.dlema.graph.Tensors;
+import org.dlema.testing.TestFiles;
 import org.dlema.testing.TinyRun;
 import org.dlema.train.Checkpoints;
 import org.junit.jupiter.api.Test;
@@ -81,7 +82,7 @@ class CompatibilityTest {
     List<String> lines = new ArrayList<>();
     for (int k = 0; k < requests.size(); k++) {
       Request r = requests.get(k);
-      float[] pixels = EnsembleExporterTest.rawImage(r.width(), r.height(), 100 + k);
+      float[] pixels = TestFiles.rawPixels(r.width(), r.height(), 100 + k);
       Path input = dir.resolve("input-" + k);
       try (OutputStream file = Files.newOutputStream(input); DataOutputStream out = new DataOutputStream(file)) {
         for (float v : pixels) {

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.stream.Stream;
 import org.dlema.graph.FusionRule;
 import org.dlema.graph.Tensors;
@@ -38,14 +37,6 @@ class EnsembleExporterTest {
     return new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
   }
 
-  static float[] rawImage(int w, int h, long seed) {
-    Random random = new Random(seed);
-    float[] pixels = new float[w * h * 3];
-    for (int i = 0; i < pixels.length; i++) {
-      pixels[i] = random.nextInt(256);
-    }
-    return pixels;
-  }
 
   static float[] call(SavedModelBundle bundle, String signature, String output, float[] pixels, int w, int h,
       int channels) {
@@ -95,7 +86,7 @@ class EnsembleExporterTest {
         assertThat(signature.getOutputsMap().keySet()).containsExactly("probability", "mask", "aleatoric",
             "epistemic", "member_probabilities");
       }
-      float[] raw = rawImage(41, 29, 3);
+      float[] raw = TestFiles.rawPixels(41, 29, 3);
       assertThat(call(bundle, "serving_default", "probability", raw, 41, 29, 1))
           .isEqualTo(call(bundle, written.defaultRule().signature(), "probability", raw, 41, 29, 1));
       assertThat(call(bundle, "uniform", "member_probabilities", raw, 41, 29, m)).hasLength(41 * 29 * m);
@@ -115,7 +106,7 @@ class EnsembleExporterTest {
       }
       // Any input size: the fused probability equals the average of what the member models serve.
       for (int[] size : new int[][] {{side, side}, {57, 43}, {20, 26}}) {
-        float[] raw = rawImage(size[0], size[1], size[0]);
+        float[] raw = TestFiles.rawPixels(size[0], size[1], size[0]);
         float[] p = call(fused, "serving_default", "probability", raw, size[0], size[1], 1);
         double[] average = new double[p.length];
         for (SavedModelBundle member : members) {
@@ -129,7 +120,7 @@ class EnsembleExporterTest {
         }
       }
       // At the network's size resizing is the identity, so every rule can be recomputed from the members' maps.
-      float[] raw = rawImage(side, side, 99);
+      float[] raw = TestFiles.rawPixels(side, side, 99);
       float[][] p = new float[m][];
       float[][] v = new float[m][];
       double[] imageVariance = new double[m];

@@ -7,10 +7,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Random;
 import org.dlema.data.preprocess.Normalization;
 import org.dlema.graph.Tensors;
 import org.dlema.io.JsonFiles;
+import org.dlema.testing.TestFiles;
 import org.dlema.testing.TinyRun;
 import org.dlema.train.Checkpoints;
 import org.dlema.train.RunConfig;
@@ -26,14 +26,6 @@ import org.tensorflow.types.TFloat32;
 class ModelExporterTest {
   @TempDir Path dir;
 
-  private static float[] rawImage(int w, int h, long seed) {
-    Random random = new Random(seed);
-    float[] pixels = new float[w * h * 3];
-    for (int i = 0; i < pixels.length; i++) {
-      pixels[i] = random.nextInt(256);
-    }
-    return pixels;
-  }
 
   private static float[] call(SavedModelBundle bundle, String output, float[] pixels, int w, int h) {
     try (TFloat32 image = Tensors.of(pixels, Shape.of(1, h, w, 3));
@@ -55,7 +47,7 @@ class ModelExporterTest {
     RunConfig config = JsonFiles.read(run.resolve("config.json"), RunConfig.class);
     Normalization normalization = Normalization.load(run.resolve("normalization.json"));
     int side = config.spec().inputSize();
-    float[] raw = rawImage(side, side, 5);
+    float[] raw = TestFiles.rawPixels(side, side, 5);
 
     float[] expected;
     try (TrainingGraph graph = new TrainingGraph(config.spec(), config.settings())) {
@@ -77,13 +69,13 @@ class ModelExporterTest {
         assertThat((double) probability[i]).isWithin(1e-5).of(expected[i]);
       }
       // Any other size comes back at that size, with the mask the thresholded probability.
-      float[] big = rawImage(45, 37, 6);
+      float[] big = TestFiles.rawPixels(45, 37, 6);
       float[] p = call(bundle, "probability", big, 45, 37);
       float[] mask = call(bundle, "mask", big, 45, 37);
       for (int i = 0; i < p.length; i++) {
         assertThat(mask[i]).isEqualTo(p[i] >= 0.5f ? 1f : 0f);
       }
-      float[] variance = call(bundle, "aleatoric", rawImage(20, 24, 7), 20, 24);
+      float[] variance = call(bundle, "aleatoric", TestFiles.rawPixels(20, 24, 7), 20, 24);
       for (float v : variance) {
         assertThat(v).isGreaterThan(0f);
       }

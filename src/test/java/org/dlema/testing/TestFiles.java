@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Random;
 import javax.imageio.ImageIO;
 
 /** Small image and mask files for tests. */
@@ -74,5 +75,15 @@ public final class TestFiles {
         }
       }
     }
+  }
+
+  /** Raw RGB pixels 0..255 of a w x h image, row by row, random but fixed by the seed (export inputs). */
+  public static float[] rawPixels(int w, int h, long seed) {
+    Random random = new Random(seed);
+    float[] pixels = new float[w * h * 3];
+    for (int i = 0; i < pixels.length; i++) {
+      pixels[i] = random.nextInt(256);
+    }
+    return pixels;
   }
 }

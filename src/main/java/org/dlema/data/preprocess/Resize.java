@@ -19,11 +19,7 @@ public final class Resize {
 
   /** The foreground fraction of each output pixel. */
   public static float[] maskFraction(BinaryMask mask, int width, int height) {
-    float[] in = new float[mask.size()];
-    for (int i = 0; i < in.length; i++) {
-      in[i] = mask.get(i) ? 1f : 0f;
-    }
-    return resample(in, mask.width(), mask.height(), 1, width, height);
+    return resample(mask.toFloats(), mask.width(), mask.height(), 1, width, height);
   }
 
   /** A pixel is foreground when at least half of the area it covers was foreground. */
