@@ -5,13 +5,14 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Random;
 import org.dlema.graph.NetworkSpec;
 import org.dlema.io.JsonFiles;
+import org.dlema.train.EnsembleSettings;
+import org.dlema.train.IterationProbe;
 import org.dlema.train.MemberGraph;
+import org.dlema.train.Method;
 import org.dlema.train.RunConfig;
 import org.dlema.train.TrainingGraph;
 import org.dlema.train.TrainingSettings;
@@ -21,116 +22,222 @@ import org.dlema.train.TrainingSettings;
  * batch of the same size) beside the plain step, all measured in one process so that their ratios are meaningful on
  * a shared, noisy machine. Each configuration is warmed up first (the first run of a new
  * fetch set pays for graph optimisation) and reported as the median of the timed steps.
+ *
+ * <p>Every step is also set against the machine's own limit: its floating-point operations ({@link NetworkFlops})
+ * over its median time, as a fraction of the practical peak of a large MatMul ({@link MatMulPeak}), and the
+ * process's CPU utilisation. The trainer's whole iteration is compared with a bare {@code session.run} of the same
+ * step ({@link IterationProbe}); inference is measured for one member, the fused ensemble, the members one after
+ * another and the reloaded SavedModel ({@link InferenceTimes}); and the peak resident memory of training and of
+ * inference is read ({@link PeakMemory}).
  */
 public final class StepTimes {
-  /** One measured configuration. */
-  public record Measurement(String spec, long parameters, int batch, int cleanBatch, double trainStepMedianMs,
-      double inferenceMedianMs, double trainStepRatio, double metaStepMedianMs, double metaToPlainRatio) {}
+  /** MatMul runs: untimed first, timed at the start, and timed before each configuration. */
+  static final int PEAK_WARMUP_RUNS = 2;
+  static final int PEAK_FIRST_RUNS = 5;
+  static final int PEAK_RUNS_PER_CONFIGURATION = 2;
 
-  /** The whole run, as written to JSON. */
+  /**
+   * One measured configuration. The first nine fields are the original report's; the rest set each step against
+   * the machine.
+   *
+   * @param trainStepWork the plain training step ({@code trainStepMedianMs}) with its operations and rates
+   * @param inferenceWork the inference pass of the training graph ({@code inferenceMedianMs})
+   * @param metaStepWork the D-LEMA meta step ({@code metaStepMedianMs})
+   * @param iteration the trainer's iteration against a bare run of the same step
+   */
+  public record Measurement(String spec, long parameters, int batch, int cleanBatch, double trainStepMedianMs,
+      double inferenceMedianMs, double trainStepRatio, double metaStepMedianMs, double metaToPlainRatio,
+      TimedWork trainStepWork, TimedWork inferenceWork, TimedWork metaStepWork, Iteration iteration) {}
+
+  /**
+   * The baseline trainer's iteration ({@code inputs(step)} + {@code step(...)}) with the batch made inline and
+   * through the trainer's background queue, against one {@code session.run} of the same step op on tensors made once.
+   *
+   * @param images the synthetic prepared set's size
+   */
+  public record Iteration(int images, TimedWork bare, TimedWork inline, TimedWork queued, double inlineToBare,
+      double queuedToBare) {}
+
+  /** F and F1 of a spec (see {@link NetworkFlops}), per image. */
+  public record SpecFlops(String spec, long parameters, long forwardPerImage, long firstLayerPerImage) {}
+
+  /** How the operations of each figure are counted; written into the report so that it explains itself. */
+  public record Formula(String convolution, String inference, String trainStep, String metaStep) {
+    static final Formula CURRENT = new Formula(
+        "2 k^2 c_in c_out h w per image (h x w: a convolution's output, a transposed convolution's input); "
+            + "batch norm, activations, pooling and the loss are not counted",
+        "F per image (F: forward operations of one image)",
+        "3F - F1 per image (forward, weight gradients, input gradients except the first layer's F1)",
+        "B (7F - 3 F1) + C (3F - F1): noisy forward, inner backward, backward of the inner backward, "
+            + "weighted-update backward; clean forward and backward at theta'");
+  }
+
+  /** The operation counts of every spec. */
+  public record Flops(Formula formula, List<SpecFlops> specs) {}
+
+  /**
+   * VmHWM of the process after the training measurements and after the inference ones.
+   *
+   * @param inferenceStartBytes the resident size when the high-water mark was reset before inference (null when it
+   *     could not be reset: then the inference peak includes the training peak)
+   */
+  public record Memory(String source, long trainingPeakBytes, Long inferencePeakBytes, Long inferenceStartBytes,
+      boolean resetBeforeInference) {}
+
+  /**
+   * The whole run, as written to JSON. The first seven fields are the original report's (readers of the old
+   * format still find them); {@code inference} is null when it was skipped.
+   */
   public record Report(String measured, int warmup, int timed, int mcSamples, RunConfig.Versions versions,
-      int processors, List<Measurement> measurements) {}
+      int processors, List<Measurement> measurements, Machine machine, MatMulPeak.Peak peak, Flops flops,
+      InferenceTimes.Section inference, Memory memory) {}
 
   private StepTimes() {}
 
-  /** @param cleanBatch the meta step's clean batch, or null for the batch size itself */
-  public static Report measure(List<NetworkSpec> specs, int[] batches, Integer cleanBatch, int warmup, int timed,
-      PrintStream log) {
-    List<Measurement> results = new ArrayList<>();
-    double reference = Double.NaN;
-    for (NetworkSpec spec : specs) {
-      for (int batch : batches) {
-        TrainingSettings settings = new TrainingSettings("benchmark", batch, 1e-4, 0.99, 5e-5,
-            TrainingSettings.DEFAULT_MC_SAMPLES, 1, 1, 1, 1, 0.2);
-        try (TrainingGraph graph = new TrainingGraph(spec, settings);
-            MemberGraph meta = new MemberGraph(spec, settings, clean(cleanBatch, batch),
-                MemberGraph.CleanLoss.CROSS_ENTROPY)) {
-          graph.session().initialize();
-          meta.session().initialize();
-          int side = spec.inputSize();
-          Random random = new Random(7);
-          float[] images = new float[batch * side * side * 3];
-          float[] labels = new float[batch * side * side];
-          for (int i = 0; i < images.length; i++) {
-            images[i] = (float) random.nextGaussian();
-          }
-          for (int i = 0; i < labels.length; i++) {
-            labels[i] = random.nextBoolean() ? 1f : 0f;
-          }
-          int cleanCount = clean(cleanBatch, batch);
-          float[] cleanImages = new float[cleanCount * side * side * 3];
-          float[] cleanLabels = new float[cleanCount * side * side];
-          for (int i = 0; i < cleanImages.length; i++) {
-            cleanImages[i] = images[i % images.length];
-          }
-          for (int i = 0; i < cleanLabels.length; i++) {
-            cleanLabels[i] = labels[i % labels.length];
-          }
-          double[] train = new double[timed];
-          double[] infer = new double[timed];
-          double[] metaSteps = new double[timed];
-          // Interleaved, so that the machine's load drifts alike for the three; the meta step's clean batch repeats
-          // the same images (by default as many).
-          for (int i = -warmup; i < timed; i++) {
-            long start = System.nanoTime();
-            graph.trainStep(images, labels, i + warmup, 1e-4f);
-            long middle = System.nanoTime();
-            graph.predict(images, batch);
-            long end = System.nanoTime();
-            meta.trainStep(images, labels, cleanImages, cleanLabels, i + warmup, 1e-4f);
-            long last = System.nanoTime();
-            if (i >= 0) {
-              train[i] = (middle - start) / 1e6;
-              infer[i] = (end - middle) / 1e6;
-              metaSteps[i] = (last - end) / 1e6;
-            }
-          }
-          double trainMedian = median(train);
-          if (results.isEmpty()) {
-            reference = trainMedian;
-          }
-          double metaMedian = median(metaSteps);
-          Measurement m = new Measurement(spec.name(), graph.parameters().trainableCount(), batch, cleanCount,
-              trainMedian, median(infer), trainMedian / reference, metaMedian, metaMedian / trainMedian);
-          results.add(m);
-          log.printf("%-14s %10d params  batch %3d  step %8.1f ms  inference %8.1f ms  (x%.2f)  meta step (clean "
-              + "batch %d) %8.1f ms (x%.2f of the step)%n", m.spec(), m.parameters(), batch, m.trainStepMedianMs(),
-              m.inferenceMedianMs(), m.trainStepRatio(), cleanCount, m.metaStepMedianMs(), m.metaToPlainRatio());
+  public static Report measure(BenchmarkSettings settings, PrintStream log) throws IOException {
+    try (MatMulPeak peak = new MatMulPeak(settings.matmulSize())) {
+      peak.warmUp(PEAK_WARMUP_RUNS);
+      peak.sample(PEAK_FIRST_RUNS);
+      Machine machine = Machine.current(peak.devices());
+      log.printf("machine: %s, %d cores, TensorFlow %s on %s; MatMul %dx%d: %.1f GFLOP/s (first %d runs)%n",
+          machine.cpu(), machine.cores(), machine.tensorflow(), String.join(", ", machine.devices()),
+          settings.matmulSize(), settings.matmulSize(), peak.peak().gflops(), PEAK_FIRST_RUNS);
+
+      List<Pending> pending = new ArrayList<>();
+      for (NetworkSpec spec : settings.specs()) {
+        for (int batch : settings.batches()) {
+          peak.sample(PEAK_RUNS_PER_CONFIGURATION);
+          pending.add(configuration(spec, batch, settings, log));
         }
       }
+      long trainingPeak = PeakMemory.highWaterMark();
+
+      InferenceTimes.Section inference = null;
+      Long inferenceStart = null;
+      Long inferencePeak = null;
+      boolean reset = false;
+      if (settings.inference()) {
+        // VmHWM only grows: reset it so that inference gets a peak of its own, from the resident size now.
+        reset = PeakMemory.reset();
+        inferenceStart = reset ? PeakMemory.resident() : null;
+        inference = InferenceTimes.measure(settings, peak, log);
+        inferencePeak = PeakMemory.highWaterMark();
+      }
+      Memory memory = new Memory("VmHWM of /proc/self/status (process-wide high-water mark)", trainingPeak,
+          inferencePeak, inferenceStart, reset);
+
+      MatMulPeak.Peak measuredPeak = peak.peak();
+      List<Measurement> results = new ArrayList<>();
+      double reference = pending.isEmpty() ? Double.NaN : pending.get(0).train.medianMs();
+      for (Pending p : pending) {
+        results.add(p.measurement(reference, measuredPeak.gflops(), machine.cores()));
+      }
+      List<SpecFlops> flops = settings.specs().stream().map(spec -> {
+        NetworkFlops f = NetworkFlops.of(spec);
+        return new SpecFlops(spec.name(), f.parameters(), f.forwardPerImage(), f.firstLayerPerImage());
+      }).toList();
+      log.printf("MatMul peak over %d runs: %.1f GFLOP/s (runs ranged %.1f .. %.1f); peak memory: training %s, "
+          + "inference %s%n", measuredPeak.runs(), measuredPeak.gflops(), measuredPeak.minGflops(), measuredPeak.maxGflops(),
+          ReportTables.bytes(trainingPeak), ReportTables.bytes(inferencePeak));
+      return new Report(Instant.now().toString(), settings.warmup(), settings.timed(),
+          TrainingSettings.DEFAULT_MC_SAMPLES, RunConfig.Versions.current(), machine.cores(), results, machine,
+          measuredPeak, new Flops(Formula.CURRENT, flops), inference, memory);
     }
-    return new Report(Instant.now().toString(), warmup, timed, TrainingSettings.DEFAULT_MC_SAMPLES,
-        RunConfig.Versions.current(), Runtime.getRuntime().availableProcessors(), results);
   }
 
-  /** The report as a markdown table, for the benchmarks README. */
-  public static String markdown(Report report) {
-    StringBuilder table = new StringBuilder(
-        "| spec | parameters | batch | train step (median ms) | inference (median ms) | step ratio "
-            + "| clean batch | D-LEMA meta step (median ms) | meta / train step |\n"
-            + "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-    for (Measurement m : report.measurements()) {
-      table.append(String.format(Locale.ROOT, "| %s | %,d | %d | %.1f | %.1f | %.2f | %d | %.1f | %.2f |%n",
-          m.spec(), m.parameters(), m.batch(), m.trainStepMedianMs(), m.inferenceMedianMs(), m.trainStepRatio(),
-          m.cleanBatch(), m.metaStepMedianMs(), m.metaToPlainRatio()));
+  /** The raw samples of one configuration, turned into figures once the peak is final. */
+  private record Pending(String spec, long parameters, int batch, int cleanBatch, NetworkFlops flops, Samples train,
+      Samples infer, Samples meta, int images, Samples bare, Samples inline, Samples queued) {
+    Measurement measurement(double reference, double peakGflops, int cores) {
+      TimedWork trainWork = TimedWork.of(train, flops.trainStep(batch), peakGflops, cores);
+      TimedWork inferWork = TimedWork.of(infer, flops.inference(batch), peakGflops, cores);
+      TimedWork metaWork = TimedWork.of(meta, flops.metaStep(batch, cleanBatch), peakGflops, cores);
+      TimedWork bareWork = TimedWork.of(bare, flops.trainStep(batch), peakGflops, cores);
+      TimedWork inlineWork = TimedWork.of(inline, flops.trainStep(batch), peakGflops, cores);
+      TimedWork queuedWork = TimedWork.of(queued, flops.trainStep(batch), peakGflops, cores);
+      Iteration iteration = new Iteration(images, bareWork, inlineWork, queuedWork,
+          inlineWork.medianMs() / bareWork.medianMs(), queuedWork.medianMs() / bareWork.medianMs());
+      return new Measurement(spec, parameters, batch, cleanBatch, trainWork.medianMs(), inferWork.medianMs(),
+          trainWork.medianMs() / reference, metaWork.medianMs(), metaWork.medianMs() / trainWork.medianMs(),
+          trainWork, inferWork, metaWork, iteration);
     }
-    return table.toString();
   }
 
+  /**
+   * One spec at one batch size: the plain step, inference and the meta step interleaved, then the trainer's
+   * iteration against the bare step, interleaved too.
+   */
+  private static Pending configuration(NetworkSpec spec, int batch, BenchmarkSettings settings, PrintStream log) {
+    int warmup = settings.warmup();
+    int timed = settings.timed();
+    int cleanCount = settings.cleanBatch(batch);
+    TrainingSettings training = TrainingSettings.builder(Method.BASELINE).batchSize(batch).steps(1).build();
+    Samples train = new Samples(timed);
+    Samples infer = new Samples(timed);
+    Samples metaSteps = new Samples(timed);
+    long parameters;
+    try (TrainingGraph graph = new TrainingGraph(spec, training);
+        MemberGraph meta = new MemberGraph(spec, training, cleanCount, EnsembleSettings.CleanLoss.CROSS_ENTROPY)) {
+      graph.session().initialize();
+      meta.session().initialize();
+      parameters = graph.parameters().trainableCount();
+      int side = spec.inputSize();
+      Random random = new Random(7);
+      float[] images = new float[batch * side * side * 3];
+      float[] labels = new float[batch * side * side];
+      for (int i = 0; i < images.length; i++) {
+        images[i] = (float) random.nextGaussian();
+      }
+      for (int i = 0; i < labels.length; i++) {
+        labels[i] = random.nextBoolean() ? 1f : 0f;
+      }
+      float[] cleanImages = new float[cleanCount * side * side * 3];
+      float[] cleanLabels = new float[cleanCount * side * side];
+      for (int i = 0; i < cleanImages.length; i++) {
+        cleanImages[i] = images[i % images.length];
+      }
+      for (int i = 0; i < cleanLabels.length; i++) {
+        cleanLabels[i] = labels[i % labels.length];
+      }
+      // Interleaved, so that the machine's load drifts alike for the three; the meta step's clean batch repeats
+      // the same images (by default as many).
+      for (int i = -warmup; i < timed; i++) {
+        long step = i + warmup;
+        boolean keep = i >= 0;
+        train.run(keep, () -> graph.trainStep(images, labels, step, 1e-4f));
+        infer.run(keep, () -> graph.predict(images, batch));
+        metaSteps.run(keep, () -> meta.trainStep(images, labels, cleanImages, cleanLabels, step, 1e-4f));
+      }
+    }
+    log.printf("%-14s %10d params  batch %3d  step %8.1f ms  inference %8.1f ms  meta step (clean batch %d) "
+        + "%8.1f ms (x%.2f of the step)%n", spec.name(), parameters, batch, train.medianMs(), infer.medianMs(),
+        cleanCount, metaSteps.medianMs(), metaSteps.medianMs() / train.medianMs());
+
+    // The iteration probe has its own graph, built once the two above are closed (one set of graphs at a time).
+    int images = Math.max(4 * batch, 8);
+    Samples bare = new Samples(timed);
+    Samples inline = new Samples(timed);
+    Samples queued = new Samples(timed);
+    try (IterationProbe probe = new IterationProbe(spec, batch, images, warmup + timed)) {
+      for (int i = -warmup; i < timed; i++) {
+        boolean keep = i >= 0;
+        bare.run(keep, probe::bare);
+        inline.run(keep, probe::inline);
+        queued.run(keep, probe::queued);
+      }
+    }
+    log.printf("%-14s iteration batch %3d  bare run %8.1f ms  inline inputs %8.1f ms (x%.2f)  queued inputs %8.1f "
+        + "ms (x%.2f)%n", spec.name(), batch, bare.medianMs(), inline.medianMs(), inline.medianMs() / bare.medianMs(),
+        queued.medianMs(), queued.medianMs() / bare.medianMs());
+    return new Pending(spec.name(), parameters, batch, cleanCount, NetworkFlops.of(spec), train, infer, metaSteps,
+        images, bare, inline, queued);
+  }
+
+  /** Writes the JSON report and the markdown tables beside it ({@code name.md}). */
   public static void write(Report report, Path json) throws IOException {
     JsonFiles.write(json, report);
     String name = json.getFileName().toString();
     String table = (name.endsWith(".json") ? name.substring(0, name.length() - 5) : name) + ".md";
-    JsonFiles.writeString(json.resolveSibling(table), markdown(report));
-  }
-
-  private static int clean(Integer cleanBatch, int batch) {
-    return cleanBatch == null ? batch : cleanBatch;
-  }
-
-  private static double median(double[] values) {
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    return sorted[sorted.length / 2];
+    JsonFiles.writeString(json.resolveSibling(table), ReportTables.markdown(report));
   }
 }

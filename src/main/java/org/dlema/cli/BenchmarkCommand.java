@@ -6,10 +6,14 @@ import java.util.Arrays;
 import java.util.List;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
+import org.dlema.bench.BenchmarkSettings;
 import org.dlema.bench.StepTimes;
 import org.dlema.graph.NetworkSpec;
 
-/** {@code dlema benchmark}: training-step and inference times per spec and batch size, in one process. */
+/**
+ * {@code dlema benchmark}: training-step, iteration and inference times per spec and batch size, set against the
+ * machine's own MatMul peak, in one process.
+ */
 final class BenchmarkCommand extends OptionsCommand {
   BenchmarkCommand() {
     super("benchmark");
@@ -17,16 +21,20 @@ final class BenchmarkCommand extends OptionsCommand {
 
   @Override
   public String summary() {
-    return "measure training-step and inference times of network specs (medians and ratios, one process)";
+    return "measure training-step, iteration and inference times of network specs against the machine's peak "
+        + "(medians and ratios, one process)";
   }
 
   @Override
   String description() {
-    return "Builds the training graph of each spec at each batch size (aleatoric loss with 10 samples, momentum "
-        + "SGD) and the D-LEMA member's meta-step graph, warms them up, then times training steps, inference passes "
-        + "and meta steps, interleaved, on random data. Reports medians, each step time as a ratio to the first "
-        + "configuration and each meta step as a ratio to the plain step, and writes them as JSON and a markdown "
-        + "table.";
+    return "Measures the machine's practical peak (a large float32 MatMul), then builds the training graph of each "
+        + "spec at each batch size (aleatoric loss with 10 samples, momentum SGD) and the D-LEMA member's meta-step "
+        + "graph, warms them up and times training steps, inference passes and meta steps, interleaved, on random "
+        + "data; then the trainer's whole iteration (batch assembly inline and through its background queue) "
+        + "against a bare session.run of the same step; then inference of one member, the fused ensemble, the "
+        + "members in turn and the fused SavedModel at each inference batch. Reports medians, ratios, each step's "
+        + "floating-point operations counted from the spec with its GFLOP/s and share of the peak, CPU utilisation, "
+        + "the peak resident memory of training and of inference and the machine, as JSON and markdown tables.";
   }
 
   @Override
@@ -38,6 +46,14 @@ final class BenchmarkCommand extends OptionsCommand {
     options.addOption(valued("steps", "N", "timed steps per configuration (default 20)"));
     options.addOption(valued("clean-batch", "N", "clean batch of the meta step (default: the batch size, so that "
         + "the meta/plain ratio compares like with like; the paper uses 64)"));
+    options.addOption(valued("members", "M", "ensemble size of the inference measurements (default "
+        + BenchmarkSettings.DEFAULT_MEMBERS + ")"));
+    options.addOption(valued("inference-batches", "LIST", "comma-separated batch sizes of the inference "
+        + "measurements (default 1,32)"));
+    options.addOption(flag("skip-inference", "leave out the inference measurements (one member, fused, in turn, "
+        + "SavedModel)"));
+    options.addOption(valued("matmul", "N", "side of the square float32 MatMul that measures the peak (default "
+        + BenchmarkSettings.DEFAULT_MATMUL + ")"));
     options.addOption(valued("out", "FILE", "JSON report; a .md table is written beside it "
         + "(default benchmarks/results/step-times.json)"));
     return options;
@@ -49,22 +65,32 @@ final class BenchmarkCommand extends OptionsCommand {
     for (String name : line.getOptionValue("specs", "linknet-lite,linknet18").split(",")) {
       specs.add(SpecFiles.load(name.strip()));
     }
-    int[] batches;
-    try {
-      batches = Arrays.stream(line.getOptionValue("batches", "2,16").split(",")).map(String::strip)
-          .mapToInt(Integer::parseInt).toArray();
-    } catch (NumberFormatException e) {
-      throw new UsageException("--batches expects whole numbers separated by commas");
-    }
-    if (Arrays.stream(batches).anyMatch(b -> b < 1)) {
-      throw new UsageException("--batches must all be at least 1");
-    }
+    int[] batches = sizes(line, "batches", "2,16");
+    int[] inferenceBatches = sizes(line, "inference-batches", "1,32");
     Integer cleanBatch = line.hasOption("clean-batch") ? intOption(line, "clean-batch", 1, 1) : null;
-    StepTimes.Report report = StepTimes.measure(specs, batches, cleanBatch, intOption(line, "warmup", 5, 0),
-        intOption(line, "steps", 20, 1), console.out());
+    BenchmarkSettings settings = new BenchmarkSettings(specs, batches, cleanBatch, intOption(line, "warmup", 5, 0),
+        intOption(line, "steps", 20, 1), intOption(line, "members", BenchmarkSettings.DEFAULT_MEMBERS, 1),
+        inferenceBatches, !line.hasOption("skip-inference"),
+        intOption(line, "matmul", BenchmarkSettings.DEFAULT_MATMUL, 1));
+    StepTimes.Report report = StepTimes.measure(settings, console.out());
     Path out = Path.of(line.getOptionValue("out", "benchmarks/results/step-times.json"));
     StepTimes.write(report, out);
     console.out().println("wrote " + out);
     return 0;
+  }
+
+  /** A comma-separated list of batch sizes, each at least 1. */
+  private static int[] sizes(CommandLine line, String option, String fallback) throws UsageException {
+    int[] sizes;
+    try {
+      sizes = Arrays.stream(line.getOptionValue(option, fallback).split(",")).map(String::strip)
+          .mapToInt(Integer::parseInt).toArray();
+    } catch (NumberFormatException e) {
+      throw new UsageException("--" + option + " expects whole numbers separated by commas");
+    }
+    if (Arrays.stream(sizes).anyMatch(b -> b < 1)) {
+      throw new UsageException("--" + option + " must all be at least 1");
+    }
+    return sizes;
   }
 }

@@ -6,28 +6,24 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
-import org.dlema.data.DatasetReader;
-import org.dlema.data.MultiAnnotatedDataset;
-import org.dlema.data.ReadOptions;
-import org.dlema.data.ValidationReport;
 import org.dlema.eval.EvaluationReport;
 import org.dlema.eval.Evaluator;
-import org.dlema.export.EnsembleExporter;
+import org.dlema.eval.TestSets;
+import org.dlema.export.Exports;
 import org.dlema.export.ModelExporter;
+import org.dlema.export.ProbabilityCalibration;
 import org.dlema.export.ServedModel;
+import org.dlema.export.ServedPredictor;
 import org.dlema.graph.FusionRule;
 import org.dlema.io.AtomicDirectory;
-import org.dlema.io.JsonFiles;
 import org.dlema.train.Checkpoints;
 import org.dlema.train.RunConfig;
-import org.dlema.train.TrainingRun;
 
 /** {@code dlema evaluate}: the paper's Tables 1 and 2 for exported models or trained runs on test sets. */
 final class EvaluateCommand extends OptionsCommand {
@@ -78,7 +74,7 @@ final class EvaluateCommand extends OptionsCommand {
     }
     Path out = Path.of(required(line, "out"));
     int examples = intOption(line, "examples", 3, 0);
-    List<Evaluator.TestSet> sets = testSets(data);
+    List<Evaluator.TestSet> sets = TestSets.read(Arrays.stream(data).map(Path::of).toList());
     Path work = Files.createTempDirectory("dlema-evaluate-");
     List<ServedModel> served = new ArrayList<>();
     Map<String, ServedModel> byLabel = new LinkedHashMap<>();
@@ -97,8 +93,8 @@ final class EvaluateCommand extends OptionsCommand {
         served.add(m);
         byLabel.put(label, m);
       }
-      Evaluator.Results results = Evaluator.evaluate(sets, predictor(byLabel),
-          examples > 0 ? dir.path().resolve("examples") : null, examples);
+      Evaluator.Results results = Evaluator.evaluate(sets, ServedPredictor.of(byLabel),
+          examples > 0 ? dir.path().resolve("examples") : null, examples, console.err());
       Map<String, Object> about = new LinkedHashMap<>();
       about.put("models", List.of(models));
       about.put("runs", List.of(runs));
@@ -115,34 +111,6 @@ final class EvaluateCommand extends OptionsCommand {
     return 0;
   }
 
-  /** Reads and checks the test sets; each is named after its folder (or manifest, without .csv), made unique. */
-  static List<Evaluator.TestSet> testSets(String[] paths) {
-    List<Evaluator.TestSet> sets = new ArrayList<>();
-    Set<String> names = new HashSet<>();
-    for (String folder : paths) {
-      Path path = Path.of(folder);
-      ValidationReport report = new ValidationReport();
-      MultiAnnotatedDataset dataset = DatasetReader.read(path, ReadOptions.strict(), report);
-      report.throwIfErrors();
-      String base = path.toAbsolutePath().normalize().getFileName().toString().replaceFirst("\\.csv$", "");
-      String name = base;
-      for (int k = 2; !names.add(name); k++) {
-        name = base + "-" + k;
-      }
-      sets.add(new Evaluator.TestSet(name, dataset));
-    }
-    return sets;
-  }
-
-  /** Every model's probability maps of an image, rows labelled by model. */
-  static Evaluator.Predictor predictor(Map<String, ServedModel> models) {
-    return image -> {
-      Map<String, float[]> all = new LinkedHashMap<>();
-      models.forEach((label, model) -> all.putAll(model.probabilities(image, label)));
-      return all;
-    };
-  }
-
   private static String unique(Map<String, ?> taken, String label) {
     String name = label;
     for (int k = 2; taken.containsKey(name); k++) {
@@ -151,19 +119,9 @@ final class EvaluateCommand extends OptionsCommand {
     return name;
   }
 
-  /** A run's best checkpoint exported into a scratch folder (ensembles with every rule; no fusion scoring). */
+  /** A run's best checkpoint exported into a scratch folder (ensembles with uniform fusion, no rule scoring). */
   private static Path export(Path run, Path work, Console console) throws IOException {
-    Path configFile = run.resolve(TrainingRun.CONFIG);
-    if (!Files.isRegularFile(configFile)) {
-      throw new IOException(run + ": not a training run (no " + TrainingRun.CONFIG + ")");
-    }
-    RunConfig config = JsonFiles.read(configFile, RunConfig.class);
-    Path root = Files.createTempDirectory(work, "export-");
-    if (config.isEnsemble()) {
-      return EnsembleExporter.export(run, Checkpoints.BEST, root, "model", 1, FusionRule.UNIFORM, false,
-          console.err())
-          .ensemble();
-    }
-    return ModelExporter.export(run, Checkpoints.BEST, root, "model", 1);
+    return Exports.exportRun(run, Checkpoints.BEST, Files.createTempDirectory(work, "export-"), "model", 1,
+        FusionRule.UNIFORM, ProbabilityCalibration.TEMPERATURE, console.err());
   }
 }

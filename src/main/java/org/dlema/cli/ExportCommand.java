@@ -5,6 +5,7 @@ import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 import org.dlema.export.EnsembleExporter;
 import org.dlema.export.ModelExporter;
+import org.dlema.export.ProbabilityCalibration;
 import org.dlema.export.ServingConfig;
 import org.dlema.graph.FusionRule;
 import org.dlema.io.JsonFiles;
@@ -52,6 +53,9 @@ final class ExportCommand extends OptionsCommand {
         + "every member)"));
     options.addOption(valued("fusion", "RULE", "ensemble only: the rule behind serving_default, uniform, "
         + "pixel_confidence or image_confidence (default: the best on the run's validation images)"));
+    options.addOption(valued("calibration", "NAME", "temperature (each network's logit divided by the temperature "
+        + "fitted on the run's validation images, stored in calibration.json; the default) or none (the "
+        + "probabilities as trained)"));
     return options;
   }
 
@@ -68,6 +72,12 @@ final class ExportCommand extends OptionsCommand {
         && !checkpoint.equals(Checkpoints.FINAL)) {
       throw new UsageException("--checkpoint must be best, latest or final, got '" + checkpoint + "'");
     }
+    ProbabilityCalibration calibration = switch (line.getOptionValue("calibration", "temperature")) {
+      case "temperature" -> ProbabilityCalibration.TEMPERATURE;
+      case "none" -> ProbabilityCalibration.NONE;
+      default -> throw new UsageException("--calibration must be temperature or none, got '"
+          + line.getOptionValue("calibration") + "'");
+    };
     RunConfig config = JsonFiles.read(run.resolve(TrainingRun.CONFIG), RunConfig.class);
     if (!config.isEnsemble()) {
       if (line.hasOption("fusion")) {
@@ -75,7 +85,8 @@ final class ExportCommand extends OptionsCommand {
       }
       int version = line.hasOption("version") ? intOption(line, "version", 1, 1)
           : ModelExporter.nextVersion(root.resolve(name));
-      console.out().println("wrote " + ModelExporter.export(run, checkpoint, root, name, version));
+      console.out().println("wrote " + ModelExporter.export(run, checkpoint, root, name, version, calibration,
+          console.err()));
       return 0;
     }
     FusionRule fusion = null;
@@ -89,8 +100,8 @@ final class ExportCommand extends OptionsCommand {
     int members = config.ensemble().members();
     int version = line.hasOption("version") ? intOption(line, "version", 1, 1)
         : EnsembleExporter.nextVersion(root, name, members);
-    EnsembleExporter.Written written = EnsembleExporter.export(run, checkpoint, root, name, version, fusion,
-        console.err());
+    EnsembleExporter.Written written = EnsembleExporter.export(run, checkpoint, root, name, version, fusion, true,
+        calibration, console.err());
     for (Path member : written.members()) {
       console.out().println("wrote " + member);
     }

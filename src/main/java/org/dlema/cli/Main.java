@@ -48,7 +48,7 @@ public final class Main {
       console.err().println("dlema: " + e.getMessage() + " (see --help)");
       return USAGE;
     } catch (DatasetException | IllegalArgumentException | UncheckedIOException | IOException e) {
-      console.err().println("dlema: error: " + e.getMessage());
+      console.err().println("dlema: error: " + e.getMessage() + Advice.of(e));
       return FAILED;
     } catch (Exception e) {
       console.err().println("dlema: internal error: " + e);

@@ -26,6 +26,7 @@ import org.dlema.eval.PredictionPictures;
 import org.dlema.export.EnsembleExporter;
 import org.dlema.export.ModelCard;
 import org.dlema.export.ModelExporter;
+import org.dlema.export.ProbabilityCalibration;
 import org.dlema.export.ServedModel;
 import org.dlema.export.ServingConfig;
 import org.dlema.graph.FusionRule;
@@ -35,16 +36,19 @@ import org.dlema.io.Progress;
 import org.dlema.train.Checkpoints;
 import org.dlema.train.EnsembleRun;
 import org.dlema.train.EnsembleSettings;
+import org.dlema.train.Method;
 import org.dlema.train.RunConfig;
 import org.dlema.train.Trainer;
 import org.dlema.train.TrainingRun;
 import org.dlema.train.TrainingSettings;
+import org.dlema.train.TrainingTargets;
+import org.dlema.train.WeightFigure;
 
 /**
- * {@code dlema quickstart}: the pipeline end to end on the built-in synthetic data, as far as it is built: data,
- * checks, a baseline training run, the D-LEMA members and their weight maps, the baseline's SavedModel export and
- * predictions made through that export. Every stage reuses its output when a previous quickstart in the same folder finished it, so
- * an interrupted quickstart continues where it stopped.
+ * {@code dlema quickstart}: the pipeline end to end on the built-in synthetic data: data, checks, a baseline
+ * training run, the D-LEMA members and their weight maps, SavedModel exports of the baseline and of the fused
+ * ensemble, and predictions made through the fused export. Every stage reuses its output when a previous quickstart
+ * in the same folder finished it, so an interrupted quickstart continues where it stopped.
  */
 final class QuickstartCommand extends OptionsCommand {
   static final int DEFAULT_STEPS = 1000;
@@ -53,6 +57,8 @@ final class QuickstartCommand extends OptionsCommand {
   static final int QUICK_CLEAN_BATCH = 8;
   /** Ten times the paper's rate: the paper trains for hundreds of epochs, the quickstart for about a minute. */
   static final double QUICK_LEARNING_RATE = 1e-3;
+  /** Steps between validations and checkpoints. */
+  static final int INTERVAL = 250;
   static final String MODEL = "quickstart-baseline";
   static final String ENSEMBLE_MODEL = "quickstart-dlema";
   private static final int PICTURES = 4;
@@ -133,66 +139,32 @@ final class QuickstartCommand extends OptionsCommand {
         seed);
 
     stage(log, 3, "baseline training (" + spec.name() + ", " + steps + " steps)");
-    Path run = out.resolve("baseline");
-    Checkpoints checkpoints = new Checkpoints(run.resolve("checkpoints"));
-    if (Files.isRegularFile(run.resolve(TrainingRun.CONFIG))) {
-      NetworkSpec used = JsonFiles.read(run.resolve(TrainingRun.CONFIG), RunConfig.class).spec();
-      if (!used.equals(spec)) {
-        throw new UsageException(run + " was trained with spec " + used.name() + ", not " + spec.name()
-            + "; choose another --out or remove it");
-      }
-    }
-    var finished = checkpoints.state(Checkpoints.FINAL);
-    if (finished.isPresent() && finished.get().step() == steps) {
-      log.printf("  reusing the finished run in %s (best validation Jaccard %.2f%%)%n", run,
-          100 * finished.get().best());
-    } else {
-      Trainer.Outcome outcome;
-      if (Files.isRegularFile(run.resolve(TrainingRun.CONFIG))
-          && checkpoints.state(Checkpoints.LATEST).isPresent()) {
-        outcome = TrainingRun.resume(run, steps, log);
-      } else {
-        if (Files.exists(run)) {
-          throw new UsageException(run + " holds an unfinished run without a checkpoint; remove it and retry");
-        }
-        int interval = Math.max(1, Math.min(250, steps));
-        TrainingSettings settings = new TrainingSettings("baseline", TrainingSettings.DEFAULT_BATCH,
-            QUICK_LEARNING_RATE, TrainingSettings.DEFAULT_MOMENTUM, TrainingSettings.DEFAULT_WEIGHT_DECAY,
-            TrainingSettings.DEFAULT_MC_SAMPLES, seed, steps, interval, interval,
-            TrainValidationSplit.DEFAULT_VALIDATION_FRACTION);
-        outcome = TrainingRun.start(data, spec, settings, run, log);
-      }
-      if (outcome.diverged()) {
-        throw new IOException("the baseline run diverged after " + outcome.steps() + " steps; see " + run);
-      }
-    }
+    Path run = out.resolve(Method.BASELINE.id());
+    TrainingSettings settings = TrainingSettings.builder(Method.BASELINE).learningRate(QUICK_LEARNING_RATE)
+        .seed(seed).steps(steps).interval(Math.min(INTERVAL, steps)).build();
+    failIfDiverged(List.of(TrainingRun.trainOrResume(data, spec, settings, TrainingTargets.Options.defaults(), run,
+        log)), run);
 
     stage(log, 4, "D-LEMA members (" + memberSteps + " steps each, clean batch " + QUICK_CLEAN_BATCH + ")");
-    Path ensemble = out.resolve("dlema");
-    int interval = Math.max(1, Math.min(250, memberSteps));
-    TrainingSettings memberSettings = new TrainingSettings("dlema", TrainingSettings.DEFAULT_BATCH,
-        QUICK_LEARNING_RATE, TrainingSettings.DEFAULT_MOMENTUM, TrainingSettings.DEFAULT_WEIGHT_DECAY,
-        TrainingSettings.DEFAULT_MC_SAMPLES, seed, memberSteps, interval, interval,
-        TrainValidationSplit.DEFAULT_VALIDATION_FRACTION);
-    for (Trainer.Outcome outcome : EnsembleRun.train(data, spec, memberSettings,
-        new EnsembleSettings(0, QUICK_CLEAN_BATCH, "cross-entropy", "uniform", 16), ensemble, null, log)) {
-      if (outcome.diverged()) {
-        throw new IOException("a D-LEMA member diverged after " + outcome.steps() + " steps; see " + ensemble);
-      }
-    }
+    Path ensemble = out.resolve(Method.DLEMA.id());
+    TrainingSettings memberSettings = settings.toBuilder().method(Method.DLEMA).steps(memberSteps)
+        .interval(Math.min(INTERVAL, memberSteps)).build();
+    failIfDiverged(EnsembleRun.train(data, spec, memberSettings, EnsembleSettings.paper(0, QUICK_CLEAN_BATCH),
+        ensemble, null, log), ensemble);
 
     stage(log, 5, "the members' learned weight maps (paper Figures 3-4)");
-    log.println("  wrote " + WeightsCommand.draw(ensemble, null, null));
+    log.println("  wrote " + WeightFigure.draw(ensemble, null, null));
 
     stage(log, 6, "export of the baseline and of the fused D-LEMA ensemble as SavedModels");
     Path exportRoot = out.resolve("export");
-    long bestStep = checkpoints.state(Checkpoints.BEST).orElseThrow().step();
+    long bestStep = new Checkpoints(run.resolve("checkpoints")).state(Checkpoints.BEST).orElseThrow().step();
     Path version = latestExportOf(exportRoot.resolve(MODEL), card -> card.training().step() == bestStep);
     if (version != null) {
       log.println("  reusing " + version + " (best checkpoint, step " + bestStep + ")");
     } else {
       int next = ModelExporter.nextVersion(exportRoot.resolve(MODEL));
-      version = ModelExporter.export(run, Checkpoints.BEST, exportRoot, MODEL, next);
+      version = ModelExporter.export(run, Checkpoints.BEST, exportRoot, MODEL, next,
+          ProbabilityCalibration.TEMPERATURE, console.err());
       log.println("  wrote " + version);
     }
     List<Long> bestSteps = new ArrayList<>();
@@ -249,6 +221,14 @@ final class QuickstartCommand extends OptionsCommand {
       return null;
     }
     return current.test(JsonFiles.read(card, ModelCard.class)) ? version : null;
+  }
+
+  private static void failIfDiverged(List<Trainer.Outcome> outcomes, Path run) throws IOException {
+    for (Trainer.Outcome outcome : outcomes) {
+      if (outcome.diverged()) {
+        throw new IOException(run + ": training diverged after " + outcome.steps() + " steps");
+      }
+    }
   }
 
   private static void stage(PrintStream log, int n, String what) {

@@ -2,17 +2,22 @@ package org.dlema.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 import org.dlema.data.DatasetReader;
 import org.dlema.data.ReadOptions;
+import org.dlema.data.augment.AugmentationSettings;
+import org.dlema.data.partition.PartitionRule;
 import org.dlema.graph.LinkNet;
 import org.dlema.graph.NetworkSpec;
-import org.dlema.io.JsonFiles;
 import org.dlema.train.EnsembleRun;
 import org.dlema.train.EnsembleSettings;
+import org.dlema.train.LearningRateSchedule;
 import org.dlema.train.RunConfig;
+import org.dlema.train.Method;
 import org.dlema.train.Trainer;
 import org.dlema.train.TrainingRun;
 import org.dlema.train.TrainingTargets;
@@ -26,7 +31,7 @@ final class TrainCommand extends OptionsCommand {
 
   @Override
   public String summary() {
-    return "train a segmentation network on a multi-annotator dataset (method baseline today)";
+    return "train a segmentation network or a D-LEMA ensemble on a multi-annotator dataset";
   }
 
   @Override
@@ -95,112 +100,207 @@ final class TrainCommand extends OptionsCommand {
     options.addOption(valued("partition-rule", "RULE", "dlema: uniform (default) or prefix"));
     options.addOption(valued("weight-samples", "N", "dlema: training images whose weight maps are kept for "
         + "figures (default 16)"));
+    options.addOption(valued("side-by-side", "N", "dlema: members trained at the same time, each on its own "
+        + "threads (their weights are the same as trained one after another) (default 1)"));
+    options.addOption(valued("schedule", "NAME", "learning-rate schedule: constant (the paper's) or cosine "
+        + "(linear warm-up over --warmup steps, then cosine decay to --lr-floor times --lr) (default constant)"));
+    options.addOption(valued("warmup", "N", "steps of linear learning-rate warm-up (default 0)"));
+    options.addOption(valued("lr-floor", "X", "cosine: the final rate as a fraction of --lr (default 0.02)"));
+    options.addOption(valued("augment", "NAME", "training augmentation: none (the paper's), standard (flips, "
+        + "quarter turns, zoom 0.9-1.1, shift 5%, brightness, contrast and hue jitter), geometric (the same "
+        + "without the colour changes) or dihedral (flips and quarter turns only); one transform per image, applied "
+        + "to its masks too (default none)"));
+    options.addOption(valued("weighting", "NAME", "dlema variant: meta (the paper's learned weights) or uniform "
+        + "(every pixel the same: an ensemble of unweighted members on the same subsets and seeds) (default meta)"));
+    options.addOption(valued("weight-normalization", "NAME", "dlema variant: batch (the paper's: weights sum to "
+        + "one over the batch) or image (over each image) (default batch)"));
+    options.addOption(valued("plain-share", "X", "dlema variant: share of the unweighted mean loss mixed into the "
+        + "weighted loss, 0-1 (default 0)"));
+    options.addOption(valued("meta-warmup", "N", "dlema variant: steps trained with uniform weights before the "
+        + "meta-weighting starts (default 0)"));
+    options.addOption(valued("clean-source", "NAME", "dlema variant: separate (the paper's draw from C^i) or "
+        + "noisy-first (the noisy batch's own images with their trusted annotations first) (default separate)"));
+    options.addOption(valued("init-from", "DIR", "dlema variant: a checkpoint folder the members start from, e.g. "
+        + "a trained baseline's RUN/checkpoints/best (default: random initial weights)"));
     return options;
   }
 
   @Override
   int execute(CommandLine line, Console console) throws Exception {
-    String method = line.getOptionValue("method", "baseline");
-    if (!TrainingTargets.isSingleNetwork(method) && !method.equals("dlema")) {
-      throw new UsageException("--method: '" + method + "' is not available; available: baseline, dlema, "
-          + "less-is-more, staple, mc-dropout");
-    }
-    if (line.hasOption("min-kappa") && !method.equals(TrainingTargets.LESS_IS_MORE)) {
-      throw new UsageException("--min-kappa applies to --method less-is-more only");
-    }
-    for (String option : List.of("subset", "dropout", "dropout-layers", "mc-passes")) {
-      if (line.hasOption(option) && !method.equals(TrainingTargets.MC_DROPOUT)) {
-        throw new UsageException("--" + option + " applies to --method mc-dropout only");
-      }
-    }
-    Path out = Path.of(line.getOptionValue("out", "runs/" + method));
+    Method method = methodOption(line);
+    Path out = Path.of(line.getOptionValue("out", "runs/" + method.id()));
     if (line.hasOption("steps") && line.hasOption("epochs")) {
       throw new UsageException("give --steps or --epochs, not both");
     }
-    Trainer.Outcome outcome;
     if (line.hasOption("resume")) {
       for (var option : line.getOptions()) {
-        if (!List.of("resume", "out", "steps", "member").contains(option.getLongOpt())) {
+        if (!List.of("resume", "out", "steps", "member", "side-by-side").contains(option.getLongOpt())) {
           throw new UsageException("--" + option.getLongOpt() + " cannot change a run being resumed; with --resume "
               + "only --out and --steps apply (the run keeps the settings in its config.json)");
         }
       }
       Integer steps = line.hasOption("steps") ? intOption(line, "steps", 0, 1) : null;
-      RunConfig config = JsonFiles.read(configOf(out), RunConfig.class);
+      RunConfig config = RunConfig.read(out);
       if (config.ensemble() != null) {
         TrainingSettings settings = steps == null ? config.settings() : config.settings().withSteps(steps);
         return report(EnsembleRun.train(config.data(), config.spec(), settings, config.ensemble(), out,
-            memberOption(line), console.out()), out, console);
+            memberOption(line), intOption(line, "side-by-side", 1, 1), console.out()), out, console);
       }
-      outcome = TrainingRun.resume(out, steps, console.out());
-    } else {
-      Path data = dataOption(line);
-      NetworkSpec spec = SpecFiles.load(line.getOptionValue("spec", SpecFiles.DEFAULT));
-      double validationFraction = doubleOption(line, "validation-fraction", 0.2, 0.01, 0.9);
-      int batch = intOption(line, "batch", TrainingSettings.DEFAULT_BATCH, 1);
-      int steps = intOption(line, "steps", 2000, 1);
-      if (line.hasOption("epochs")) {
-        int images = DatasetReader.read(data, ReadOptions.strict()).size();
-        int trainImages = images - (int) Math.round(images * validationFraction);
-        steps = (int) Math.ceil((double) intOption(line, "epochs", 1, 1) * trainImages / batch);
-      }
-      int interval = Math.min(500, steps);
-      TrainingSettings settings = new TrainingSettings(method, batch,
-          doubleOption(line, "lr", TrainingSettings.DEFAULT_LEARNING_RATE, 1e-12, 100),
-          doubleOption(line, "momentum", TrainingSettings.DEFAULT_MOMENTUM, 0, 0.999999),
-          doubleOption(line, "weight-decay", TrainingSettings.DEFAULT_WEIGHT_DECAY, 0, 1),
-          intOption(line, "mc-samples", TrainingSettings.DEFAULT_MC_SAMPLES, 1), longOption(line, "seed", 1), steps,
-          intOption(line, "validate-every", interval, 1), intOption(line, "checkpoint-every", interval, 1),
-          validationFraction);
-      if (!method.equals("dlema")) {
-        for (String option : List.of("members", "member", "clean-batch", "clean-loss", "partition-rule",
-            "weight-samples")) {
-          if (line.hasOption(option) && !(option.equals("members") && method.equals(TrainingTargets.MC_DROPOUT))) {
-            throw new UsageException("--" + option + " applies to --method dlema only");
-          }
-        }
-      } else {
-        EnsembleSettings ensemble = new EnsembleSettings(Math.max(1, intOption(line, "members", 1, 1)),
-            intOption(line, "clean-batch", EnsembleSettings.PAPER_CLEAN_BATCH, 1),
-            line.getOptionValue("clean-loss", "cross-entropy"), line.getOptionValue("partition-rule", "uniform"),
-            intOption(line, "weight-samples", 16, 0));
-        if (!line.hasOption("members")) {
-          ensemble = new EnsembleSettings(0, ensemble.cleanBatch(), ensemble.cleanLoss(), ensemble.partitionRule(),
-              ensemble.weightSamples());
-        }
-        return report(EnsembleRun.train(data, spec, settings, ensemble, out, memberOption(line), console.out()),
-            out, console);
-      }
-      TrainingTargets.Options options = new TrainingTargets.Options(doubleOption(line, "min-kappa",
-          TrainingTargets.DEFAULT_MIN_KAPPA, -1, 1), intOption(line, "subset", 1, 1), intOption(line, "members", 1, 1));
-      if (method.equals(TrainingTargets.MC_DROPOUT)) {
-        if (!line.hasOption("subset") || !line.hasOption("members")) {
-          throw new UsageException("--method mc-dropout needs --subset I and --members M (the subset C^I of the "
-              + "partition into M that D-LEMA member I trusts)");
-        }
-        if (options.subset() > options.subsets()) {
-          throw new UsageException("--subset must be between 1 and --members " + options.subsets() + ", got "
-              + options.subset());
-        }
-        int layers = intOption(line, "dropout-layers", NetworkSpec.PAPER_DROPOUT_LAYERS, 1);
-        if (layers > LinkNet.DROPOUT_SITES.size()) {
-          throw new UsageException("--dropout-layers must be at most " + LinkNet.DROPOUT_SITES.size() + ", got "
-              + layers);
-        }
-        spec = spec.withDropout(doubleOption(line, "dropout", 0.3, 1e-6, 0.99),
-            layers, intOption(line, "mc-passes", NetworkSpec.PAPER_MC_PASSES, 1));
-      }
-      outcome = TrainingRun.start(data, spec, settings, options, out, console.out());
+      return report(List.of(TrainingRun.resume(out, steps, console.out())), out, console);
     }
-    return report(List.of(outcome), out, console);
+    checkMethodOptions(line, method);
+    Path data = dataOption(line);
+    NetworkSpec spec = SpecFiles.load(line.getOptionValue("spec", SpecFiles.DEFAULT));
+    TrainingSettings settings = settings(line, method, data);
+    if (method == Method.DLEMA) {
+      return report(EnsembleRun.train(data, spec, settings, ensembleSettings(line), out, memberOption(line),
+          intOption(line, "side-by-side", 1, 1), console.out()), out, console);
+    }
+    TrainingTargets.Options options = new TrainingTargets.Options(doubleOption(line, "min-kappa",
+        TrainingTargets.DEFAULT_MIN_KAPPA, -1, 1), intOption(line, "subset", 1, 1), intOption(line, "members", 1, 1));
+    if (method == Method.MC_DROPOUT) {
+      spec = dropoutSpec(line, spec, options);
+    }
+    return report(List.of(TrainingRun.start(data, spec, settings, options, out, console.out())), out, console);
   }
 
-  private static Path configOf(Path run) throws UsageException {
-    Path config = run.resolve(TrainingRun.CONFIG);
-    if (!Files.isRegularFile(config)) {
-      throw new UsageException("--resume: " + run + " is not a run folder (no " + TrainingRun.CONFIG + ")");
+  private static Method methodOption(CommandLine line) throws UsageException {
+    try {
+      return Method.parse(line.getOptionValue("method", Method.BASELINE.id()));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--method: " + e.getMessage());
     }
-    return config;
+  }
+
+  /** Options that belong to one method are refused with another. */
+  private static void checkMethodOptions(CommandLine line, Method method) throws UsageException {
+    if (line.hasOption("min-kappa") && method != Method.LESS_IS_MORE) {
+      throw new UsageException("--min-kappa applies to --method less-is-more only");
+    }
+    for (String option : List.of("subset", "dropout", "dropout-layers", "mc-passes")) {
+      if (line.hasOption(option) && method != Method.MC_DROPOUT) {
+        throw new UsageException("--" + option + " applies to --method mc-dropout only");
+      }
+    }
+    if (method != Method.DLEMA) {
+      for (String option : List.of("members", "member", "clean-batch", "clean-loss", "partition-rule",
+          "weight-samples", "side-by-side", "weighting", "weight-normalization", "plain-share", "meta-warmup", "clean-source",
+          "init-from")) {
+        if (line.hasOption(option) && !(option.equals("members") && method == Method.MC_DROPOUT)) {
+          throw new UsageException("--" + option + " applies to --method dlema only");
+        }
+      }
+    }
+  }
+
+  private static TrainingSettings settings(CommandLine line, Method method, Path data) throws UsageException {
+    double validationFraction = doubleOption(line, "validation-fraction",
+        TrainingSettings.DEFAULT_VALIDATION_FRACTION, 0.01, 0.9);
+    int batch = intOption(line, "batch", TrainingSettings.DEFAULT_BATCH, 1);
+    int steps = intOption(line, "steps", TrainingSettings.DEFAULT_STEPS, 1);
+    if (line.hasOption("epochs")) {
+      int images = DatasetReader.read(data, ReadOptions.strict()).size();
+      int trainImages = images - (int) Math.round(images * validationFraction);
+      steps = (int) Math.ceil((double) intOption(line, "epochs", 1, 1) * trainImages / batch);
+    }
+    int interval = Math.min(TrainingSettings.DEFAULT_INTERVAL, steps);
+    return TrainingSettings.builder(method).batchSize(batch).steps(steps)
+        .learningRate(doubleOption(line, "lr", TrainingSettings.DEFAULT_LEARNING_RATE, 1e-12, 100))
+        .momentum(doubleOption(line, "momentum", TrainingSettings.DEFAULT_MOMENTUM, 0, 0.999999))
+        .weightDecay(doubleOption(line, "weight-decay", TrainingSettings.DEFAULT_WEIGHT_DECAY, 0, 1))
+        .mcSamples(intOption(line, "mc-samples", TrainingSettings.DEFAULT_MC_SAMPLES, 1))
+        .seed(longOption(line, "seed", 1)).validationFraction(validationFraction)
+        .validateEvery(intOption(line, "validate-every", interval, 1))
+        .checkpointEvery(intOption(line, "checkpoint-every", interval, 1))
+        .schedule(schedule(line)).augmentation(augmentation(line)).build();
+  }
+
+  private static LearningRateSchedule schedule(CommandLine line) throws UsageException {
+    int warmup = intOption(line, "warmup", 0, 0);
+    return switch (line.getOptionValue("schedule", "constant")) {
+      case "constant" -> {
+        if (line.hasOption("lr-floor")) {
+          throw new UsageException("--lr-floor applies to --schedule cosine only");
+        }
+        yield new LearningRateSchedule(LearningRateSchedule.Decay.CONSTANT, warmup, 1);
+      }
+      case "cosine" -> LearningRateSchedule.cosine(warmup, doubleOption(line, "lr-floor", 0.02, 0, 1));
+      default -> throw new UsageException("--schedule must be constant or cosine, got '"
+          + line.getOptionValue("schedule") + "'");
+    };
+  }
+
+  private static AugmentationSettings augmentation(CommandLine line) throws UsageException {
+    try {
+      return AugmentationSettings.parse(line.getOptionValue("augment", "none"));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--augment: " + e.getMessage());
+    }
+  }
+
+  private static <E extends Enum<E>> E choice(CommandLine line, String option, E fallback, E[] values)
+      throws UsageException {
+    String text = line.getOptionValue(option);
+    if (text == null) {
+      return fallback;
+    }
+    for (E value : values) {
+      if (value.name().toLowerCase(Locale.ROOT).replace('_', '-').equals(text)) {
+        return value;
+      }
+    }
+    throw new UsageException("--" + option + " must be one of " + String.join(", ", Arrays.stream(values)
+        .map(v -> v.name().toLowerCase(Locale.ROOT).replace('_', '-')).toList()) + ", got '" + text + "'");
+  }
+
+  private static EnsembleSettings ensembleSettings(CommandLine line) throws UsageException {
+    EnsembleSettings.CleanLoss cleanLoss = switch (line.getOptionValue("clean-loss", "cross-entropy")) {
+      case "cross-entropy" -> EnsembleSettings.CleanLoss.CROSS_ENTROPY;
+      case "aleatoric" -> EnsembleSettings.CleanLoss.ALEATORIC;
+      default -> throw new UsageException("--clean-loss must be cross-entropy or aleatoric, got '"
+          + line.getOptionValue("clean-loss") + "'");
+    };
+    PartitionRule rule;
+    try {
+      rule = PartitionRule.parse(line.getOptionValue("partition-rule", PartitionRule.UNIFORM.id()));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--partition-rule: " + e.getMessage());
+    }
+    // 0 members: as many as the largest annotation count, decided by the run.
+    int members = line.hasOption("members") ? intOption(line, "members", 1, 1) : 0;
+    Path initial = line.hasOption("init-from") ? Path.of(line.getOptionValue("init-from")) : null;
+    if (initial != null && !Files.isRegularFile(initial.resolve("model.index"))) {
+      throw new UsageException("--init-from: " + initial + " is not a checkpoint folder (no model.index; e.g. "
+          + "RUN/checkpoints/best)");
+    }
+    return EnsembleSettings.paper(members, intOption(line, "clean-batch", EnsembleSettings.PAPER_CLEAN_BATCH, 1))
+        .withCleanLoss(cleanLoss).withPartitionRule(rule)
+        .withWeightSamples(intOption(line, "weight-samples", EnsembleSettings.DEFAULT_WEIGHT_SAMPLES, 0))
+        .withVariant(choice(line, "weighting", EnsembleSettings.Weighting.META, EnsembleSettings.Weighting.values()),
+            choice(line, "weight-normalization", EnsembleSettings.WeightNormalization.BATCH,
+                EnsembleSettings.WeightNormalization.values()),
+            doubleOption(line, "plain-share", 0, 0, 1), intOption(line, "meta-warmup", 0, 0),
+            choice(line, "clean-source", EnsembleSettings.CleanSource.SEPARATE,
+                EnsembleSettings.CleanSource.values()), initial);
+  }
+
+  private static NetworkSpec dropoutSpec(CommandLine line, NetworkSpec spec, TrainingTargets.Options options)
+      throws UsageException {
+    if (!line.hasOption("subset") || !line.hasOption("members")) {
+      throw new UsageException("--method mc-dropout needs --subset I and --members M (the subset C^I of the "
+          + "partition into M that D-LEMA member I trusts)");
+    }
+    if (options.subset() > options.subsets()) {
+      throw new UsageException("--subset must be between 1 and --members " + options.subsets() + ", got "
+          + options.subset());
+    }
+    int layers = intOption(line, "dropout-layers", NetworkSpec.PAPER_DROPOUT_LAYERS, 1);
+    if (layers > LinkNet.DROPOUT_SITES.size()) {
+      throw new UsageException("--dropout-layers must be at most " + LinkNet.DROPOUT_SITES.size() + ", got "
+          + layers);
+    }
+    return spec.withDropout(doubleOption(line, "dropout", 0.3, 1e-6, 0.99), layers,
+        intOption(line, "mc-passes", NetworkSpec.PAPER_MC_PASSES, 1));
   }
 
   private static Integer memberOption(CommandLine line) throws UsageException {
@@ -210,7 +310,8 @@ final class TrainCommand extends OptionsCommand {
   private static int report(List<Trainer.Outcome> outcomes, Path out, Console console) {
     for (Trainer.Outcome outcome : outcomes) {
       if (outcome.diverged()) {
-        console.err().println("dlema: error: training diverged after " + outcome.steps() + " steps; see " + out);
+        console.err().println("dlema: error: training diverged after " + outcome.steps() + " steps; see " + out
+            + "; start a new run with a lower --lr or a smaller --momentum");
         return Main.FAILED;
       }
       console.out().printf("done: %d steps, best validation Jaccard %.2f%% at step %d, median step %.0f ms; %s%n",

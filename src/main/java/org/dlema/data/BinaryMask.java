@@ -77,6 +77,15 @@ public final class BinaryMask {
     return new BinaryMask(width, height, bits.clone());
   }
 
+  /** The mask of a 0/1 map, row by row (values of at least 0.5 are foreground). */
+  public static BinaryMask ofFloats(float[] values, int width, int height) {
+    boolean[] bits = new boolean[values.length];
+    for (int i = 0; i < bits.length; i++) {
+      bits[i] = values[i] >= 0.5f;
+    }
+    return new BinaryMask(width, height, bits);
+  }
+
   /** One value per pixel, row by row: 1 for foreground, 0 for background. */
   public float[] toFloats() {
     float[] values = new float[bits.length];

@@ -174,7 +174,7 @@ public final class DatasetReader {
         if (options.skipUnannotated()) {
           report.count(ValidationReport.SKIPPED_UNANNOTATED, 1);
         } else {
-          report.error(file, "image has no mask (pass --skip-unannotated to leave such images out)");
+          report.error(file, "image has no mask (reading with skip-unannotated leaves such images out)");
         }
         return;
       }

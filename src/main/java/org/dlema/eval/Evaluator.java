@@ -1,6 +1,7 @@
 package org.dlema.eval;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,6 +43,12 @@ public final class Evaluator {
    */
   public static Results evaluate(List<TestSet> sets, Predictor predictor, Path examples, int exampleCount)
       throws IOException {
+    return evaluate(sets, predictor, examples, exampleCount, null);
+  }
+
+  /** As {@link #evaluate(List, Predictor, Path, int)}, with progress on {@code log} (none when null). */
+  public static Results evaluate(List<TestSet> sets, Predictor predictor, Path examples, int exampleCount,
+      PrintStream log) throws IOException {
     Map<String, Map<String, MethodScores>> scores = new LinkedHashMap<>();
     Map<String, String> targets = new LinkedHashMap<>();
     for (TestSet set : sets) {
@@ -53,7 +60,8 @@ public final class Evaluator {
       }
       Map<String, MethodScores> methods = new LinkedHashMap<>();
       Map<String, MethodScores> referenceMethods = new LinkedHashMap<>();
-      Progress progress = Progress.onStderr("evaluating on " + set.name(), set.dataset().size());
+      Progress progress = log == null ? Progress.silent()
+          : Progress.on(log, "evaluating on " + set.name(), set.dataset().size());
       int index = 0;
       for (AnnotatedImage entry : set.dataset().images()) {
         RgbImage image = ImageFiles.readRgb(entry.image()).image();

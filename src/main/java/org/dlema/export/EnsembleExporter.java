@@ -17,6 +17,7 @@ import org.dlema.data.DatasetException;
 import org.dlema.data.preprocess.Normalization;
 import org.dlema.graph.FusionRule;
 import org.dlema.graph.ServingGraph;
+import org.dlema.graph.SessionThreads;
 import org.dlema.io.AtomicDirectory;
 import org.dlema.io.JsonFiles;
 import org.dlema.train.Checkpoints;
@@ -71,6 +72,18 @@ public final class EnsembleExporter {
    */
   public static Written export(Path run, String checkpoint, Path root, String name, int version,
       FusionRule fusion, boolean scoreRules, PrintStream log) throws IOException {
+    return export(run, checkpoint, root, name, version, fusion, scoreRules, ProbabilityCalibration.TEMPERATURE,
+        log);
+  }
+
+  /**
+   * @param calibration whether each member's probability is temperature-scaled, in its own export and inside the
+   *     fused graph (so that fusion combines calibrated members); each member's temperature comes from its folder's
+   *     {@code calibration.json}, fitted on the run's validation images first when missing
+   */
+  public static Written export(Path run, String checkpoint, Path root, String name, int version,
+      FusionRule fusion, boolean scoreRules, ProbabilityCalibration calibration, PrintStream log)
+      throws IOException {
     RunConfig config = JsonFiles.read(run.resolve(TrainingRun.CONFIG), RunConfig.class);
     if (!config.isEnsemble()) {
       throw new IOException(run + ": not an ensemble run");
@@ -91,30 +104,41 @@ public final class EnsembleExporter {
       }
       AtomicDirectory fused = AtomicDirectory.create(ModelExporter.versionFolder(root, name, version));
       staged.add(fused);
+      Double[] temperatures = new Double[members];
+      if (calibration == ProbabilityCalibration.TEMPERATURE) {
+        List<Calibrations.Temperature> fitted = Calibrations.ensure(memberRuns, checkpoint, log);
+        for (int i = 0; i < members; i++) {
+          temperatures[i] = fitted.get(i).temperature();
+        }
+      }
       for (int i = 1; i <= members; i++) {
         log.println("member " + i + " of " + members + ": " + memberModel(name, i) + "/" + version);
         ModelExporter.write(memberRuns.get(i - 1), checkpoint, staged.get(i - 1).path(), memberModel(name, i),
-            version);
+            version, temperatures[i - 1]);
       }
       Normalization normalization = Normalization.load(run.resolve(TrainingRun.NORMALIZATION));
       Path combined = work.resolve("ensemble");
       FusionValidation.Scores scores;
       String chosenBy;
-      try (Graph graph = new Graph(); Session session = new Session(graph)) {
+      try (Graph graph = new Graph(); Session session = SessionThreads.open(graph)) {
         Ops tf = Ops.create(graph);
+        double[] divisors = new double[members];
+        for (int i = 0; i < members; i++) {
+          divisors[i] = temperatures[i] == null ? 1 : temperatures[i];
+        }
         ServingGraph.EnsembleEndpoints endpoints = ServingGraph.ensemble(tf, config.spec(), normalization.mean(),
-            normalization.std(), members);
+            normalization.std(), divisors);
         List<Path> prefixes = new ArrayList<>();
         for (Path member : memberRuns) {
           prefixes.add(Checkpoints.variables(new Checkpoints(member.resolve("checkpoints")).folder(checkpoint)));
         }
         EnsembleCheckpoint.write(endpoints.members(), prefixes, combined);
-        scores = fusion == null || scoreRules ? scores(run, members, combined, fusion != null, log) : null;
+        scores = fusion == null || scoreRules ? scores(run, members, combined, divisors, fusion != null, log) : null;
         if (fusion == null) {
           fusion = scores.best();
           chosenBy = "highest validation Jaccard";
         } else {
-          chosenBy = "chosen by the user (--fusion)";
+          chosenBy = "chosen by the user";
         }
         log.println("serving_default = " + fusion.signature() + " (" + chosenBy + ")");
         session.restore(combined.toString());
@@ -126,7 +150,8 @@ public final class EnsembleExporter {
         ModelExporter.save(session, fused.path(), signatures);
       }
       JsonFiles.write(fused.path().resolve(ModelExporter.CARD),
-          card(run, config, checkpoint, name, version, normalization, fusion, chosenBy, scores, states));
+          card(run, config, checkpoint, name, version, normalization, fusion, chosenBy, scores, states,
+              temperatures));
       for (AtomicDirectory dir : staged) {
         dir.commit();
       }
@@ -145,14 +170,14 @@ public final class EnsembleExporter {
   }
 
   /** Validation scores per rule; when the rule is given, unreadable data only means no scores. */
-  private static FusionValidation.Scores scores(Path run, int members, Path combined, boolean ruleGiven,
-      PrintStream log) throws IOException {
+  private static FusionValidation.Scores scores(Path run, int members, Path combined, double[] temperatures,
+      boolean ruleGiven, PrintStream log) throws IOException {
     try {
-      return FusionValidation.score(run, members, combined);
+      return FusionValidation.score(run, members, combined, temperatures, log);
     } catch (IOException | DatasetException | UncheckedIOException e) {
       if (!ruleGiven) {
         throw new IOException("cannot score the fusion rules on the run's validation images (" + e.getMessage()
-            + "); make the training data readable again or pass --fusion RULE", e);
+            + "); make the training data readable again, or choose the default rule explicitly", e);
       }
       log.println("fusion rules not scored: " + e.getMessage());
       return null;
@@ -168,13 +193,13 @@ public final class EnsembleExporter {
 
   private static ModelCard card(Path run, RunConfig config, String checkpoint, String name, int version,
       Normalization normalization, FusionRule fusion, String chosenBy, FusionValidation.Scores scores,
-      List<Checkpoints.State> states) {
+      List<Checkpoints.State> states, Double[] temperatures) {
     List<String> signatures = new ArrayList<>(List.of(ModelExporter.DEFAULT_SIGNATURE));
     List<ModelCard.Member> members = new ArrayList<>();
     for (int i = 1; i <= states.size(); i++) {
       Checkpoints.State state = states.get(i - 1);
       members.add(new ModelCard.Member(i, memberModel(name, i), checkpoint, state.step(),
-          state.validationJaccard()));
+          state.validationJaccard(), temperatures[i - 1]));
     }
     for (FusionRule rule : FusionRule.values()) {
       signatures.add(rule.signature());
@@ -184,7 +209,8 @@ public final class EnsembleExporter {
         members);
     return new ModelCard(name, version, "D-LEMA ensemble of " + states.size() + " members",
         ModelExporter.DEFAULT_SIGNATURE, ModelExporter.PREDICT, ModelCard.singleModelInputs(),
-        ModelCard.ensembleOutputs(states.size()), ModelExporter.normalisation(normalization), config.spec(),
+        ModelCard.ensembleOutputs(states.size(), temperatures[0] != null),
+        ModelExporter.normalisation(normalization), null, config.spec(),
         ModelExporter.training(run, config, checkpoint, null), RunConfig.Versions.current(),
         Instant.now().toString(), ensemble);
   }

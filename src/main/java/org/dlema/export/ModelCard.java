@@ -9,12 +9,16 @@ import org.dlema.train.TrainingSettings;
 
 /**
  * {@code assets.extra/model_card.json}: what a served model is, after the MONAI bundle metadata: inputs and outputs
- * with dtype, shape and meaning, the normalisation baked into the graph, how it was trained and scored, and the
- * versions that made it.
+ * with dtype, shape and meaning, the normalisation and the temperature baked into the graph, how it was trained and
+ * scored, and the versions that made it.
+ *
+ * @param temperature a single network's temperature T (probability = sigmoid(logit / T)), fitted on the run's
+ *     validation images; null (absent) when the export is not calibrated and for a fused ensemble, whose members
+ *     carry their own
  */
 public record ModelCard(String name, int version, String kind, String signature, String methodName,
-    List<Tensor> inputs, List<Tensor> outputs, Normalisation normalization, NetworkSpec spec, Training training,
-    RunConfig.Versions versions, String exported, Ensemble ensemble) {
+    List<Tensor> inputs, List<Tensor> outputs, Normalisation normalization, Double temperature, NetworkSpec spec,
+    Training training, RunConfig.Versions versions, String exported, Ensemble ensemble) {
 
   /** One input or output tensor. */
   public record Tensor(String name, String dtype, long[] shape, String meaning) {}
@@ -37,19 +41,25 @@ public record ModelCard(String name, int version, String kind, String signature,
   public record Ensemble(String defaultFusion, String chosenBy, List<String> signatures,
       Map<String, Double> validationJaccard, Map<String, Double> referenceJaccard, List<Member> members) {}
 
-  /** One member of an ensemble and where its own export lives. */
-  public record Member(int index, String model, String checkpoint, long step, Double validationJaccard) {}
+  /**
+   * One member of an ensemble and where its own export lives.
+   *
+   * @param temperature the member's temperature inside the fused graph and its own export (null: not calibrated)
+   */
+  public record Member(int index, String model, String checkpoint, long step, Double validationJaccard,
+      Double temperature) {}
 
   static List<Tensor> singleModelInputs() {
     return List.of(new Tensor("image", "float32", new long[] {-1, -1, -1, 3},
         "RGB pixels 0..255 of any height and width; resized and normalised inside the graph"));
   }
 
-  static List<Tensor> singleModelOutputs(boolean mcDropout) {
+  static List<Tensor> singleModelOutputs(boolean mcDropout, boolean calibrated) {
     List<Tensor> outputs = new ArrayList<>(singleModelOutputs());
+    outputs.set(0, new Tensor("probability", "float32", new long[] {-1, -1, -1, 1}, "lesion probability per pixel"
+        + (calibrated ? ", sigmoid(logit / temperature)" : "")
+        + (mcDropout ? ", the mean over the MC-dropout passes" : "") + ", at the input's size"));
     if (mcDropout) {
-      outputs.set(0, new Tensor("probability", "float32", new long[] {-1, -1, -1, 1},
-          "lesion probability per pixel, the mean over the MC-dropout passes, at the input's size"));
       outputs.add(new Tensor("epistemic", "float32", new long[] {-1, -1, -1, 1},
           "variance of the probability across the MC-dropout passes"));
     }
@@ -65,10 +75,11 @@ public record ModelCard(String name, int version, String kind, String signature,
             "predicted aleatoric variance sigma^2 of the logit (paper eq. 5), at the input's size"));
   }
 
-  static List<Tensor> ensembleOutputs(int members) {
+  static List<Tensor> ensembleOutputs(int members, boolean calibrated) {
     return List.of(
         new Tensor("probability", "float32", new long[] {-1, -1, -1, 1},
-            "fused lesion probability sum_i alpha_i p_i (paper eq. 4) under the signature's rule"),
+            "fused lesion probability sum_i alpha_i p_i (paper eq. 4) under the signature's rule"
+            + (calibrated ? ", p_i = sigmoid(logit_i / temperature_i)" : "")),
         new Tensor("mask", "float32", new long[] {-1, -1, -1, 1}, "1 where the fused probability >= 0.5, else 0"),
         new Tensor("aleatoric", "float32", new long[] {-1, -1, -1, 1},
             "alpha-weighted aleatoric variance sum_i alpha_i sigma_i^2"),

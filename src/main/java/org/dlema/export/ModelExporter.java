@@ -1,6 +1,7 @@
 package org.dlema.export;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -9,6 +10,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.dlema.data.preprocess.Normalization;
 import org.dlema.graph.ServingGraph;
+import org.dlema.graph.SessionThreads;
 import org.dlema.io.AtomicDirectory;
 import org.dlema.io.JsonFiles;
 import org.dlema.train.Checkpoints;
@@ -64,29 +66,44 @@ public final class ModelExporter {
   }
 
   /**
-   * @param checkpoint which checkpoint of the run ({@link Checkpoints#BEST} by default)
+   * @param calibration whether the served probability is temperature-scaled; the temperature comes from the run's
+   *     {@code calibration.json}, fitted on its validation images first when missing ({@link Calibrations#ensure})
+   * @param log where the fit reports
    * @return the version folder written
    */
-  public static Path export(Path run, String checkpoint, Path root, String name, int version) throws IOException {
+  public static Path export(Path run, String checkpoint, Path root, String name, int version,
+      ProbabilityCalibration calibration, PrintStream log) throws IOException {
     state(run, checkpoint);
     Path target = versionFolder(root, name, version);
     try (AtomicDirectory dir = AtomicDirectory.create(target)) {
-      write(run, checkpoint, dir.path(), name, version);
+      write(run, checkpoint, dir.path(), name, version, temperature(run, checkpoint, calibration, log));
       dir.commit();
     }
     ServingConfig.write(root);
     return target;
   }
 
-  /** Writes the SavedModel of a single-network run into {@code folder}, an empty staging folder. */
-  static void write(Path run, String checkpoint, Path folder, String name, int version) throws IOException {
+  /** The run's temperature, or null when the export is not calibrated. */
+  static Double temperature(Path run, String checkpoint, ProbabilityCalibration calibration, PrintStream log)
+      throws IOException {
+    return calibration == ProbabilityCalibration.TEMPERATURE
+        ? Calibrations.ensure(run, checkpoint, log).temperature() : null;
+  }
+
+  /**
+   * Writes the SavedModel of a single-network run into {@code folder}, an empty staging folder.
+   *
+   * @param temperature the logit's divisor before the sigmoid, or null to serve the network as trained
+   */
+  static void write(Path run, String checkpoint, Path folder, String name, int version, Double temperature)
+      throws IOException {
     RunConfig config = JsonFiles.read(run.resolve(TrainingRun.CONFIG), RunConfig.class);
     Normalization normalization = Normalization.load(run.resolve(TrainingRun.NORMALIZATION));
     Checkpoints.State state = state(run, checkpoint);
-    try (Graph graph = new Graph(); Session session = new Session(graph)) {
+    try (Graph graph = new Graph(); Session session = SessionThreads.open(graph)) {
       Ops tf = Ops.create(graph);
       ServingGraph.Endpoints endpoints = ServingGraph.single(tf, config.spec(), normalization.mean(),
-          normalization.std(), "");
+          normalization.std(), "", temperature == null ? 1 : temperature);
       Signature.Builder builder = Signature.builder().key(DEFAULT_SIGNATURE).methodName(PREDICT)
           .input("image", endpoints.image()).output("probability", endpoints.probability())
           .output("mask", endpoints.mask()).output("aleatoric", endpoints.aleatoric());
@@ -100,10 +117,9 @@ public final class ModelExporter {
     }
     ModelCard card = new ModelCard(name, version, config.spec().hasDropout() ? "MC-dropout network, "
         + config.spec().mcPasses() + " passes averaged" : "single network", DEFAULT_SIGNATURE, PREDICT,
-        ModelCard.singleModelInputs(), ModelCard.singleModelOutputs(config.spec().hasDropout()),
-        normalisation(normalization),
-        config.spec(), training(run, config, checkpoint, state), RunConfig.Versions.current(),
-        Instant.now().toString(), null);
+        ModelCard.singleModelInputs(), ModelCard.singleModelOutputs(config.spec().hasDropout(), temperature != null),
+        normalisation(normalization), temperature, config.spec(), training(run, config, checkpoint, state),
+        RunConfig.Versions.current(), Instant.now().toString(), null);
     JsonFiles.write(folder.resolve(CARD), card);
   }
 
@@ -113,7 +129,7 @@ public final class ModelExporter {
   }
 
   static ModelCard.Training training(Path run, RunConfig config, String checkpoint, Checkpoints.State state) {
-    return new ModelCard.Training(folderName(run), config.method(), checkpoint, state == null ? 0 : state.step(),
+    return new ModelCard.Training(folderName(run), config.method().id(), checkpoint, state == null ? 0 : state.step(),
         state == null ? null : state.validationJaccard(), config.dataFingerprint(), folderName(config.data()),
         config.settings(), Map.of());
   }

@@ -21,13 +21,23 @@ public record Ensemble(List<Parameters> members, Fusion fusion) {
   /** @param input normalised images [batch, size, size, 3] */
   public static Ensemble build(Ops tf, NetworkSpec spec, Operand<TFloat32> input, Operand<TInt32> batch,
       int members) {
+    return build(tf, spec, input, batch, Fusion.ones(members));
+  }
+
+  /**
+   * Members with temperature scaling (see {@link Fusion#Fusion(Ops, List, double[])}).
+   *
+   * @param temperatures one per member, member 1 first
+   */
+  public static Ensemble build(Ops tf, NetworkSpec spec, Operand<TFloat32> input, Operand<TInt32> batch,
+      double[] temperatures) {
     List<Parameters> parameters = new ArrayList<>();
     List<NetworkOutputs> outputs = new ArrayList<>();
-    for (int i = 1; i <= members; i++) {
+    for (int i = 1; i <= temperatures.length; i++) {
       Parameters params = new Parameters(tf, 0, memberPrefix(i));
       parameters.add(params);
       outputs.add(new LinkNet(spec).build(params, input, batch, Mode.INFERENCE));
     }
-    return new Ensemble(List.copyOf(parameters), new Fusion(tf, outputs));
+    return new Ensemble(List.copyOf(parameters), new Fusion(tf, outputs, temperatures));
   }
 }

@@ -1,6 +1,7 @@
 package org.dlema.graph;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -26,7 +27,7 @@ public final class Fusion {
    * @param aleatoric the alpha-weighted aleatoric variance sum_i alpha_i sigma_i^2 [b, h, w, 1]
    * @param epistemic the variance of the members' probabilities around their plain mean [b, h, w, 1]; it does not
    *     depend on the rule
-   * @param memberProbabilities sigmoid of each member's logit [b, h, w, M]
+   * @param memberProbabilities sigmoid of each member's logit (divided by its temperature) [b, h, w, M]
    */
   public record Fused(Operand<TFloat32> alphas, Operand<TFloat32> probability, Operand<TFloat32> aleatoric,
       Operand<TFloat32> epistemic, Operand<TFloat32> memberProbabilities) {}
@@ -39,12 +40,26 @@ public final class Fusion {
 
   /** @param outputs every member's two maps, each [b, h, w, 1] */
   public Fusion(Ops tf, List<NetworkOutputs> outputs) {
+    this(tf, outputs, ones(outputs.size()));
+  }
+
+  /**
+   * Members with temperature scaling: p_i = sigmoid(f_i / T_i), so that the rules combine calibrated members. The
+   * log-variances are used as they are: the temperature calibrates the probability, not the predicted variance.
+   *
+   * @param temperatures one per member, positive (1 leaves a member as it is)
+   */
+  public Fusion(Ops tf, List<NetworkOutputs> outputs, double[] temperatures) {
+    if (temperatures.length != outputs.size()) {
+      throw new IllegalArgumentException(outputs.size() + " members but " + temperatures.length + " temperatures");
+    }
     this.tf = tf;
     this.members = outputs.size();
     List<Operand<TFloat32>> p = new ArrayList<>();
     List<Operand<TFloat32>> s = new ArrayList<>();
-    for (NetworkOutputs out : outputs) {
-      p.add(tf.math.sigmoid(out.logit()));
+    for (int i = 0; i < members; i++) {
+      NetworkOutputs out = outputs.get(i);
+      p.add(tf.math.sigmoid(calibrated(tf, out.logit(), temperatures[i])));
       s.add(out.logVariance());
     }
     Operand<TInt32> last = tf.constant(3);
@@ -52,6 +67,21 @@ public final class Fusion {
     logVariances = tf.concat(s, last);
     Operand<TFloat32> deviation = tf.math.sub(probabilities, mean(probabilities));
     epistemic = mean(tf.math.mul(deviation, deviation));
+  }
+
+  /** {@code logit / temperature}; the logit itself for temperature 1, so an uncalibrated graph is unchanged. */
+  static Operand<TFloat32> calibrated(Ops tf, Operand<TFloat32> logit, double temperature) {
+    if (!(temperature > 0) || Double.isInfinite(temperature)) {
+      throw new IllegalArgumentException("a temperature must be positive and finite, got " + temperature);
+    }
+    return temperature == 1 ? logit : tf.math.div(logit, tf.constant((float) temperature));
+  }
+
+  /** Temperatures of 1: uncalibrated members. */
+  public static double[] ones(int n) {
+    double[] ones = new double[n];
+    Arrays.fill(ones, 1);
+    return ones;
   }
 
   public int members() {

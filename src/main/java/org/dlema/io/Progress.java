@@ -26,7 +26,15 @@ public final class Progress {
   }
 
   public static Progress onStderr(String label, long total) {
-    return new Progress(label, total, System.err, isTerminal());
+    return on(System.err, label, total);
+  }
+
+  /**
+   * Progress on the caller's stream: a redrawn bar when that stream is the process's own stdout or stderr on a
+   * terminal, plain lines otherwise.
+   */
+  public static Progress on(PrintStream to, String label, long total) {
+    return new Progress(label, total, to, (to == System.err || to == System.out) && isTerminal());
   }
 
   /**

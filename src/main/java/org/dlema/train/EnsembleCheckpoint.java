@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.List;
 import org.dlema.graph.Ensemble;
 import org.dlema.graph.Parameters;
+import org.dlema.graph.SessionThreads;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Session;
@@ -36,7 +37,7 @@ public final class EnsembleCheckpoint {
       throw new IllegalArgumentException(members.size() + " checkpoints for " + ensemble.size()
           + " members");
     }
-    try (Graph graph = new Graph(); Session session = new Session(graph)) {
+    try (Graph graph = new Graph(); Session session = SessionThreads.open(graph)) {
       Ops tf = Ops.create(graph);
       List<String> names = new ArrayList<>();
       List<Operand<?>> tensors = new ArrayList<>();

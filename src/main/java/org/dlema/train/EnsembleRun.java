@@ -14,7 +14,6 @@ import org.dlema.data.AnnotatedImage;
 import org.dlema.data.Annotation;
 import org.dlema.data.MultiAnnotatedDataset;
 import org.dlema.data.partition.NonContradictoryPartition;
-import org.dlema.data.partition.PartitionRule;
 import org.dlema.data.partition.TrainValidationSplit;
 import org.dlema.data.preprocess.Normalization;
 import org.dlema.graph.NetworkSpec;
@@ -25,18 +24,35 @@ import org.dlema.io.Progress;
  * A D-LEMA ensemble run: {@code config.json}, {@code split.json}, {@code normalization.json} and
  * {@code partition.json} at the top, and one self-describing run folder per member under {@code members/<i>/} (its
  * own config with the member's seed, checkpoints, metrics, weight maps), so that a member can be trained alone
- * ({@code --member i}, on any machine, from the same top-level files), resumed exactly, and exported like a single
- * network. Members are numbered from 1, as the paper's subsets C^1..C^M.
+ * (on any machine, from the same top-level files), resumed exactly, and exported like a single network. Members
+ * are numbered from 1, as the paper's subsets C^1..C^M.
  */
 public final class EnsembleRun {
   public static final String PARTITION = "partition.json";
   public static final String MEMBERS = "members";
+
+  /** One member's training, to be run. */
+  record MemberTraining(Trainer trainer, boolean resume) implements SideBySide.Job<Trainer.Outcome> {
+    @Override
+    public Trainer.Outcome run() throws IOException {
+      return trainer.train(resume);
+    }
+  }
+
+  /** What every member reads from the top of the run. */
+  private record Shared(RunConfig config, MultiAnnotatedDataset dataset, TrainValidationSplit split,
+      Normalization normalization, NonContradictoryPartition partition) {}
 
   private EnsembleRun() {}
 
   /** The folder of member {@code i} (1-based). */
   public static Path member(Path run, int i) {
     return run.resolve(MEMBERS).resolve(Integer.toString(i));
+  }
+
+  /** The seed of member {@code i} of an ensemble whose run seed is {@code seed}. */
+  public static long memberSeed(long seed, int i) {
+    return EpochSampler.mix(seed, 1000 + i);
   }
 
   /**
@@ -47,121 +63,143 @@ public final class EnsembleRun {
    */
   public static List<Trainer.Outcome> train(Path data, NetworkSpec spec, TrainingSettings settings,
       EnsembleSettings ensemble, Path out, Integer onlyMember, PrintStream log) throws IOException {
-    RunConfig config;
-    MultiAnnotatedDataset dataset;
-    TrainValidationSplit split;
-    Normalization normalization;
-    NonContradictoryPartition partition;
-    if (Files.isRegularFile(out.resolve(TrainingRun.CONFIG))) {
-      config = JsonFiles.read(out.resolve(TrainingRun.CONFIG), RunConfig.class);
-      if (config.ensemble() == null) {
-        throw new IOException(out + " holds a " + config.method() + " run, not a D-LEMA ensemble");
-      }
-      dataset = TrainingRun.checkedDataset(config);
-      split = TrainValidationSplit.load(out.resolve(TrainingRun.SPLIT));
-      normalization = Normalization.load(out.resolve(TrainingRun.NORMALIZATION));
-      partition = NonContradictoryPartition.load(out.resolve(PARTITION));
-      if (settings.steps() > config.settings().steps()) {
-        // The run's step count is the largest any member was asked for, so that a plain --resume continues there.
-        config = new RunConfig(config.method(), config.data(), config.dataFingerprint(), config.spec(),
-            config.settings().withSteps(settings.steps()), config.versions(),
-            config.ensemble(), null);
-        JsonFiles.write(out.resolve(TrainingRun.CONFIG), config);
-      }
-      log.println("continuing ensemble " + out);
-    } else {
-      TrainingRun.requireEmpty(out, "choose another --out");
-      dataset = TrainingRun.checkedDataset(data);
-      split = TrainValidationSplit.create(dataset, settings.validationFraction(), settings.seed());
-      MultiAnnotatedDataset training = split.trainingSet(dataset);
-      int members = ensemble.members() > 0 ? ensemble.members() : training.maxAnnotations();
-      ensemble = new EnsembleSettings(members, ensemble.cleanBatch(), ensemble.cleanLoss(),
-          ensemble.partitionRule(), ensemble.weightSamples());
-      partition = NonContradictoryPartition.create(training, members, PartitionRule.parse(ensemble.partitionRule()),
-          settings.seed());
-      for (int i = 0; i < members; i++) {
-        if (partition.subset(i).isEmpty()) {
-          throw new IOException("subset C^" + (i + 1) + " is empty: ask for fewer --members");
+    return train(data, spec, settings, ensemble, out, onlyMember, 1, log);
+  }
+
+  /**
+   * As {@link #train(Path, NetworkSpec, TrainingSettings, EnsembleSettings, Path, Integer, PrintStream)}, with up
+   * to {@code sideBySide} members trained at the same time, each with its own graph and session on its own thread.
+   * A member's weights do not depend on what runs beside it: the same as training it alone.
+   */
+  public static List<Trainer.Outcome> train(Path data, NetworkSpec spec, TrainingSettings settings,
+      EnsembleSettings ensemble, Path out, Integer onlyMember, int sideBySide, PrintStream log) throws IOException {
+    Shared shared = Files.isRegularFile(out.resolve(TrainingRun.CONFIG)) ? open(out, settings, log)
+        : create(data, spec, settings, ensemble, out, log);
+    EnsembleSettings e = shared.config().ensemble();
+    if (onlyMember != null && (onlyMember < 1 || onlyMember > e.members())) {
+      throw new IllegalArgumentException("the member must be between 1 and " + e.members() + ", got " + onlyMember);
+    }
+    MultiAnnotatedDataset training = shared.split().trainingSet(shared.dataset());
+    MultiAnnotatedDataset validation = shared.split().validationSet(shared.dataset());
+    int side = shared.config().spec().inputSize();
+    PreparedSet trainSet = PreparedSet.of(training, side, shared.normalization(),
+        Progress.on(log, "loading training images", training.size()));
+    PreparedSet validationSet = PreparedSet.of(validation, side, shared.normalization(),
+        Progress.on(log, "loading validation images", validation.size()));
+    List<MemberTraining> work = new ArrayList<>();
+    for (int i = 1; i <= e.members(); i++) {
+      if (onlyMember == null || onlyMember == i) {
+        Trainer trainer = memberTrainer(shared, i, settings.steps(), training, trainSet, validationSet, out, log);
+        if (trainer != null) {
+          work.add(new MemberTraining(trainer, Files.isDirectory(member(out, i).resolve("checkpoints")
+              .resolve(Checkpoints.LATEST))));
         }
       }
-      normalization = Normalization.of(training, spec.inputSize(), spec.inputSize(),
-          Progress.onStderr("normalisation statistics", training.size()));
-      config = new RunConfig("dlema", data, RunConfig.fingerprint(dataset), spec, settings,
-          RunConfig.Versions.current(), ensemble, null);
-      Files.createDirectories(out);
+    }
+    return SideBySide.run(work, sideBySide);
+  }
+
+  /** The shared files of an existing run; its step count grows to the largest any member was asked for. */
+  private static Shared open(Path out, TrainingSettings settings, PrintStream log) throws IOException {
+    RunConfig config = RunConfig.read(out);
+    if (config.ensemble() == null) {
+      throw new RunStateException(out, RunStateException.Reason.MISMATCH, "holds a " + config.method()
+          + " run, not a D-LEMA ensemble");
+    }
+    MultiAnnotatedDataset dataset = TrainingRun.checkedDataset(config, log);
+    if (settings.steps() > config.settings().steps()) {
+      config = config.withSettings(config.settings().withSteps(settings.steps()));
       JsonFiles.write(out.resolve(TrainingRun.CONFIG), config);
-      split.save(out.resolve(TrainingRun.SPLIT));
-      normalization.save(out.resolve(TrainingRun.NORMALIZATION));
-      partition.save(out.resolve(PARTITION), training);
-      log.println("ensemble " + out + ": " + members + " members, subsets of " + Arrays.toString(
-          partition.subsetSizes()) + " annotations over " + split.train().size() + " training images");
     }
-    EnsembleSettings e = config.ensemble();
-    if (onlyMember != null && (onlyMember < 1 || onlyMember > e.members())) {
-      throw new IllegalArgumentException("--member must be between 1 and " + e.members() + ", got " + onlyMember);
-    }
+    log.println("continuing ensemble " + out);
+    return new Shared(config, dataset, TrainValidationSplit.load(out.resolve(TrainingRun.SPLIT)),
+        Normalization.load(out.resolve(TrainingRun.NORMALIZATION)),
+        NonContradictoryPartition.load(out.resolve(PARTITION)));
+  }
+
+  /** A new run: split, partition and statistics decided and checked before anything is written. */
+  private static Shared create(Path data, NetworkSpec spec, TrainingSettings settings, EnsembleSettings ensemble,
+      Path out, PrintStream log) throws IOException {
+    TrainingRun.requireEmpty(out);
+    MultiAnnotatedDataset dataset = TrainingRun.checkedDataset(data, log);
+    TrainValidationSplit split = TrainValidationSplit.create(dataset, settings.validationFraction(), settings.seed());
     MultiAnnotatedDataset training = split.trainingSet(dataset);
-    MultiAnnotatedDataset validation = split.validationSet(dataset);
-    PreparedSet trainSet = PreparedSet.of(training, config.spec().inputSize(), normalization,
-        Progress.onStderr("loading training images", training.size()));
-    PreparedSet validationSet = PreparedSet.of(validation, config.spec().inputSize(), normalization,
-        Progress.onStderr("loading validation images", validation.size()));
+    int members = ensemble.members() > 0 ? ensemble.members() : training.maxAnnotations();
+    ensemble = ensemble.withMembers(members);
+    NonContradictoryPartition partition = NonContradictoryPartition.create(training, members,
+        ensemble.partitionRule(), settings.seed());
+    for (int i = 0; i < members; i++) {
+      if (partition.subset(i).isEmpty()) {
+        throw new NothingLeftException("subset C^" + (i + 1) + " of " + members + " is empty: the training images "
+            + "have fewer annotations than members");
+      }
+    }
+    Normalization normalization = Normalization.of(training, spec.inputSize(), spec.inputSize(),
+        Progress.on(log, "normalisation statistics", training.size()));
+    RunConfig config = new RunConfig(Method.DLEMA, data, RunConfig.fingerprint(dataset), spec,
+        settings.toBuilder().method(Method.DLEMA).build(), RunConfig.Versions.current(), ensemble, null);
+    Files.createDirectories(out);
+    JsonFiles.write(out.resolve(TrainingRun.CONFIG), config);
+    split.save(out.resolve(TrainingRun.SPLIT));
+    normalization.save(out.resolve(TrainingRun.NORMALIZATION));
+    partition.save(out.resolve(PARTITION), training);
+    log.println("ensemble " + out + ": " + members + " members, subsets of " + Arrays.toString(
+        partition.subsetSizes()) + " annotations over " + split.train().size() + " training images");
+    return new Shared(config, dataset, split, normalization, partition);
+  }
+
+  /** The trainer of member {@code i} to {@code steps}, or null when it has finished there. */
+  private static Trainer memberTrainer(Shared shared, int i, int steps, MultiAnnotatedDataset training,
+      PreparedSet trainSet, PreparedSet validationSet, Path out, PrintStream log) throws IOException {
+    RunConfig config = shared.config();
+    EnsembleSettings e = config.ensemble();
+    Path folder = member(out, i);
+    TrainingSettings memberSettings = config.settings().withSteps(steps)
+        .withSeed(memberSeed(config.settings().seed(), i));
+    Checkpoints checkpoints = new Checkpoints(folder.resolve("checkpoints"));
+    var finished = checkpoints.state(Checkpoints.FINAL);
+    if (finished.isPresent() && finished.get().step() >= memberSettings.steps()) {
+      log.println("member " + i + ": finished (" + finished.get().step() + " steps)");
+      return null;
+    }
+    var latest = checkpoints.state(Checkpoints.LATEST);
+    boolean resume = latest.isPresent();
+    if (resume && latest.get().step() > memberSettings.steps()) {
+      throw TrainingRun.stepsBelowDone(folder, memberSettings.steps(), latest.get().step());
+    }
+    Files.createDirectories(folder);
+    // Rewritten on every start so that it records the step count this member is trained to.
+    JsonFiles.write(folder.resolve(TrainingRun.CONFIG), config.forMember(memberSettings, i));
+    if (!resume) {
+      shared.split().save(folder.resolve(TrainingRun.SPLIT));
+      shared.normalization().save(folder.resolve(TrainingRun.NORMALIZATION));
+    }
+    int[][] trusted = trustedItems(shared.partition(), i, trainSet);
     List<List<String>> maskNames = new ArrayList<>();
     for (AnnotatedImage image : training.images()) {
       maskNames.add(image.annotations().stream().map(Annotation::file).map(p -> p.getFileName().toString())
           .toList());
     }
-    Map<String, Integer> index = new HashMap<>();
-    for (int i = 0; i < trainSet.count(); i++) {
-      index.put(trainSet.ids().get(i), i);
-    }
+    log.println("member " + i + " of " + e.members() + ": trusts C^" + i + " (" + trusted.length
+        + " annotations), learns from all " + trainSet.count() + " training images" + (resume ? ", resuming" : ""));
+    NetworkSpec spec = config.spec();
+    return new Trainer("member " + i, folder, () -> {
+      try {
+        return new MemberMethod(spec, memberSettings, e, trainSet, trusted, maskNames, folder,
+            shared.normalization());
+      } catch (IOException ex) {
+        throw new UncheckedIOException(ex);
+      }
+    }, memberSettings, config.settings().seed(), validationSet, shared.normalization(), log);
+  }
 
-    List<Trainer.Outcome> outcomes = new ArrayList<>();
-    for (int i = 1; i <= e.members(); i++) {
-      if (onlyMember != null && onlyMember != i) {
-        continue;
-      }
-      Path folder = member(out, i);
-      TrainingSettings memberSettings = config.settings().withSteps(settings.steps())
-          .withSeed(EpochSampler.mix(config.settings().seed(), 1000 + i));
-      Checkpoints checkpoints = new Checkpoints(folder.resolve("checkpoints"));
-      var finished = checkpoints.state(Checkpoints.FINAL);
-      if (finished.isPresent() && finished.get().step() >= memberSettings.steps()) {
-        log.println("member " + i + ": finished (" + finished.get().step() + " steps)");
-        continue;
-      }
-      var latest = checkpoints.state(Checkpoints.LATEST);
-      boolean resume = latest.isPresent();
-      if (resume && latest.get().step() > memberSettings.steps()) {
-        throw new IOException(folder + ": --steps " + memberSettings.steps() + " is below the "
-            + latest.get().step() + " steps already done");
-      }
-      Files.createDirectories(folder);
-      // Rewritten on every start so that it records the step count this member is trained to.
-      JsonFiles.write(folder.resolve(TrainingRun.CONFIG), new RunConfig("dlema", config.data(),
-          config.dataFingerprint(), config.spec(), memberSettings, config.versions(), e, i));
-      if (!resume) {
-        split.save(folder.resolve(TrainingRun.SPLIT));
-        normalization.save(folder.resolve(TrainingRun.NORMALIZATION));
-      }
-      List<int[]> trusted = new ArrayList<>();
-      for (NonContradictoryPartition.AnnotationRef ref : partition.subset(i - 1)) {
-        trusted.add(new int[] {index.get(ref.imageId()), ref.annotation()});
-      }
-      int[][] trustedItems = trusted.toArray(int[][]::new);
-      log.println("member " + i + " of " + e.members() + ": trusts C^" + i + " (" + trustedItems.length
-          + " annotations), learns from all " + trainSet.count() + " training images"
-          + (resume ? ", resuming" : ""));
-      NetworkSpec memberSpec = config.spec();
-      Trainer trainer = new Trainer(folder, () -> {
-        try {
-          return new MemberMethod(memberSpec, memberSettings, e, trainSet, trustedItems, maskNames, folder);
-        } catch (IOException ex) {
-          throw new UncheckedIOException(ex);
-        }
-      }, memberSettings, config.settings().seed(), validationSet, normalization, log);
-      outcomes.add(trainer.train(resume));
+  /** (image index, annotation index) of every annotation in C^i, as indices of the prepared training set. */
+  private static int[][] trustedItems(NonContradictoryPartition partition, int i, PreparedSet trainSet) {
+    Map<String, Integer> index = new HashMap<>();
+    for (int k = 0; k < trainSet.count(); k++) {
+      index.put(trainSet.ids().get(k), k);
     }
-    return outcomes;
+    return partition.subset(i - 1).stream()
+        .map(ref -> new int[] {index.get(ref.imageId()), ref.annotation()}).toArray(int[][]::new);
   }
 }

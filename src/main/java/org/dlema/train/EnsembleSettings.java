@@ -2,31 +2,119 @@ package org.dlema.train;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import com.google.gson.annotations.SerializedName;
+import java.nio.file.Path;
 import org.dlema.data.partition.PartitionRule;
 
 /**
- * What a D-LEMA ensemble adds to the training settings (paper 2.2 and 3.2).
+ * What a D-LEMA ensemble adds to the training settings (paper 2.2 and 3.2). The fields after
+ * {@code weightSamples} are variants beyond the paper, used by the ablations; their defaults (and their value when an
+ * older {@code config.json} lacks them) are the paper's method.
  *
  * @param members M, one member per non-contradictory subset (0 before the run decides: the largest count)
  * @param cleanBatch images per clean batch from the member's subset (the paper: 64)
- * @param cleanLoss "cross-entropy" (eq. 1, the default) or "aleatoric"
- * @param partitionRule "uniform" (default) or "prefix"
+ * @param cleanLoss how the clean batch is scored (eq. 1: cross-entropy)
+ * @param partitionRule how annotations are spread over the subsets
  * @param weightSamples training images whose latest weight maps are kept on disk for figures
+ * @param weighting meta-learned weights (the paper) or uniform weights (an ensemble of unweighted members)
+ * @param weightNormalization weights sum to one over the batch (the paper) or over each image
+ * @param plainShare share of the unweighted mean loss mixed into the weighted loss (the paper: 0)
+ * @param metaWarmup steps trained with uniform weights before the meta-weighting starts (the paper: 0)
+ * @param cleanSource where the clean batch comes from: a separate draw from C^i (the paper), or the noisy batch's
+ *     own images with their trusted annotations first, filled up by the separate draw
+ * @param initialCheckpoint a checkpoint folder (e.g. a trained baseline's {@code checkpoints/best}) the members
+ *     start from instead of random weights; null for the paper's random initialisation
  */
-public record EnsembleSettings(int members, int cleanBatch, String cleanLoss, String partitionRule,
-    int weightSamples) {
+public record EnsembleSettings(int members, int cleanBatch, CleanLoss cleanLoss, PartitionRule partitionRule,
+    int weightSamples, Weighting weighting, WeightNormalization weightNormalization, double plainShare,
+    int metaWarmup, CleanSource cleanSource, Path initialCheckpoint) {
   public static final int PAPER_CLEAN_BATCH = 64;
+  public static final int DEFAULT_WEIGHT_SAMPLES = 16;
+
+  /** What the clean batch is scored with in the meta step. */
+  public enum CleanLoss {
+    /** Sigmoid cross-entropy of the segmentation logit, as eq. 1 (the default). */
+    @SerializedName("cross-entropy") CROSS_ENTROPY,
+    /** The aleatoric loss of eq. 5 with its own Monte Carlo noise. */
+    @SerializedName("aleatoric") ALEATORIC
+  }
+
+  /** Whether the per-pixel weights are learned. */
+  public enum Weighting {
+    /** Eq. 1-3: weights from the meta-gradient of the clean loss. */
+    @SerializedName("meta") META,
+    /** Every pixel of the noisy batch weighs the same: the members differ only in their seeds. */
+    @SerializedName("uniform") UNIFORM
+  }
+
+  /** Over what the weights are normalised to sum to one. */
+  public enum WeightNormalization {
+    @SerializedName("batch") BATCH,
+    /** Each image's weights sum to 1/B: an image whose pixels all got small weights still counts fully. */
+    @SerializedName("image") IMAGE
+  }
+
+  /** Where the clean batch's images come from. */
+  public enum CleanSource {
+    @SerializedName("separate") SEPARATE,
+    /** The noisy batch's images that have a trusted annotation, then the separate draw. */
+    @SerializedName("noisy-first") NOISY_FIRST
+  }
 
   public EnsembleSettings {
     checkArgument(members >= 0, "the member count must be at least 1 (0: as many as annotations), got %s", members);
     checkArgument(cleanBatch >= 1, "clean batch must be at least 1, got %s", cleanBatch);
-    checkArgument(cleanLoss.equals("cross-entropy") || cleanLoss.equals("aleatoric"),
-        "clean loss must be cross-entropy or aleatoric, got %s", cleanLoss);
-    PartitionRule.parse(partitionRule);
     checkArgument(weightSamples >= 0, "weight samples must be >= 0, got %s", weightSamples);
+    checkArgument(plainShare >= 0 && plainShare <= 1, "the plain loss share must be in [0, 1], got %s", plainShare);
+    checkArgument(metaWarmup >= 0, "meta warm-up steps must be >= 0, got %s", metaWarmup);
+    cleanLoss = cleanLoss == null ? CleanLoss.CROSS_ENTROPY : cleanLoss;
+    partitionRule = partitionRule == null ? PartitionRule.UNIFORM : partitionRule;
+    weighting = weighting == null ? Weighting.META : weighting;
+    weightNormalization = weightNormalization == null ? WeightNormalization.BATCH : weightNormalization;
+    cleanSource = cleanSource == null ? CleanSource.SEPARATE : cleanSource;
   }
 
-  MemberGraph.CleanLoss cleanLossKind() {
-    return cleanLoss.equals("aleatoric") ? MemberGraph.CleanLoss.ALEATORIC : MemberGraph.CleanLoss.CROSS_ENTROPY;
+  /** The paper's ensemble with M members (0: the largest annotation count) and the given clean batch. */
+  public static EnsembleSettings paper(int members, int cleanBatch) {
+    return new EnsembleSettings(members, cleanBatch, CleanLoss.CROSS_ENTROPY, PartitionRule.UNIFORM,
+        DEFAULT_WEIGHT_SAMPLES, Weighting.META, WeightNormalization.BATCH, 0, 0, CleanSource.SEPARATE, null);
+  }
+
+  public EnsembleSettings withMembers(int m) {
+    return new EnsembleSettings(m, cleanBatch, cleanLoss, partitionRule, weightSamples, weighting,
+        weightNormalization, plainShare, metaWarmup, cleanSource, initialCheckpoint);
+  }
+
+  public EnsembleSettings withCleanBatch(int n) {
+    return new EnsembleSettings(members, n, cleanLoss, partitionRule, weightSamples, weighting,
+        weightNormalization, plainShare, metaWarmup, cleanSource, initialCheckpoint);
+  }
+
+  public EnsembleSettings withCleanLoss(CleanLoss loss) {
+    return new EnsembleSettings(members, cleanBatch, loss, partitionRule, weightSamples, weighting,
+        weightNormalization, plainShare, metaWarmup, cleanSource, initialCheckpoint);
+  }
+
+  public EnsembleSettings withPartitionRule(PartitionRule rule) {
+    return new EnsembleSettings(members, cleanBatch, cleanLoss, rule, weightSamples, weighting,
+        weightNormalization, plainShare, metaWarmup, cleanSource, initialCheckpoint);
+  }
+
+  public EnsembleSettings withWeightSamples(int n) {
+    return new EnsembleSettings(members, cleanBatch, cleanLoss, partitionRule, n, weighting,
+        weightNormalization, plainShare, metaWarmup, cleanSource, initialCheckpoint);
+  }
+
+  /** The variants beyond the paper, in one call (each argument's paper value leaves it as the paper has it). */
+  public EnsembleSettings withVariant(Weighting w, WeightNormalization normalization, double share, int warmup,
+      CleanSource source, Path initial) {
+    return new EnsembleSettings(members, cleanBatch, cleanLoss, partitionRule, weightSamples, w, normalization,
+        share, warmup, source, initial);
+  }
+
+  /** Whether every variant field has the paper's value. */
+  public boolean isPaperMethod() {
+    return weighting == Weighting.META && weightNormalization == WeightNormalization.BATCH && plainShare == 0
+        && metaWarmup == 0 && cleanSource == CleanSource.SEPARATE && initialCheckpoint == null;
   }
 }

@@ -1,6 +1,7 @@
 package org.dlema.train;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -10,8 +11,10 @@ import org.dlema.data.MultiAnnotatedDataset;
 import org.dlema.data.partition.TrainValidationSplit;
 import org.dlema.data.preprocess.Normalization;
 import org.dlema.graph.Ensemble;
+import org.dlema.graph.Fusion;
 import org.dlema.graph.FusionRule;
 import org.dlema.graph.LinkNet;
+import org.dlema.graph.SessionThreads;
 import org.dlema.graph.Tensors;
 import org.dlema.io.JsonFiles;
 import org.dlema.io.Progress;
@@ -47,13 +50,17 @@ public final class FusionValidation {
   private FusionValidation() {}
 
   /**
+   * Each rule's mean validation Jaccard, with each member's logit divided by its temperature (what the export
+   * serves; {@link Fusion#ones} for none), progress on {@code log}.
+   *
    * @param run the ensemble run folder (its data must be readable and unchanged)
    * @param checkpoint a combined checkpoint from {@link EnsembleCheckpoint} (member variables prefixed as in
    *     {@link Ensemble})
    */
-  public static Scores score(Path run, int members, Path checkpoint) throws IOException {
+  public static Scores score(Path run, int members, Path checkpoint, double[] temperatures, PrintStream log)
+      throws IOException {
     RunConfig config = JsonFiles.read(run.resolve(TrainingRun.CONFIG), RunConfig.class);
-    MultiAnnotatedDataset dataset = TrainingRun.checkedDataset(config);
+    MultiAnnotatedDataset dataset = TrainingRun.checkedDataset(config, log);
     MultiAnnotatedDataset validation = TrainValidationSplit.load(run.resolve(TrainingRun.SPLIT))
         .validationSet(dataset);
     if (validation.size() == 0) {
@@ -62,15 +69,15 @@ public final class FusionValidation {
     int side = config.spec().inputSize();
     PreparedSet set = PreparedSet.of(validation, side,
         Normalization.load(run.resolve(TrainingRun.NORMALIZATION)),
-        Progress.onStderr("loading validation images", validation.size()));
+        Progress.on(log, "loading validation images", validation.size()));
     Validation targets = new Validation(set, config.settings().seed());
     Map<FusionRule, Double> jaccard = new EnumMap<>(FusionRule.class);
     Map<FusionRule, Double> reference = new EnumMap<>(FusionRule.class);
-    try (Graph graph = new Graph(); Session session = new Session(graph)) {
+    try (Graph graph = new Graph(); Session session = SessionThreads.open(graph)) {
       Ops tf = Ops.create(graph);
       Placeholder<TFloat32> images = tf.placeholder(TFloat32.class,
           Placeholder.shape(Shape.of(-1, side, side, 3)));
-      Ensemble ensemble = Ensemble.build(tf, config.spec(), images, LinkNet.batchSize(tf, images), members);
+      Ensemble ensemble = Ensemble.build(tf, config.spec(), images, LinkNet.batchSize(tf, images), temperatures);
       session.restore(checkpoint.toString());
       FusionRule[] rules = FusionRule.values();
       List<Operand<TFloat32>> probabilities = new ArrayList<>();

@@ -1,5 +1,6 @@
 package org.dlema.train;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,9 @@ import org.dlema.graph.NetworkOutputs;
 import org.dlema.graph.NetworkSpec;
 import org.dlema.graph.SecondOrderGradients;
 import org.dlema.graph.Tensors;
+import org.dlema.train.EnsembleSettings.CleanLoss;
+import org.dlema.train.EnsembleSettings.WeightNormalization;
+import org.dlema.train.EnsembleSettings.Weighting;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.Session;
@@ -16,6 +20,7 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.PlaceholderWithDefault;
+import org.tensorflow.op.core.Sum;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
@@ -35,16 +40,12 @@ import org.tensorflow.types.TInt64;
  *   <li>w = max(-g, 0) (eq. 1 keeps W >= 0), normalised to sum to one over the batch; all zeros stays all zeros;
  *   <li>the real update: momentum SGD with weight decay on sum(w * l(theta)) (eq. 2), w held constant.
  * </ol>
+ *
+ * <p>The variants of {@link EnsembleSettings} beyond the paper change steps 4 and 5 only: uniform weights (no meta
+ * step at all), weights normalised per image, a share of the plain mean loss mixed in, and plain steps during a
+ * warm-up.
  */
 public final class MemberGraph extends NetworkGraph {
-  /** What the clean batch is scored with in step 3. */
-  public enum CleanLoss {
-    /** Sigmoid cross-entropy of the segmentation logit, as eq. 1 (the default). */
-    CROSS_ENTROPY,
-    /** The aleatoric loss of eq. 5 with its own Monte Carlo noise. */
-    ALEATORIC
-  }
-
   /** The figures of one step. */
   public record Step(float loss, float weightedLoss, float[] weights, float zeroFraction, boolean allZero) {}
 
@@ -65,9 +66,19 @@ public final class MemberGraph extends NetworkGraph {
   private final Operand<TFloat32> cleanMap;
   private final Operand<TFloat32> metaGradient;
   private final Op step;
+  /** The unweighted update (mean loss), for uniform weighting and the meta warm-up; null when never used. */
+  private final Op plainStep;
+  private final float uniformWeight;
 
+  /** The paper's member with the given clean batch and clean loss. */
   public MemberGraph(NetworkSpec spec, TrainingSettings settings, int cleanBatch, CleanLoss cleanLossKind) {
+    this(spec, settings, EnsembleSettings.paper(1, cleanBatch).withCleanLoss(cleanLossKind));
+  }
+
+  /** A member with the ensemble's clean batch, clean loss and variant of the weighting. */
+  public MemberGraph(NetworkSpec spec, TrainingSettings settings, EnsembleSettings ensemble) {
     super(spec, settings);
+    int cleanBatch = ensemble.cleanBatch();
     SecondOrderGradients.register();
     this.noisyBatch = settings.batchSize();
     this.cleanBatch = cleanBatch;
@@ -92,10 +103,26 @@ public final class MemberGraph extends NetworkGraph {
         AleatoricLoss.noise(tf, t, noisyBatch, size, noiseSeed), t);
     Operand<TInt32> all = tf.constant(new int[] {0, 1, 2, 3});
     meanLoss = tf.math.mean(lossMap, all);
+    uniformWeight = 1f / (noisyBatch * size * size);
+    List<Variable<TFloat32>> variables = params.trainable();
+    plainStep = ensemble.weighting() == Weighting.UNIFORM || ensemble.metaWarmup() > 0
+        ? momentumStep(gradients("meta.plain", meanLoss, outputsOf(variables)), learningRate, noisy, List.of())
+        : null;
+    if (ensemble.weighting() == Weighting.UNIFORM) {
+      // Every pixel weighs 1 / (B H W): the weighted loss is the mean loss and the step the plain one.
+      weights = tf.fill(tf.constant(new int[] {noisyBatch, size, size, 1}), tf.constant(uniformWeight));
+      weightTotal = tf.constant(1f);
+      weightedLoss = tf.identity(meanLoss);
+      cleanLoss = null;
+      cleanMap = null;
+      metaGradient = null;
+      step = plainStep;
+      finish();
+      return;
+    }
     Operand<TFloat32> noisyObjective = tf.sum(tf.math.mul(eps, lossMap), all);
 
     // 2. The virtual step, kept differentiable with respect to eps.
-    List<Variable<TFloat32>> variables = params.trainable();
     Output<?>[] inner = gradients("meta.inner", noisyObjective, outputsOf(variables));
     Map<String, Operand<TFloat32>> virtual = new LinkedHashMap<>();
     int i = 0;
@@ -109,7 +136,7 @@ public final class MemberGraph extends NetworkGraph {
     NetworkOutputs clean = net.build(params.substituted(virtual), cleanImages, tf.constant(cleanBatch),
         Mode.TRAIN);
     Operand<TFloat32> cleanMap;
-    if (cleanLossKind == CleanLoss.ALEATORIC) {
+    if (ensemble.cleanLoss() == CleanLoss.ALEATORIC) {
       Operand<TInt64> cleanSeed = tf.math.add(noiseSeed, tf.constant(new long[] {0x51ed, 0}));
       cleanMap = AleatoricLoss.lossMap(tf, clean.logit(), clean.logVariance(), cleanLabels,
           AleatoricLoss.noise(tf, t, cleanBatch, size, cleanSeed), t);
@@ -128,11 +155,22 @@ public final class MemberGraph extends NetworkGraph {
     // 4. Weights: the pixels whose up-weighting would lower the clean loss, normalised over the batch.
     Operand<TFloat32> raw = tf.math.maximum(tf.math.neg(g), tf.constant(0f));
     weightTotal = tf.sum(raw, all);
-    Operand<TFloat32> isZero = tf.dtypes.cast(tf.math.equal(weightTotal, tf.constant(0f)), TFloat32.class);
-    weights = tf.stopGradient(tf.math.div(raw, tf.math.add(weightTotal, isZero)));
+    if (ensemble.weightNormalization() == WeightNormalization.IMAGE) {
+      // Each image's weights sum to 1/B (an image whose weights are all zero keeps them).
+      Operand<TFloat32> perImage = tf.sum(raw, tf.constant(new int[] {1, 2, 3}), Sum.keepDims(true));
+      Operand<TFloat32> empty = tf.dtypes.cast(tf.math.equal(perImage, tf.constant(0f)), TFloat32.class);
+      weights = tf.stopGradient(tf.math.div(raw, tf.math.mul(tf.constant((float) noisyBatch),
+          tf.math.add(perImage, empty))));
+    } else {
+      Operand<TFloat32> isZero = tf.dtypes.cast(tf.math.equal(weightTotal, tf.constant(0f)), TFloat32.class);
+      weights = tf.stopGradient(tf.math.div(raw, tf.math.add(weightTotal, isZero)));
+    }
 
-    // 5. The real update on the weighted loss (eq. 2).
-    weightedLoss = tf.sum(tf.math.mul(weights, lossMap), all);
+    // 5. The real update on the weighted loss (eq. 2), with a share of the plain mean loss when asked for.
+    Operand<TFloat32> weighted = tf.sum(tf.math.mul(weights, lossMap), all);
+    float share = (float) ensemble.plainShare();
+    weightedLoss = share == 0 ? weighted : tf.math.add(tf.math.mul(tf.constant(1 - share), weighted),
+        tf.math.mul(tf.constant(share), meanLoss));
     Output<?>[] update = gradients("meta.update", weightedLoss, outputsOf(variables));
     step = momentumStep(update, learningRate, noisy, List.of());
     finish();
@@ -140,6 +178,24 @@ public final class MemberGraph extends NetworkGraph {
 
   /** One member iteration; the labels are 0/1 maps, the images normalised. */
   public Step trainStep(float[] noisyX, float[] noisyY, float[] cleanX, float[] cleanY, long noiseStep, float rate) {
+    return trainStep(noisyX, noisyY, cleanX, cleanY, noiseStep, rate, true);
+  }
+
+  /**
+   * One member iteration; with {@code meta} false (the meta warm-up) the plain update on the mean loss, every
+   * pixel weighing the same.
+   */
+  public Step trainStep(float[] noisyX, float[] noisyY, float[] cleanX, float[] cleanY, long noiseStep, float rate,
+      boolean meta) {
+    if (!meta && plainStep != step) {
+      try (Feeds feeds = new Feeds(noisyX, noisyY, cleanX, cleanY, noiseStep, rate);
+          var result = feeds.runner().addTarget(plainStep).fetch(meanLoss).run()) {
+        float loss = ((TFloat32) result.get(0)).getFloat();
+        float[] w = new float[noisyBatch * size * size];
+        Arrays.fill(w, uniformWeight);
+        return new Step(loss, loss, w, 0, false);
+      }
+    }
     try (Feeds feeds = new Feeds(noisyX, noisyY, cleanX, cleanY, noiseStep, rate);
         var result = feeds.runner().addTarget(step).fetch(meanLoss).fetch(weightedLoss).fetch(weights)
             .fetch(weightTotal).run()) {

@@ -1,13 +1,17 @@
 package org.dlema.train;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.dlema.data.augment.Augmenter;
+import org.dlema.data.preprocess.Normalization;
 import org.dlema.graph.NetworkSpec;
 
 /**
@@ -16,12 +20,20 @@ import org.dlema.graph.NetworkSpec;
  * by the meta step of {@link MemberGraph}. Both batches are pure functions of (seed, step), so members resume
  * exactly like the baseline.
  */
-final class MemberMethod extends NetworkMethod<MemberGraph> {
+final class MemberMethod extends NetworkMethod<MemberGraph, MemberMethod.Inputs> {
+  /** The noisy batch (with its (image, annotation) items) and the clean batch of one step. */
+  record Inputs(int[][] noisyItems, PreparedSet.Batch noisy, PreparedSet.Batch clean) {}
+
   private final PreparedSet train;
   private final int[][] union;
   private final int[][] trusted;
   private final EpochSampler noisy;
   private final EpochSampler clean;
+  private final Augmenter augmenter;
+  private final EnsembleSettings ensemble;
+  /** Per training image, the annotation it has in C^i, or -1. */
+  private final int[] trustedAnnotation;
+  private final long seed;
   private final int noisyBatch;
   private final int cleanBatch;
   private final int pixels;
@@ -36,8 +48,9 @@ final class MemberMethod extends NetworkMethod<MemberGraph> {
    * @param maskNames per image index, the file names of its masks (for the weight-map index)
    */
   MemberMethod(NetworkSpec spec, TrainingSettings settings, EnsembleSettings ensemble, PreparedSet train,
-      int[][] trusted, List<List<String>> maskNames, Path run) throws IOException {
-    super(new MemberGraph(spec, settings, ensemble.cleanBatch(), ensemble.cleanLossKind()));
+      int[][] trusted, List<List<String>> maskNames, Path run, Normalization normalization) throws IOException {
+    super(new MemberGraph(spec, settings, ensemble));
+    this.ensemble = ensemble;
     this.train = train;
     List<int[]> items = new ArrayList<>();
     for (int image = 0; image < train.count(); image++) {
@@ -47,11 +60,18 @@ final class MemberMethod extends NetworkMethod<MemberGraph> {
     }
     this.union = items.toArray(int[][]::new);
     this.trusted = trusted;
+    this.trustedAnnotation = new int[train.count()];
+    Arrays.fill(trustedAnnotation, -1);
+    for (int[] item : trusted) {
+      trustedAnnotation[item[0]] = item[1];
+    }
     this.noisyBatch = settings.batchSize();
     this.cleanBatch = ensemble.cleanBatch();
     this.noisy = new EpochSampler(EpochSampler.mix(settings.seed(), 1), noisyBatch, union.length);
     this.clean = new EpochSampler(EpochSampler.mix(settings.seed(), 2), cleanBatch, trusted.length);
     this.pixels = spec.inputSize() * spec.inputSize();
+    this.augmenter = augmenter(settings, normalization, spec.inputSize());
+    this.seed = settings.seed();
     for (int image = 0; image < Math.min(ensemble.weightSamples(), train.count()); image++) {
       sampled.add(image);
     }
@@ -60,21 +80,37 @@ final class MemberMethod extends NetworkMethod<MemberGraph> {
   }
 
   @Override
-  public StepResult step(long step, float learningRate) {
-    int[] noisyItems = noisy.batch(step);
-    int[] cleanItems = clean.batch(step);
-    lastItems = new int[noisyBatch][];
+  public Inputs inputs(long step) {
+    int[] noisyDraw = noisy.batch(step);
+    int[] cleanDraw = clean.batch(step);
+    int[][] noisyItems = new int[noisyBatch][];
     for (int k = 0; k < noisyBatch; k++) {
-      lastItems[k] = union[noisyItems[k]];
+      noisyItems[k] = union[noisyDraw[k]];
     }
-    int[][] cleanBatchItems = new int[cleanBatch][];
-    for (int k = 0; k < cleanBatch; k++) {
-      cleanBatchItems[k] = trusted[cleanItems[k]];
+    int[][] cleanItems = new int[cleanBatch][];
+    int filled = 0;
+    if (ensemble.cleanSource() == EnsembleSettings.CleanSource.NOISY_FIRST) {
+      // The noisy batch's own images with their trusted annotations: the contradiction at the very pixels weighed.
+      for (int k = 0; k < noisyBatch && filled < cleanBatch; k++) {
+        int image = noisyItems[k][0];
+        if (trustedAnnotation[image] >= 0) {
+          cleanItems[filled++] = new int[] {image, trustedAnnotation[image]};
+        }
+      }
     }
-    PreparedSet.Batch noisyData = train.batch(lastItems);
-    PreparedSet.Batch cleanData = train.batch(cleanBatchItems);
-    MemberGraph.Step result = graph.trainStep(noisyData.images(), noisyData.labels(), cleanData.images(),
-        cleanData.labels(), step, learningRate);
+    for (int k = 0; filled < cleanBatch; k++) {
+      cleanItems[filled++] = trusted[cleanDraw[k]];
+    }
+    long stream = EpochSampler.mix(seed ^ AUGMENTATION_STREAM, step);
+    return new Inputs(noisyItems, train.batch(noisyItems, augmenter, EpochSampler.mix(stream, 1)),
+        train.batch(cleanItems, augmenter, EpochSampler.mix(stream, 2)));
+  }
+
+  @Override
+  public StepResult step(long step, Inputs inputs, float learningRate) {
+    lastItems = inputs.noisyItems();
+    MemberGraph.Step result = graph.trainStep(inputs.noisy().images(), inputs.noisy().labels(),
+        inputs.clean().images(), inputs.clean().labels(), step, learningRate, step >= ensemble.metaWarmup());
     lastWeights = result.weights();
     float scale = noisyBatch * pixels;
     float max = 0;
@@ -99,6 +135,11 @@ final class MemberMethod extends NetworkMethod<MemberGraph> {
     return new StepResult(result.loss(), figures);
   }
 
+  /** The training images this member learns from. */
+  PreparedSet trainSet() {
+    return train;
+  }
+
   /** The (image, annotation) items of the last step's noisy batch, in batch order. */
   int[][] lastItems() {
     return lastItems;
@@ -107,6 +148,19 @@ final class MemberMethod extends NetworkMethod<MemberGraph> {
   /** The last step's normalised weights, (batch, side, side). */
   float[] lastWeights() {
     return lastWeights;
+  }
+
+  /** Random weights, or those of the ensemble's initial checkpoint (e.g. a trained baseline's best). */
+  @Override
+  public void initialize() throws IOException {
+    session().initialize();
+    if (ensemble.initialCheckpoint() != null) {
+      Path checkpoint = ensemble.initialCheckpoint();
+      if (!Files.isRegularFile(Checkpoints.variables(checkpoint).resolveSibling("model.index"))) {
+        throw new IOException(checkpoint + ": not a checkpoint folder (no model.index)");
+      }
+      restore(checkpoint);
+    }
   }
 
   @Override

@@ -2,11 +2,14 @@ package org.dlema.train;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.dlema.graph.LinkNet;
 import org.dlema.graph.NetworkOutputs;
 import org.dlema.graph.NetworkSpec;
 import org.dlema.graph.Parameters;
+import org.dlema.graph.SessionThreads;
 import org.dlema.graph.Tensors;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -34,6 +37,8 @@ abstract class NetworkGraph implements AutoCloseable {
   private Placeholder<TFloat32> inferenceImages;
   private Operand<TFloat32> probability;
   private Session session;
+  /** One momentum accumulator per variable, shared by every update op of the graph (a member's plain and meta steps). */
+  private final Map<String, Variable<TFloat32>> accumulators = new HashMap<>();
 
   NetworkGraph(NetworkSpec spec, TrainingSettings settings) {
     this.spec = spec;
@@ -48,7 +53,7 @@ abstract class NetworkGraph implements AutoCloseable {
     inferenceImages = tf.withName("infer.images").placeholder(TFloat32.class,
         Placeholder.shape(Shape.of(-1, size, size, 3)));
     probability = net.infer(params.shared(), inferenceImages, LinkNet.batchSize(tf, inferenceImages)).probability();
-    session = new Session(graph);
+    session = SessionThreads.open(graph);
   }
 
   /** d y / d xs with the seed dy = 1 given explicitly, which keeps an OnesLike op out of the graph. */
@@ -81,9 +86,10 @@ abstract class NetworkGraph implements AutoCloseable {
       Variable<TFloat32> v = variables.get(i);
       @SuppressWarnings("unchecked")
       Operand<TFloat32> g = (Operand<TFloat32>) gradients[i];
-      Ops init = tf.withInitScope();
-      Variable<TFloat32> accumulator = tf.withName(v.op().name() + ".momentum")
-          .variable(init.zeros(init.constant(v.shape()), TFloat32.class));
+      Variable<TFloat32> accumulator = accumulators.computeIfAbsent(v.op().name(), name -> {
+        Ops init = tf.withInitScope();
+        return tf.withName(name + ".momentum").variable(init.zeros(init.constant(v.shape()), TFloat32.class));
+      });
       updates.add(after.train.applyMomentum(v, accumulator, learningRate,
           after.math.add(g, after.math.mul(decay, v)), momentum));
     }

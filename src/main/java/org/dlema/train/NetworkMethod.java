@@ -1,14 +1,24 @@
 package org.dlema.train;
 
 import java.nio.file.Path;
+import org.dlema.data.augment.Augmenter;
+import org.dlema.data.preprocess.Normalization;
 import org.tensorflow.Session;
 
 /** The part of a training method that only hands through to its graph. */
-abstract class NetworkMethod<G extends NetworkGraph> implements TrainingMethod {
+abstract class NetworkMethod<G extends NetworkGraph, I> implements TrainingMethod<I> {
   protected final G graph;
 
   NetworkMethod(G graph) {
     this.graph = graph;
+  }
+
+  /** Seed offset of the augmentation streams, apart from the batch draws. */
+  static final long AUGMENTATION_STREAM = 0x617567L;
+
+  /** The run's augmenter, or null when the settings transform nothing (the paper). */
+  static Augmenter augmenter(TrainingSettings settings, Normalization normalization, int side) {
+    return settings.augmentation().enabled() ? new Augmenter(settings.augmentation(), normalization, side) : null;
   }
 
   @Override

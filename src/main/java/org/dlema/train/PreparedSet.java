@@ -2,12 +2,14 @@ package org.dlema.train;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import org.dlema.data.AnnotatedImage;
 import org.dlema.data.ImageFiles;
 import org.dlema.data.LoadedImage;
 import org.dlema.data.MultiAnnotatedDataset;
 import org.dlema.data.ReferenceMasks;
+import org.dlema.data.augment.Augmenter;
 import org.dlema.data.preprocess.Normalization;
 import org.dlema.data.preprocess.Resize;
 import org.dlema.io.Progress;
@@ -27,6 +29,30 @@ public record PreparedSet(List<String> ids, float[][] images, float[][][] masks,
   record Batch(float[] images, float[] labels) {}
 
   Batch batch(int[][] items) {
+    return batch(items, null, 0);
+  }
+
+  /**
+   * A batch whose every image and its mask went through {@code augmenter} (none when null), item k with the random
+   * stream seeded by (seed, k): the caller's seed covers the run, the step and the batch's role.
+   */
+  Batch batch(int[][] items, Augmenter augmenter, long seed) {
+    if (augmenter == null) {
+      return copy(items);
+    }
+    int pixels = side * side;
+    float[] x = new float[items.length * pixels * 3];
+    float[] y = new float[items.length * pixels];
+    for (int k = 0; k < items.length; k++) {
+      Augmenter.Augmented a = augmenter.apply(images[items[k][0]], new float[][] {masks[items[k][0]][items[k][1]]},
+          new SplittableRandom(EpochSampler.mix(seed, k)));
+      System.arraycopy(a.image(), 0, x, k * pixels * 3, pixels * 3);
+      System.arraycopy(a.masks()[0], 0, y, k * pixels, pixels);
+    }
+    return new Batch(x, y);
+  }
+
+  private Batch copy(int[][] items) {
     int pixels = side * side;
     float[] x = new float[items.length * pixels * 3];
     float[] y = new float[items.length * pixels];

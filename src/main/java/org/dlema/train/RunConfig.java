@@ -11,19 +11,40 @@ import org.dlema.data.AnnotatedImage;
 import org.dlema.data.Annotation;
 import org.dlema.data.MultiAnnotatedDataset;
 import org.dlema.graph.NetworkSpec;
+import org.dlema.io.JsonFiles;
 import org.tensorflow.TensorFlow;
 
 /**
  * {@code config.json}: everything a run was made from, so that it can be resumed, reproduced and described in an
  * exported model card: the data and its fingerprint, the network spec, the hyper-parameters and library versions.
  */
-public record RunConfig(String method, Path data, String dataFingerprint, NetworkSpec spec,
+public record RunConfig(Method method, Path data, String dataFingerprint, NetworkSpec spec,
     TrainingSettings settings, Versions versions, EnsembleSettings ensemble, Integer member) {
 
   /** A single network's run (no ensemble). */
-  public RunConfig(String method, Path data, String dataFingerprint, NetworkSpec spec, TrainingSettings settings,
+  public RunConfig(Method method, Path data, String dataFingerprint, NetworkSpec spec, TrainingSettings settings,
       Versions versions) {
     this(method, data, dataFingerprint, spec, settings, versions, null, null);
+  }
+
+  /** The {@code config.json} of run folder {@code run}. */
+  public static RunConfig read(Path run) throws IOException {
+    Path file = run.resolve(TrainingRun.CONFIG);
+    if (!Files.isRegularFile(file)) {
+      throw new RunStateException(run, RunStateException.Reason.NOT_A_RUN, "not a run folder (no "
+          + TrainingRun.CONFIG + ")");
+    }
+    return JsonFiles.read(file, RunConfig.class);
+  }
+
+  /** The same run with other settings (a new total step count). */
+  public RunConfig withSettings(TrainingSettings other) {
+    return new RunConfig(method, data, dataFingerprint, spec, other, versions, ensemble, member);
+  }
+
+  /** Member {@code i}'s own config: its settings, under the ensemble's. */
+  public RunConfig forMember(TrainingSettings memberSettings, int i) {
+    return new RunConfig(method, data, dataFingerprint, spec, memberSettings, versions, ensemble, i);
   }
 
   /** Whether this is the top folder of a D-LEMA ensemble (a member's own folder names its member index). */

@@ -1,9 +1,12 @@
 package org.dlema.train;
 
+import com.google.common.io.MoreFiles;
+import com.google.common.io.RecursiveDeleteOption;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.dlema.data.DatasetReader;
 import org.dlema.data.DatasetValidator;
 import org.dlema.data.MultiAnnotatedDataset;
@@ -16,9 +19,9 @@ import org.dlema.io.JsonFiles;
 import org.dlema.io.Progress;
 
 /**
- * A run folder from start to end: checks the data, makes the seeded split and the normalisation statistics of the
- * training images, writes {@code config.json}, {@code split.json} and {@code normalization.json}, then trains. A
- * resumed run reads all three back and refuses data whose fingerprint changed.
+ * A single network's run folder from start to end: checks the data, makes the seeded split and the normalisation
+ * statistics of the training images, writes {@code config.json}, {@code split.json} and {@code normalization.json},
+ * then trains. A resumed run reads all three back and refuses data whose fingerprint changed.
  */
 public final class TrainingRun {
   public static final String CONFIG = "config.json";
@@ -36,15 +39,15 @@ public final class TrainingRun {
   /** @param options the settings of less-is-more and mc-dropout (ignored by the other methods) */
   public static Trainer.Outcome start(Path data, NetworkSpec spec, TrainingSettings settings,
       TrainingTargets.Options options, Path out, PrintStream log) throws IOException {
-    requireEmpty(out, "pass --resume to continue it, or choose another --out");
-    MultiAnnotatedDataset dataset = checkedDataset(data);
+    requireEmpty(out);
+    MultiAnnotatedDataset dataset = checkedDataset(data, log);
     TrainValidationSplit split = TrainValidationSplit.create(dataset, settings.validationFraction(), settings.seed());
     MultiAnnotatedDataset training = split.trainingSet(dataset);
     // Decided before anything is written: a selection that fails (an empty subset) leaves no half-made run.
     TrainingTargets.Selection selection = TrainingTargets.select(settings.method(), options, settings.seed(),
-        training);
+        training, log);
     Normalization normalization = Normalization.of(training, spec.inputSize(), spec.inputSize(),
-        Progress.onStderr("normalisation statistics", training.size()));
+        Progress.on(log, "normalisation statistics", training.size()));
     RunConfig config = new RunConfig(settings.method(), data, RunConfig.fingerprint(dataset), spec, settings,
         RunConfig.Versions.current());
     Files.createDirectories(out);
@@ -67,27 +70,53 @@ public final class TrainingRun {
 
   /** Continues a run from its latest checkpoint, up to {@code steps} (or the configured count when null). */
   public static Trainer.Outcome resume(Path out, Integer steps, PrintStream log) throws IOException {
-    Path configFile = out.resolve(CONFIG);
-    if (!Files.isRegularFile(configFile)) {
-      throw new IOException(out + ": not a run folder (no " + CONFIG + ")");
-    }
-    RunConfig config = JsonFiles.read(configFile, RunConfig.class);
+    RunConfig config = RunConfig.read(out);
     TrainingSettings settings = config.settings();
     Checkpoints.State latest = new Checkpoints(out.resolve("checkpoints")).state(Checkpoints.LATEST).orElseThrow(
-        () -> new IOException(out + ": no checkpoint to resume from (checkpoints/latest is missing)"));
+        () -> new RunStateException(out, RunStateException.Reason.NOT_A_RUN, "no checkpoint to resume from "
+            + "(checkpoints/latest is missing)"));
     if (steps != null && steps < latest.step()) {
-      throw new IOException(out + ": --steps " + steps + " is below the " + latest.step()
-          + " steps already done; give at least " + latest.step());
+      throw stepsBelowDone(out, steps, latest.step());
     }
     if (steps != null) {
       settings = settings.withSteps(steps);
-      JsonFiles.write(configFile, new RunConfig(config.method(), config.data(), config.dataFingerprint(),
-          config.spec(), settings, config.versions()));
+      JsonFiles.write(out.resolve(CONFIG), config.withSettings(settings));
     }
-    MultiAnnotatedDataset dataset = checkedDataset(config);
+    MultiAnnotatedDataset dataset = checkedDataset(config, log);
     TrainValidationSplit split = TrainValidationSplit.load(out.resolve(SPLIT));
     Normalization normalization = Normalization.load(out.resolve(NORMALIZATION));
     return trainer(out, dataset, split, normalization, config.spec(), settings, log).train(true);
+  }
+
+  /**
+   * Brings the run in {@code out} to {@code settings.steps()}: nothing when it finished there, a resume when it has
+   * a checkpoint, else a new run (a folder of this project's run without any checkpoint is started over). Refuses a
+   * folder that holds another method or spec, or something that is not a run.
+   */
+  public static Trainer.Outcome trainOrResume(Path data, NetworkSpec spec, TrainingSettings settings,
+      TrainingTargets.Options options, Path out, PrintStream log) throws IOException {
+    Checkpoints checkpoints = new Checkpoints(out.resolve("checkpoints"));
+    if (Files.isRegularFile(out.resolve(CONFIG))) {
+      RunConfig config = RunConfig.read(out);
+      if (config.method() != settings.method() || !config.spec().equals(spec)) {
+        throw new RunStateException(out, RunStateException.Reason.MISMATCH, "holds a " + config.method() + " run "
+            + "of " + config.spec().name() + ", not a " + settings.method() + " run of " + spec.name());
+      }
+      Optional<Checkpoints.State> finished = checkpoints.state(Checkpoints.FINAL);
+      if (finished.isPresent() && finished.get().step() == settings.steps()) {
+        Checkpoints.State state = finished.get();
+        log.printf("%s finished earlier (best validation Jaccard %.2f%% at step %d)%n", out, 100 * state.best(),
+            state.bestStep());
+        double last = state.validationJaccard() == null ? Double.NaN : state.validationJaccard();
+        return new Trainer.Outcome(state.step(), state.best(), state.bestStep(), last, Double.NaN, false,
+            Double.NaN);
+      }
+      if (checkpoints.state(Checkpoints.LATEST).isPresent()) {
+        return resume(out, settings.steps(), log);
+      }
+      MoreFiles.deleteRecursively(out, RecursiveDeleteOption.ALLOW_INSECURE);
+    }
+    return start(data, spec, settings, options, out, log);
   }
 
   private static Trainer trainer(Path out, MultiAnnotatedDataset dataset, TrainValidationSplit split,
@@ -96,27 +125,32 @@ public final class TrainingRun {
     MultiAnnotatedDataset validation = split.validationSet(dataset);
     TrainingTargets.Selection selection = TrainingTargets.load(out, settings.method(), training);
     PreparedSet trainSet = TrainingTargets.apply(selection, PreparedSet.of(training, spec.inputSize(), normalization,
-        Progress.onStderr("loading training images", training.size())));
+        Progress.on(log, "loading training images", training.size())));
     PreparedSet validationSet = PreparedSet.of(validation, spec.inputSize(), normalization,
-        Progress.onStderr("loading validation images", validation.size()));
-    return new Trainer(out, () -> new BaselineMethod(spec, settings, trainSet), settings, settings.seed(),
+        Progress.on(log, "loading validation images", validation.size()));
+    return new Trainer(out, () -> new BaselineMethod(spec, settings, trainSet, normalization), settings, settings.seed(),
         validationSet, normalization, log);
   }
 
+  static RunStateException stepsBelowDone(Path folder, int steps, long done) {
+    return new RunStateException(folder, RunStateException.Reason.STEPS_BELOW_DONE, "a total of " + steps
+        + " steps is below the " + done + " steps already done");
+  }
+
   /** A new run never writes into a folder that holds something: it would mix two runs. */
-  static void requireEmpty(Path out, String advice) throws IOException {
+  static void requireEmpty(Path out) throws IOException {
     if (Files.isDirectory(out)) {
       try (var entries = Files.list(out)) {
         if (entries.findAny().isPresent()) {
-          throw new IOException(out + " already exists; " + advice);
+          throw new RunStateException(out, RunStateException.Reason.OCCUPIED, "already exists and is not empty");
         }
       }
     }
   }
 
   /** The run's dataset, checked, and unchanged since the run started. */
-  static MultiAnnotatedDataset checkedDataset(RunConfig config) throws IOException {
-    MultiAnnotatedDataset dataset = checkedDataset(config.data());
+  static MultiAnnotatedDataset checkedDataset(RunConfig config, PrintStream log) throws IOException {
+    MultiAnnotatedDataset dataset = checkedDataset(config.data(), log);
     if (!RunConfig.fingerprint(dataset).equals(config.dataFingerprint())) {
       throw new IOException(config.data() + ": the data changed since the run started (fingerprint "
           + RunConfig.fingerprint(dataset) + ", run has " + config.dataFingerprint() + ")");
@@ -125,11 +159,11 @@ public final class TrainingRun {
   }
 
   /** Reads the dataset and decodes every file; throws on the first error, before anything is written. */
-  static MultiAnnotatedDataset checkedDataset(Path data) {
+  static MultiAnnotatedDataset checkedDataset(Path data, PrintStream log) {
     ValidationReport report = new ValidationReport();
     MultiAnnotatedDataset dataset = DatasetReader.read(data, ReadOptions.strict(), report);
     report.throwIfErrors();
-    DatasetValidator.validate(dataset, report, loaded -> { }, Progress.onStderr("checking data", dataset.size()));
+    DatasetValidator.validate(dataset, report, loaded -> { }, Progress.on(log, "checking data", dataset.size()));
     report.throwIfErrors();
     return dataset;
   }

@@ -1,6 +1,7 @@
 package org.dlema.train;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,6 +10,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.IntStream;
 import org.dlema.data.AnnotatedImage;
+import org.dlema.data.BinaryMask;
 import org.dlema.data.LoadedImage;
 import org.dlema.data.MultiAnnotatedDataset;
 import org.dlema.data.agreement.Agreement;
@@ -34,10 +36,6 @@ import org.dlema.io.Progress;
  */
 public final class TrainingTargets {
   public static final String FILE = "training-set.json";
-  public static final String BASELINE = "baseline";
-  public static final String LESS_IS_MORE = "less-is-more";
-  public static final String STAPLE = "staple";
-  public static final String MC_DROPOUT = "mc-dropout";
   public static final double DEFAULT_MIN_KAPPA = 0.5;
 
   /**
@@ -48,19 +46,14 @@ public final class TrainingTargets {
    * @param subset mc-dropout only: i of C^i (1-based), of {@code subsets}
    * @param annotations mc-dropout only: the annotation index each kept image trains on
    */
-  public record Selection(String method, Double minKappa, int kept, Map<String, Double> dropped, Integer subset,
+  public record Selection(Method method, Double minKappa, int kept, Map<String, Double> dropped, Integer subset,
       Integer subsets, Map<String, Integer> annotations) {
-    static Selection of(String method, int kept) {
+    static Selection of(Method method, int kept) {
       return new Selection(method, null, kept, Map.of(), null, null, null);
     }
   }
 
   private TrainingTargets() {}
-
-  public static boolean isSingleNetwork(String method) {
-    return method.equals(BASELINE) || method.equals(LESS_IS_MORE) || method.equals(STAPLE)
-        || method.equals(MC_DROPOUT);
-  }
 
   /**
    * A method's own settings.
@@ -76,16 +69,16 @@ public final class TrainingTargets {
   }
 
   /** Decides the selection of a new run (reads every training mask for less-is-more); nothing is written. */
-  static Selection select(String method, Options options, long seed, MultiAnnotatedDataset training)
-      throws IOException {
+  static Selection select(Method method, Options options, long seed, MultiAnnotatedDataset training,
+      PrintStream log) throws IOException {
     double minKappa = options.minKappa();
     int subset = options.subset();
     int subsets = options.subsets();
     Selection selection;
-    if (method.equals(LESS_IS_MORE)) {
+    if (method == Method.LESS_IS_MORE) {
       List<AnnotatedImage> images = training.images();
       double[] kappa = new double[images.size()];
-      Progress progress = Progress.onStderr("annotator agreement", images.size());
+      Progress progress = Progress.on(log, "annotator agreement", images.size());
       IntStream.range(0, images.size()).parallel().forEach(i -> {
         kappa[i] = Agreement.meanPairwiseKappa(LoadedImage.load(images.get(i)).masks());
         progress.step();
@@ -98,13 +91,13 @@ public final class TrainingTargets {
         }
       }
       if (dropped.size() == images.size()) {
-        throw new IOException("every training image has a mean pairwise kappa below " + minKappa
-            + "; lower --min-kappa");
+        throw new NothingLeftException("every training image has a mean pairwise kappa below " + minKappa
+            + ": the agreement threshold leaves no image to train on");
       }
       selection = new Selection(method, minKappa, images.size() - dropped.size(), dropped, null, null, null);
-    } else if (method.equals(MC_DROPOUT)) {
+    } else if (method == Method.MC_DROPOUT) {
       if (subset < 1 || subset > subsets) {
-        throw new IllegalArgumentException("--subset must be in 1.." + subsets + ", got " + subset);
+        throw new IllegalArgumentException("the subset must be in 1.." + subsets + ", got " + subset);
       }
       NonContradictoryPartition partition = NonContradictoryPartition.create(training, subsets,
           PartitionRule.UNIFORM, seed);
@@ -113,7 +106,7 @@ public final class TrainingTargets {
         annotations.put(ref.imageId(), ref.annotation());
       }
       if (annotations.isEmpty()) {
-        throw new IOException("subset C^" + subset + " of " + subsets + " is empty");
+        throw new NothingLeftException("subset C^" + subset + " of " + subsets + " is empty");
       }
       selection = new Selection(method, null, annotations.size(), Map.of(), subset, subsets, annotations);
     } else {
@@ -128,10 +121,10 @@ public final class TrainingTargets {
   }
 
   /** The selection a run recorded; a baseline run without the file keeps everything. */
-  static Selection load(Path run, String method, MultiAnnotatedDataset training) throws IOException {
+  static Selection load(Path run, Method method, MultiAnnotatedDataset training) throws IOException {
     Path file = run.resolve(FILE);
     if (!Files.isRegularFile(file)) {
-      if (!method.equals(BASELINE)) {
+      if (method != Method.BASELINE) {
         throw new IOException(run + ": no " + FILE + " for a " + method + " run");
       }
       return Selection.of(method, training.size());
@@ -156,17 +149,9 @@ public final class TrainingTargets {
         IntStream.range(0, train.count()).parallel().forEach(i -> {
           List<boolean[]> annotations = new ArrayList<>();
           for (float[] mask : train.masks()[i]) {
-            boolean[] bits = new boolean[mask.length];
-            for (int q = 0; q < bits.length; q++) {
-              bits[q] = mask[q] >= 0.5f;
-            }
-            annotations.add(bits);
+            annotations.add(BinaryMask.ofFloats(mask, train.side(), train.side()).toBooleans());
           }
-          boolean[] mask = Staple.estimate(annotations).mask();
-          float[] target = new float[mask.length];
-          for (int q = 0; q < target.length; q++) {
-            target[q] = mask[q] ? 1 : 0;
-          }
+          float[] target = new BinaryMask(train.side(), train.side(), Staple.estimate(annotations).mask()).toFloats();
           consensus[i] = new float[][] {target};
         });
         yield train.withMasks(consensus);

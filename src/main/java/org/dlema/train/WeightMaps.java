@@ -73,6 +73,16 @@ public final class WeightMaps {
     return out;
   }
 
+  /** The config of an ensemble run, the only kind that learns weight maps. */
+  static RunConfig ensembleConfig(Path run) throws IOException {
+    RunConfig config = RunConfig.read(run);
+    if (config.ensemble() == null) {
+      throw new RunStateException(run, RunStateException.Reason.MISMATCH, "a " + config.method()
+          + " run has no weight maps (only a D-LEMA ensemble learns them)");
+    }
+    return config;
+  }
+
   public static Index index(Path run) throws IOException {
     return JsonFiles.read(run.resolve(FOLDER).resolve("index.json"), Index.class);
   }

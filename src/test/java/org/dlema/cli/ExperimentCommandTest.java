@@ -8,28 +8,46 @@ import java.util.List;
 import org.dlema.data.DatasetReader;
 import org.dlema.data.ReadOptions;
 import org.dlema.testing.TinyRun;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
+/** One tiny experiment, made once for the class; each test checks one promise of it. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ExperimentCommandTest {
   @TempDir Path dir;
+  private Path split;
+  private Path out;
+  private CliRunner.Outcome splitting;
+  private CliRunner.Outcome first;
+
+  private String[] experiment(String steps) {
+    return new String[] {"experiment", "--data", split.resolve("train.csv").toString(), "--test",
+        split.resolve("test.csv").toString(), "--spec", "tiny", "--steps", steps, "--out", out.toString()};
+  }
+
+  @BeforeAll
+  void splitThenRunTheExperimentOnce() throws Exception {
+    split = dir.resolve("split");
+    out = dir.resolve("experiment");
+    splitting = CliRunner.run("data", "split", "--data", TinyRun.data().toString(), "--out", split.toString(),
+        "--test-fraction", "0.25");
+    first = CliRunner.run(experiment("2"));
+  }
 
   @Test
-  void splitThenEveryMethodEvaluatedInOneReportAndASecondRunSkipsEverything() throws Exception {
-    Path split = dir.resolve("split");
-    CliRunner.Outcome splitting = CliRunner.run("data", "split", "--data", TinyRun.data().toString(), "--out",
-        split.toString(), "--test-fraction", "0.25");
+  void splitHoldsOutATestManifestWithRelativePaths() throws Exception {
     assertThat(splitting.exitCode()).isEqualTo(0);
     assertThat(splitting.out()).contains("(9 images)");
     assertThat(splitting.out()).contains("reference masks found");
     List<String> test = Files.readAllLines(split.resolve("test.csv"));
     assertThat(test.get(0)).isEqualTo("image,mask,annotator");
     assertThat(test.get(1)).startsWith("../");
+  }
 
-    Path out = dir.resolve("experiment");
-    String[] args = {"experiment", "--data", split.resolve("train.csv").toString(), "--test",
-        split.resolve("test.csv").toString(), "--spec", "tiny", "--steps", "2", "--out", out.toString()};
-    CliRunner.Outcome first = CliRunner.run(args);
+  @Test
+  void everyMethodIsEvaluatedInOneReportWithTheSettingsItRanWith() throws Exception {
     assertThat(first.err()).doesNotContain("internal error");
     assertThat(first.exitCode()).isEqualTo(0);
     String report = Files.readString(out.resolve("report.md"));
@@ -39,17 +57,26 @@ class ExperimentCommandTest {
         "| D-LEMA image_confidence |", "| less-is-more |", "| STAPLE |", "| MC dropout 1 |"}) {
       assertThat(report).contains(row);
     }
+    // The default budget's recipe, as recorded in the runs.
+    assertThat(report).contains("Budget **cpu**: every network 2 steps of batch 16, learning rate 0.002");
+    assertThat(report).contains("MC dropout p = 0.3, 5 layers, 15 passes");
     assertThat(Files.isRegularFile(out.resolve("figures/weights.png"))).isTrue();
     assertThat(Files.isRegularFile(out.resolve("export/d-lema/1/saved_model.pb"))).isTrue();
+  }
 
-    CliRunner.Outcome again = CliRunner.run(args);
+  @Test
+  void aSecondRunSkipsEveryFinishedStage() {
+    CliRunner.Outcome again = CliRunner.run(experiment("2"));
     assertThat(again.exitCode()).isEqualTo(0);
     assertThat(again.out()).contains("[evaluation] finished earlier, skipped");
     assertThat(again.out()).doesNotContain("training:");
+  }
 
-    String[] other = args.clone();
-    other[other.length - 3] = "3";
-    assertThat(CliRunner.run(other).err()).contains("holds an experiment with other options");
+  @Test
+  void otherOptionsInTheSameFolderAreRefused() {
+    CliRunner.Outcome other = CliRunner.run(experiment("3"));
+    assertThat(other.exitCode()).isNotEqualTo(0);
+    assertThat(other.err()).contains("holds an experiment with other settings");
   }
 
   @Test

@@ -3,6 +3,7 @@ package org.dlema.export;
 import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.google.gson.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -185,21 +186,33 @@ class EnsembleExporterTest {
     RunConfig c = JsonFiles.read(file, RunConfig.class);
     JsonFiles.write(file, new RunConfig(c.method(), dir.resolve("no-such-data"), c.dataFingerprint(), c.spec(),
         c.settings(), c.versions(), c.ensemble(), c.member()));
+    for (int i = 1; i <= MEMBERS; i++) {
+      // Each member's own config names the data too (calibration reads it from there).
+      Path member = run.resolve("members/" + i);
+      JsonObject memberConfig = JsonFiles.read(member.resolve("config.json"), JsonObject.class);
+      memberConfig.addProperty("data", dir.resolve("no-such-data").toString());
+      JsonFiles.write(member.resolve("config.json"), memberConfig);
+      Files.deleteIfExists(member.resolve(Calibrations.FILE));
+    }
     Path root = dir.resolve("export");
-    IOException e = assertThrows(IOException.class,
-        () -> EnsembleExporter.export(run, Checkpoints.BEST, root, "gone", 1, null, quiet()));
+    // Calibration needs the validation images too, even with the rule given.
+    IOException e = assertThrows(IOException.class, () -> EnsembleExporter.export(run, Checkpoints.BEST, root,
+        "gone", 1, FusionRule.PIXEL_CONFIDENCE, quiet()));
+    assertThat(e.getMessage()).contains("without calibration");
+    e = assertThrows(IOException.class, () -> EnsembleExporter.export(run, Checkpoints.BEST, root, "gone", 1, null,
+        true, ProbabilityCalibration.NONE, quiet()));
     assertThat(e.getMessage()).contains("--fusion");
     try (Stream<Path> left = Files.walk(root)) {
       assertThat(left.filter(p -> !p.equals(root)).toList()).isEmpty();
     }
-    // With the rule given, the same export succeeds (without validation scores).
+    // Uncalibrated with the rule given, the same export succeeds (without validation scores).
     EnsembleExporter.Written written = EnsembleExporter.export(run, Checkpoints.BEST, root, "gone", 1,
-        FusionRule.PIXEL_CONFIDENCE, quiet());
+        FusionRule.PIXEL_CONFIDENCE, true, ProbabilityCalibration.NONE, quiet());
     assertThat(JsonFiles.read(written.ensemble().resolve(ModelExporter.CARD), ModelCard.class).ensemble()
         .validationJaccard()).isNull();
     // An existing version is never touched, and nothing else is written then either.
-    assertThrows(IOException.class,
-        () -> EnsembleExporter.export(run, Checkpoints.BEST, root, "gone", 1, FusionRule.UNIFORM, quiet()));
+    assertThrows(IOException.class, () -> EnsembleExporter.export(run, Checkpoints.BEST, root, "gone", 1,
+        FusionRule.UNIFORM, true, ProbabilityCalibration.NONE, quiet()));
     assertThat(EnsembleExporter.nextVersion(root, "gone", MEMBERS)).isEqualTo(2);
   }
 }

@@ -3,20 +3,23 @@ package org.dlema.export;
 import static com.google.common.truth.Truth.assertThat;
 import static com.google.common.truth.Truth.assertWithMessage;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.dlema.testing.TinyRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code dlema export} of an ensemble killed with SIGKILL (no shutdown hook runs) at several points of its work, in
- * a child JVM: whatever the moment, every version folder present is complete, and a fused version never exists
- * without its members.
+ * {@code dlema export} of an ensemble killed with SIGKILL (no shutdown hook runs) in a child JVM at points of its
+ * work seen from outside (staging on disk, lines of its log): whatever the moment, every version folder present is
+ * complete, and a fused version never exists without its members.
  */
 class ExportInterruptionTest {
   @TempDir Path dir;
@@ -31,25 +34,33 @@ class ExportInterruptionTest {
     return builder.start();
   }
 
+  /** A point of the export's work that can be seen from outside: a line in its log, or a file under the root. */
+  private record Point(String name, Predicate<Path> reached) {}
+
   @Test
   void aKilledExportLeavesOnlyCompleteVersionFolders() throws Exception {
     Path root = dir.resolve("export");
     int members = TinyRun.ensemble().resolve("members").toFile().list().length;
-    // One full export to learn how long the work takes on this machine.
-    long begin = System.nanoTime();
     Process full = start(root);
     assertThat(full.waitFor(5, TimeUnit.MINUTES)).isTrue();
     assertWithMessage(Files.readString(dir.resolve("child.log"))).that(full.exitValue()).isEqualTo(0);
-    long millis = (System.nanoTime() - begin) / 1_000_000;
     assertComplete(root, members);
 
-    List<Integer> interrupted = new ArrayList<>();
-    for (double fraction : new double[] {0.3, 0.55, 0.7, 0.8, 0.9, 0.97}) {
+    List<Point> points = List.of(
+        new Point("a staging folder exists", r -> stagingLeft(r)),
+        new Point("member 1 written", r -> logSays("member 1 of " + members)),
+        new Point("last member written", r -> logSays("member " + members + " of " + members)),
+        new Point("fused model being written", r -> logSays("serving_default = ")));
+    List<String> interrupted = new ArrayList<>();
+    for (Point point : points) {
       Process process = start(root);
-      boolean finished = process.waitFor((long) (millis * fraction), TimeUnit.MILLISECONDS);
-      if (!finished) {
+      // Polls until the point is reached, then kills at once; an export that finishes first was not interrupted.
+      while (process.isAlive() && !point.reached().test(root)) {
+        Thread.sleep(1);
+      }
+      if (process.isAlive()) {
         process.destroyForcibly().waitFor();
-        interrupted.add((int) (100 * fraction));
+        interrupted.add(point.name());
       }
       assertComplete(root, members);
     }
@@ -59,12 +70,25 @@ class ExportInterruptionTest {
     Process last = start(root);
     assertThat(last.waitFor(5, TimeUnit.MINUTES)).isTrue();
     assertThat(last.exitValue()).isEqualTo(0);
-    List<String> left;
-    try (Stream<Path> all = Files.walk(root)) {
-      left = all.map(p -> p.getFileName().toString()).filter(n -> n.contains(".partial-")).toList();
+    assertThat(stagingLeft(root)).isFalse();
+    System.out.println("export killed when: " + interrupted);
+  }
+
+  private boolean logSays(String text) {
+    try {
+      return Files.readString(dir.resolve("child.log")).contains(text);
+    } catch (IOException e) {
+      return false;
     }
-    assertThat(left).isEmpty();
-    System.out.println("export took " + millis + " ms; killed at " + interrupted + " % of that");
+  }
+
+  private static boolean stagingLeft(Path root) {
+    try (Stream<Path> all = Files.walk(root)) {
+      return all.anyMatch(p -> p.getFileName().toString().contains(".partial-"));
+    } catch (IOException | UncheckedIOException e) {
+      // A folder renamed while walking: the walk saw work in progress.
+      return true;
+    }
   }
 
   /** Every integer version folder holds a whole SavedModel and card; each fused version has all its members. */

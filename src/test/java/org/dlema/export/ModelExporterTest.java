@@ -39,7 +39,9 @@ class ModelExporterTest {
   @Test
   void exportReloadsWithTheContractAndTheTrainingGraphsOutputs() throws Exception {
     Path run = TinyRun.run();
-    Path version = ModelExporter.export(run, Checkpoints.BEST, dir, "tiny", 1);
+    // Uncalibrated, to compare with the training graph (CalibratedExportTest covers the temperature).
+    Path version = ModelExporter.export(run, Checkpoints.BEST, dir, "tiny", 1, ProbabilityCalibration.NONE,
+        EnsembleExporterTest.quiet());
     assertThat(version).isEqualTo(dir.resolve("tiny").resolve("1"));
     for (String file : new String[] {"saved_model.pb", "variables/variables.index", ModelExporter.CARD}) {
       assertThat(Files.exists(version.resolve(file))).isTrue();
@@ -85,16 +87,19 @@ class ModelExporterTest {
     assertThat(card.versions().tensorflow()).startsWith("2.");
     assertThat(card.normalization().mean()).isEqualTo(normalization.mean());
     assertThat(card.training().checkpoint()).isEqualTo("best");
+    assertThat(card.temperature()).isNull();
   }
 
   @Test
   void versionsCountUpAndAnExistingVersionIsNeverTouched() throws Exception {
     assertThat(ModelExporter.nextVersion(dir.resolve("m"))).isEqualTo(1);
-    Path first = ModelExporter.export(TinyRun.run(), Checkpoints.FINAL, dir, "m", 1);
+    Path first = ModelExporter.export(TinyRun.run(), Checkpoints.FINAL, dir, "m", 1,
+        ProbabilityCalibration.TEMPERATURE, TestFiles.quiet());
     assertThat(ModelExporter.nextVersion(dir.resolve("m"))).isEqualTo(2);
     byte[] before = Files.readAllBytes(first.resolve("saved_model.pb"));
     IOException e = assertThrows(IOException.class,
-        () -> ModelExporter.export(TinyRun.run(), Checkpoints.FINAL, dir, "m", 1));
+        () -> ModelExporter.export(TinyRun.run(), Checkpoints.FINAL, dir, "m", 1,
+        ProbabilityCalibration.TEMPERATURE, TestFiles.quiet()));
     assertThat(e.getMessage()).contains("already exists");
     assertThat(Files.readAllBytes(first.resolve("saved_model.pb"))).isEqualTo(before);
     try (var entries = Files.list(dir.resolve("m"))) {

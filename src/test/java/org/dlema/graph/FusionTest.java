@@ -23,8 +23,12 @@ class FusionTest {
   static final int W = 4;
   static final int PIXELS = H * W;
 
-  /** Graph outputs of every rule for fixed member maps: [rule][output][values]. */
   private static Map<FusionRule, float[][]> run(float[][] logits, float[][] logVariances) {
+    return run(logits, logVariances, new double[] {1, 1, 1});
+  }
+
+  /** Graph outputs of every rule for fixed member maps: [rule][output][values]. */
+  private static Map<FusionRule, float[][]> run(float[][] logits, float[][] logVariances, double[] temperatures) {
     try (Graph graph = new Graph(); Session session = new Session(graph)) {
       Ops tf = Ops.create(graph);
       List<NetworkOutputs> outputs = new ArrayList<>();
@@ -36,7 +40,7 @@ class FusionTest {
         feeds.add(s);
         outputs.add(new NetworkOutputs(f, s, null));
       }
-      Fusion fusion = new Fusion(tf, outputs);
+      Fusion fusion = new Fusion(tf, outputs, temperatures);
       Map<FusionRule, float[][]> result = new EnumMap<>(FusionRule.class);
       List<TFloat32> tensors = new ArrayList<>();
       try {
@@ -107,10 +111,19 @@ class FusionTest {
 
   @Test
   void everyRuleMatchesThePlainJavaReference() {
+    matchesThePlainJavaReference(new double[] {1, 1, 1});
+  }
+
+  @Test
+  void temperaturesDivideEachMembersLogitAndLeaveTheVariancesAlone() {
+    matchesThePlainJavaReference(new double[] {2.5, 0.5, 1.7});
+  }
+
+  private static void matchesThePlainJavaReference(double[] temperatures) {
     Random random = new Random(11);
     float[][] logits = random(random, 2);
     float[][] logVariances = random(random, 1.5);
-    Map<FusionRule, float[][]> graph = run(logits, logVariances);
+    Map<FusionRule, float[][]> graph = run(logits, logVariances, temperatures);
     for (FusionRule rule : FusionRule.values()) {
       double[][] alphas = referenceAlphas(rule, logVariances);
       float[][] out = graph.get(rule);
@@ -121,7 +134,7 @@ class FusionTest {
         double alphaSum = 0;
         double[] p = new double[M];
         for (int i = 0; i < M; i++) {
-          p[i] = 1 / (1 + Math.exp(-logits[i][q]));
+          p[i] = 1 / (1 + Math.exp(-logits[i][q] / temperatures[i]));
           probability += alphas[i][q] * p[i];
           aleatoric += alphas[i][q] * Math.exp(logVariances[i][q]);
           mean += p[i] / M;

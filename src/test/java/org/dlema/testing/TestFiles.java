@@ -1,8 +1,11 @@
 package org.dlema.testing;
 
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -61,6 +64,11 @@ public final class TestFiles {
     write(mask(16, 12, 255), "png", root.resolve("masks/a_2.png"));
     write(mask(16, 12, 255), "bmp", root.resolve("masks/b_x.bmp"));
     return root;
+  }
+
+  /** A stream that swallows what a library call reports. */
+  public static PrintStream quiet() {
+    return new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
   }
 
   /** Copies a folder tree (small test runs). */

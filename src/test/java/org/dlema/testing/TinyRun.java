@@ -14,6 +14,7 @@ import org.dlema.graph.NetworkSpec;
 import org.dlema.io.Progress;
 import org.dlema.train.EnsembleRun;
 import org.dlema.train.EnsembleSettings;
+import org.dlema.train.Method;
 import org.dlema.train.TrainingRun;
 import org.dlema.train.TrainingSettings;
 
@@ -29,8 +30,8 @@ public final class TinyRun {
         root = Files.createTempDirectory("dlema-tiny-run");
         SyntheticDataset.write(data(), 12, SyntheticLesionSettings.defaults(48), SimulatorSettings.defaults(2),
             Progress.silent());
-        TrainingRun.start(data(), spec(), new TrainingSettings("baseline", 2, 0.01, 0.9, 5e-5, 3, 11, 4, 2, 2,
-            0.25), run(), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        TrainingRun.start(data(), spec(), TrainingSettings.builder(Method.BASELINE).learningRate(0.01)
+            .momentum(0.9).mcSamples(3).seed(11).steps(4).interval(2).validationFraction(0.25).build(), run(), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -43,8 +44,9 @@ public final class TinyRun {
     Path out = root().resolve("ensemble");
     if (!Files.isDirectory(out)) {
       try {
-        EnsembleRun.train(data(), spec(), new TrainingSettings("dlema", 2, 0.001, 0.9, 5e-5, 2, 13, 4, 2, 2, 0.25),
-            new EnsembleSettings(0, 2, "cross-entropy", "uniform", 2), out, null,
+        EnsembleRun.train(data(), spec(), TrainingSettings.builder(Method.DLEMA).learningRate(0.001)
+            .momentum(0.9).mcSamples(2).seed(13).steps(4).interval(2).validationFraction(0.25).build(),
+            EnsembleSettings.paper(0, 2).withWeightSamples(2), out, null,
             new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
       } catch (IOException e) {
         throw new UncheckedIOException(e);

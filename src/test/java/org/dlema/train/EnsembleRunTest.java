@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.dlema.graph.NetworkSpec;
 import org.dlema.testing.TinyRun;
 import org.junit.jupiter.api.Test;
@@ -20,10 +21,11 @@ class EnsembleRunTest {
   }
 
   static TrainingSettings settings(int steps) {
-    return new TrainingSettings("dlema", 2, 0.01, 0.9, 5e-5, 2, 5, steps, 2, 2, 0.25);
+    return TrainingSettings.builder(Method.DLEMA).learningRate(0.01).momentum(0.9).mcSamples(2).seed(5)
+        .steps(steps).interval(2).validationFraction(0.25).build();
   }
 
-  static final EnsembleSettings ENSEMBLE = new EnsembleSettings(0, 2, "cross-entropy", "uniform", 4);
+  static final EnsembleSettings ENSEMBLE = EnsembleSettings.paper(0, 2).withWeightSamples(4);
 
   static byte[] finalWeights(Path run, int member) throws Exception {
     return Files.readAllBytes(EnsembleRun.member(run, member).resolve("checkpoints/final/model.data-00000-of-00001"));
@@ -43,5 +45,22 @@ class EnsembleRunTest {
     assertThat(finalWeights(whole, 2)).isNotEqualTo(finalWeights(whole, 1));
     // The resumed member goes on writing the weight maps of its sampled images (round trip: WeightMapsTest).
     assertThat(WeightMaps.index(EnsembleRun.member(halves, 1)).maps()).isNotEmpty();
+  }
+
+  @Test
+  void membersTrainedSideBySideAreBitIdenticalToMembersTrainedAlone() throws Exception {
+    NetworkSpec tiny = TinyRun.spec();
+    Path alone = dir.resolve("alone");
+    Path together = dir.resolve("together");
+    List<Trainer.Outcome> outcomes = EnsembleRun.train(TinyRun.data(), tiny, settings(4), ENSEMBLE, together,
+        null, 2, quiet());
+    int members = RunConfig.read(together).ensemble().members();
+    for (int i = 1; i <= members; i++) {
+      EnsembleRun.train(TinyRun.data(), tiny, settings(4), ENSEMBLE, alone, i, quiet());
+    }
+    assertThat(outcomes).hasSize(members);
+    for (int i = 1; i <= members; i++) {
+      assertThat(finalWeights(together, i)).isEqualTo(finalWeights(alone, i));
+    }
   }
 }

@@ -74,7 +74,8 @@ class MemberGraphTest {
   }
 
   static final float RATE = 1e-2f;
-  static final TrainingSettings SETTINGS = new TrainingSettings("dlema", NOISY, RATE, 0.9, 0, 2, 3, 1, 1, 1, 0.2);
+  static final TrainingSettings SETTINGS = TrainingSettings.builder(Method.DLEMA).batchSize(NOISY).learningRate(RATE)
+      .momentum(0.9).weightDecay(0).mcSamples(2).seed(3).steps(1).interval(1).build();
 
   /** A noisy and a clean batch of random images with disc labels, and g at eps = 0 for them. */
   record Batches(float[] nx, float[] ny, float[] cx, float[] cy) {
@@ -83,7 +84,7 @@ class MemberGraphTest {
     }
 
     MemberGraph graph() {
-      MemberGraph graph = new MemberGraph(tiny, SETTINGS, CLEAN, MemberGraph.CleanLoss.CROSS_ENTROPY);
+      MemberGraph graph = new MemberGraph(tiny, SETTINGS, CLEAN, EnsembleSettings.CleanLoss.CROSS_ENTROPY);
       graph.session().initialize();
       return graph;
     }

@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.dlema.data.augment.AugmentationSettings;
 import org.dlema.data.synth.SimulatorSettings;
 import org.dlema.data.synth.SyntheticDataset;
 import org.dlema.data.synth.SyntheticLesionSettings;
@@ -33,7 +34,8 @@ class TrainerTest {
   }
 
   static TrainingSettings settings(int steps, double learningRate) {
-    return new TrainingSettings("baseline", 2, learningRate, 0.9, 5e-5, 3, 11, steps, 3, 3, 0.25);
+    return TrainingSettings.builder(Method.BASELINE).learningRate(learningRate).momentum(0.9).mcSamples(3)
+        .seed(11).steps(steps).interval(3).validationFraction(0.25).build();
   }
 
   static PrintStream quiet() {
@@ -64,6 +66,38 @@ class TrainerTest {
   }
 
   @Test
+  void augmentedRunWithAScheduleResumesBitIdentically() throws Exception {
+    TrainingSettings recipe = settings(6, 0.01).toBuilder().schedule(LearningRateSchedule.cosine(2, 0.1))
+        .augmentation(AugmentationSettings.standard()).build();
+    Path whole = dir.resolve("whole");
+    Path halves = dir.resolve("halves");
+    TrainingRun.start(data, tiny, recipe, whole, quiet());
+    TrainingRun.start(data, tiny, recipe.withSteps(3), halves, quiet());
+    TrainingRun.resume(halves, 6, quiet());
+    assertThat(weights(halves, Checkpoints.FINAL)).isEqualTo(weights(whole, Checkpoints.FINAL));
+    // The recipe is recorded and read back, and it changed what was trained.
+    assertThat(RunConfig.read(halves).settings()).isEqualTo(recipe);
+    Path plain = dir.resolve("plain");
+    TrainingRun.start(data, tiny, settings(6, 0.01), plain, quiet());
+    assertThat(weights(plain, Checkpoints.FINAL)).isNotEqualTo(weights(whole, Checkpoints.FINAL));
+  }
+
+  @Test
+  void olderConfigWithoutTheNewFieldsReadsAsThePapersSettings() throws Exception {
+    Path run = dir.resolve("run");
+    TrainingRun.start(data, tiny, settings(3, 0.01), run, quiet());
+    String config = Files.readString(run.resolve("config.json"));
+    String older = config.replaceAll("(?s),\\s*\"schedule\": \\{[^}]*\\}", "")
+        .replaceAll("(?s),\\s*\"augmentation\": \\{[^}]*\\}", "");
+    assertThat(older).doesNotContain("schedule");
+    Files.writeString(run.resolve("config.json"), older);
+    TrainingSettings read = RunConfig.read(run).settings();
+    assertThat(read.schedule()).isEqualTo(LearningRateSchedule.constant());
+    assertThat(read.augmentation()).isEqualTo(AugmentationSettings.none());
+    assertThat(read.method()).isEqualTo(Method.BASELINE);
+  }
+
+  @Test
   void sameSeedSameWeights() throws Exception {
     TrainingRun.start(data, tiny, settings(3, 0.01), dir.resolve("a"), quiet());
     TrainingRun.start(data, tiny, settings(3, 0.01), dir.resolve("b"), quiet());
@@ -90,7 +124,8 @@ class TrainerTest {
   void divergenceStopsAndKeepsTheLastGoodCheckpoint() throws Exception {
     Path run = dir.resolve("diverging");
     Trainer.Outcome outcome = TrainingRun.start(data, tiny,
-        new TrainingSettings("baseline", 2, 1e30, 0.9, 0, 3, 11, 50, 1, 1, 0.25), run, quiet());
+        TrainingSettings.builder(Method.BASELINE).learningRate(1e30).momentum(0.9).weightDecay(0)
+            .mcSamples(3).seed(11).steps(50).interval(1).validationFraction(0.25).build(), run, quiet());
     assertThat(outcome.diverged()).isTrue();
     assertThat(outcome.steps()).isLessThan(50);
     Checkpoints.State latest = new Checkpoints(run.resolve("checkpoints")).state(Checkpoints.LATEST).orElseThrow();

@@ -34,8 +34,9 @@ class TrainingTargetsTest {
     return new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
   }
 
-  static TrainingSettings settings(String method, int steps) {
-    return new TrainingSettings(method, 2, 0.01, 0.9, 5e-5, 2, 3, steps, 2, 2, 0.25);
+  static TrainingSettings settings(Method method, int steps) {
+    return TrainingSettings.builder(method).learningRate(0.01).momentum(0.9).mcSamples(2).seed(3)
+        .steps(steps).interval(2).validationFraction(0.25).build();
   }
 
   static TrainingTargets.Options options(double minKappa) {
@@ -48,7 +49,7 @@ class TrainingTargetsTest {
     MultiAnnotatedDataset training = TrainValidationSplit.create(data, 0.25, 3).trainingSet(data);
     NonContradictoryPartition partition = NonContradictoryPartition.create(training, 3, PartitionRule.UNIFORM, 3);
     Path run = dir.resolve("mc");
-    TrainingRun.start(TinyRun.data(), TinyRun.spec().withDropout(0.3, 5, 3), settings("mc-dropout", 2),
+    TrainingRun.start(TinyRun.data(), TinyRun.spec().withDropout(0.3, 5, 3), settings(Method.MC_DROPOUT, 2),
         new TrainingTargets.Options(0.5, 2, 3), run, quiet());
     TrainingTargets.Selection selection = JsonFiles.read(run.resolve(TrainingTargets.FILE),
         TrainingTargets.Selection.class);
@@ -82,7 +83,8 @@ class TrainingTargetsTest {
     double threshold = sorted.get(sorted.size() / 2);
 
     Path run = dir.resolve("lim");
-    TrainingRun.start(TinyRun.data(), TinyRun.spec(), settings("less-is-more", 2), options(threshold), run, quiet());
+    TrainingRun.start(TinyRun.data(), TinyRun.spec(), settings(Method.LESS_IS_MORE, 2), options(threshold), run,
+        quiet());
     TrainingTargets.Selection selection = JsonFiles.read(run.resolve(TrainingTargets.FILE),
         TrainingTargets.Selection.class);
     assertThat(selection.minKappa()).isEqualTo(threshold);
@@ -96,7 +98,7 @@ class TrainingTargetsTest {
     // Resume reads the selection back: 2 + 1 steps equal 3 steps in one go.
     TrainingRun.resume(run, 3, quiet());
     Path whole = dir.resolve("lim-whole");
-    TrainingRun.start(TinyRun.data(), TinyRun.spec(), settings("less-is-more", 3), options(threshold), whole,
+    TrainingRun.start(TinyRun.data(), TinyRun.spec(), settings(Method.LESS_IS_MORE, 3), options(threshold), whole,
         quiet());
     assertThat(Files.readAllBytes(run.resolve("checkpoints/final/model.data-00000-of-00001")))
         .isEqualTo(Files.readAllBytes(whole.resolve("checkpoints/final/model.data-00000-of-00001")));
@@ -107,7 +109,7 @@ class TrainingTargetsTest {
     MultiAnnotatedDataset data = DatasetReader.read(TinyRun.data(), ReadOptions.strict());
     PreparedSet prepared = PreparedSet.of(data, 32, Normalization.of(data, 32, 32, Progress.silent()),
         Progress.silent());
-    PreparedSet consensus = TrainingTargets.apply(TrainingTargets.Selection.of("staple", data.size()), prepared);
+    PreparedSet consensus = TrainingTargets.apply(TrainingTargets.Selection.of(Method.STAPLE, data.size()), prepared);
     assertThat(consensus.count()).isEqualTo(prepared.count());
     for (int i = 0; i < prepared.count(); i++) {
       assertThat(consensus.masks()[i]).hasLength(1);
@@ -128,9 +130,9 @@ class TrainingTargetsTest {
       }
     }
     Path run = dir.resolve("staple");
-    TrainingRun.start(TinyRun.data(), TinyRun.spec(), settings("staple", 2), TrainingTargets.Options.defaults(), run,
+    TrainingRun.start(TinyRun.data(), TinyRun.spec(), settings(Method.STAPLE, 2), TrainingTargets.Options.defaults(), run,
         quiet());
     assertThat(JsonFiles.read(run.resolve(TrainingTargets.FILE), TrainingTargets.Selection.class).method())
-        .isEqualTo("staple");
+        .isEqualTo(Method.STAPLE);
   }
 }

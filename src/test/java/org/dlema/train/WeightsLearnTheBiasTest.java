@@ -68,17 +68,19 @@ class WeightsLearnTheBiasTest {
     for (int i = 0; i < IMAGES; i++) {
       trusted[i] = new int[] {i, 0};
     }
-    TrainingSettings settings = new TrainingSettings("dlema", 4, 0.03, 0.9, 5e-5, 3, 17, steps, steps, steps, 0.2);
-    EnsembleSettings ensemble = new EnsembleSettings(1, 8, "cross-entropy", "uniform", 0);
+    TrainingSettings settings = TrainingSettings.builder(Method.DLEMA).batchSize(4).learningRate(0.03)
+        .momentum(0.9).mcSamples(3).seed(17).steps(steps).interval(steps).build();
+    EnsembleSettings ensemble = EnsembleSettings.paper(1, 8).withWeightSamples(0);
     double disagree = 0;
     double agree = 0;
     long disagreeCount = 0;
     long agreeCount = 0;
     int pixels = SIDE * SIDE;
-    try (MemberMethod method = new MemberMethod(tiny, settings, ensemble, train, trusted, maskNames, dir)) {
+    try (MemberMethod method = new MemberMethod(tiny, settings, ensemble, train, trusted, maskNames, dir,
+        normalization)) {
       method.session().initialize();
       for (int step = 0; step < steps; step++) {
-        TrainingMethod.StepResult result = method.step(step, (float) settings.learningRate());
+        TrainingMethod.StepResult result = method.step(step, method.inputs(step), (float) settings.learningRate());
         assertThat(Float.isFinite(result.loss())).isTrue();
         if (step < steps / 2) {
           continue;

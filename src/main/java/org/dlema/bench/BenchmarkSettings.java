@@ -1,0 +1,32 @@
+package org.dlema.bench;
+
+import java.util.List;
+import org.dlema.graph.NetworkSpec;
+
+/**
+ * What {@code dlema benchmark} measures.
+ *
+ * @param cleanBatch the meta step's clean batch, or null for each configuration's batch size
+ * @param warmup untimed runs per configuration (the first runs of a fetch set pay for graph optimisation)
+ * @param timed timed runs per configuration, reported as medians
+ * @param members the ensemble size of the inference measurements
+ * @param inferenceBatches batch sizes of the inference measurements
+ * @param inference whether to measure inference at all
+ * @param matmulSize n of the n x n MatMul that gives the machine's practical peak
+ */
+public record BenchmarkSettings(List<NetworkSpec> specs, int[] batches, Integer cleanBatch, int warmup, int timed,
+    int members, int[] inferenceBatches, boolean inference, int matmulSize) {
+  public static final int DEFAULT_MEMBERS = 5;
+  public static final int DEFAULT_MATMUL = 2048;
+
+  public BenchmarkSettings {
+    specs = List.copyOf(specs);
+    batches = batches.clone();
+    inferenceBatches = inferenceBatches.clone();
+  }
+
+  /** The meta step's clean batch at noisy batch {@code batch}. */
+  public int cleanBatch(int batch) {
+    return cleanBatch == null ? batch : cleanBatch;
+  }
+}

@@ -1,0 +1,75 @@
+package org.dlema.experiment;
+
+import java.util.List;
+import java.util.Locale;
+import org.dlema.data.augment.AugmentationSettings;
+import org.dlema.graph.NetworkSpec;
+import org.dlema.train.EnsembleSettings;
+import org.dlema.train.LearningRateSchedule;
+import org.dlema.train.Method;
+import org.dlema.train.TrainingSettings;
+
+/**
+ * How much training every network of an experiment gets, and with which recipe. {@code paper} is the paper's
+ * setting unchanged; {@code quick} is the paper's recipe cut to 1500 steps (with a ten times larger rate so that it
+ * learns at all); {@code cpu} is a recipe for 2 CPU cores: batch 16 (throughput per image is 3-4 times batch 2's on
+ * a CPU), twice quick's rate after a 50-step warm-up, and a clean batch of 16. At this budget every network is still
+ * improving when it stops, so what slows fitting costs: cosine decay and augmentation both scored lower on the
+ * validation images (docs/results.md), and stay options.
+ *
+ * @param name the budget's name
+ * @param steps optimisation steps of every network
+ * @param batch images per noisy batch
+ * @param learningRate the base rate
+ * @param schedule the rate of each step
+ * @param cleanBatch D-LEMA's clean batch
+ * @param interval steps between validations and checkpoints
+ */
+public record Budget(String name, int steps, int batch, double learningRate, LearningRateSchedule schedule,
+    AugmentationSettings augmentation, int cleanBatch, int interval) {
+  public static final String DEFAULT = "cpu";
+
+  /** The budget called {@code name}. */
+  public static Budget of(String name) {
+    return switch (name) {
+      case "cpu" -> new Budget(name, 1500, 16, 2e-3, new LearningRateSchedule(LearningRateSchedule.Decay.CONSTANT,
+          50, 1), AugmentationSettings.none(), 16, 250);
+      // Fits 2 CPU cores in well under 90 minutes with linknet-lite on 1600 ISIC images.
+      case "quick" -> new Budget(name, 1500, TrainingSettings.DEFAULT_BATCH, 1e-3, LearningRateSchedule.constant(),
+          AugmentationSettings.none(), 8, 500);
+      // The paper's settings (3.2): lr 1e-4, clean batch 64; the weight maps of Figures 3-4 are at 100K steps.
+      case "paper" -> new Budget(name, 100_000, TrainingSettings.DEFAULT_BATCH,
+          TrainingSettings.DEFAULT_LEARNING_RATE, LearningRateSchedule.constant(), AugmentationSettings.none(),
+          EnsembleSettings.PAPER_CLEAN_BATCH, 5000);
+      default -> throw new IllegalArgumentException("no budget called '" + name + "'; available: " + names());
+    };
+  }
+
+  public static List<String> names() {
+    return List.of("cpu", "quick", "paper");
+  }
+
+  /** The same budget with another step count (the interval shrinks to fit). */
+  public Budget withSteps(int n) {
+    return new Budget(name, n, batch, learningRate, schedule, augmentation, cleanBatch, Math.min(interval, n));
+  }
+
+  /** The training settings of {@code method} under this budget. */
+  public TrainingSettings settings(Method method, long seed) {
+    return TrainingSettings.builder(method).batchSize(batch).learningRate(learningRate).schedule(schedule)
+        .augmentation(augmentation)
+        .seed(seed).steps(steps).interval(interval).build();
+  }
+
+  /** The MC-dropout networks' spec: the paper's p = 0.3 in 5 layers, 15 passes. */
+  public static NetworkSpec dropout(NetworkSpec spec) {
+    return spec.withDropout(MC_DROPOUT_P, NetworkSpec.PAPER_DROPOUT_LAYERS, NetworkSpec.PAPER_MC_PASSES);
+  }
+
+  static final double MC_DROPOUT_P = 0.3;
+
+  /** One line, e.g. "cpu (1500 steps)": what experiment.json compares to decide whether a folder is this run. */
+  public String label() {
+    return String.format(Locale.ROOT, "%s (%d steps)", name, steps);
+  }
+}

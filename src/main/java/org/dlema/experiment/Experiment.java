@@ -1,0 +1,205 @@
+package org.dlema.experiment;
+
+import com.google.common.io.MoreFiles;
+import com.google.common.io.RecursiveDeleteOption;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.dlema.eval.EvaluationReport;
+import org.dlema.eval.Evaluator;
+import org.dlema.eval.TestSets;
+import org.dlema.export.EnsembleExporter;
+import org.dlema.export.Exports;
+import org.dlema.export.ModelExporter;
+import org.dlema.export.ProbabilityCalibration;
+import org.dlema.export.ServedModel;
+import org.dlema.export.ServedPredictor;
+import org.dlema.graph.NetworkSpec;
+import org.dlema.io.AtomicDirectory;
+import org.dlema.io.JsonFiles;
+import org.dlema.train.Checkpoints;
+import org.dlema.train.EnsembleRun;
+import org.dlema.train.EnsembleSettings;
+import org.dlema.train.Method;
+import org.dlema.train.RunConfig;
+import org.dlema.train.Trainer;
+import org.dlema.train.TrainingRun;
+import org.dlema.train.TrainingTargets;
+import org.dlema.train.WeightFigure;
+
+/**
+ * The paper's experimental section with one budget and seed: the baseline (Table 1 row A), the D-LEMA ensemble
+ * (members B-F, fusions G-I), less-is-more (row J), a STAPLE-consensus network and one MC-dropout network per
+ * member subset (Table 2); then every model exported, evaluated on every test set and written up in
+ * {@code report.md}. Each stage leaves a finished run folder, export or evaluation behind and is skipped when found.
+ *
+ * @param data the training set
+ * @param tests the test sets (one table column each)
+ * @param ensemble the D-LEMA ensemble's settings (the budget's clean batch; M from the data when 0)
+ * @param sideBySide D-LEMA members trained at the same time (the results do not depend on it)
+ */
+public record Experiment(Path data, List<Path> tests, Budget budget, NetworkSpec spec, long seed,
+    EnsembleSettings ensemble, int sideBySide, Path out) {
+  public static final String REPORT = "report.md";
+  /** The models also evaluated without temperature scaling, and the suffix of their rows. */
+  static final List<String> UNCALIBRATED = List.of("baseline", "D-LEMA");
+  static final String UNCALIBRATED_SUFFIX = " (uncalibrated)";
+
+  /** The paper's ensemble with the budget's clean batch. */
+  public static Experiment of(Path data, List<Path> tests, Budget budget, NetworkSpec spec, long seed, Path out) {
+    return new Experiment(data, tests, budget, spec, seed, EnsembleSettings.paper(0, budget.cleanBatch()), 1, out);
+  }
+
+  /** The same experiment with up to {@code n} D-LEMA members trained at the same time. */
+  public Experiment withSideBySide(int n) {
+    return new Experiment(data, tests, budget, spec, seed, ensemble, n, out);
+  }
+
+  /** Runs (or continues) every stage; returns the report. */
+  public Path run(PrintStream log) throws IOException {
+    ExperimentState state = ExperimentState.openOrCreate(out, new ExperimentState(data.toString(),
+        tests.stream().map(Path::toString).toList(), budget.label(), spec.name(), seed, Map.of()));
+    Stages stages = new Stages(state, out.resolve(ExperimentState.FILE), log);
+    Path runs = out.resolve("runs");
+    Path dlema = runs.resolve(Method.DLEMA.id());
+    for (Method method : List.of(Method.BASELINE, Method.DLEMA, Method.LESS_IS_MORE, Method.STAPLE)) {
+      stages.run(method.id(), () -> train(method, runs.resolve(method.id()), log));
+    }
+    int members = RunConfig.read(dlema).ensemble().members();
+    Path dropout = runs.resolve(Method.MC_DROPOUT.id());
+    for (int i = 1; i <= members; i++) {
+      TrainingTargets.Options subset = new TrainingTargets.Options(TrainingTargets.DEFAULT_MIN_KAPPA, i, members);
+      Path run = dropout.resolve(Integer.toString(i));
+      stages.run(Method.MC_DROPOUT.id() + "-" + i, () -> single(Method.MC_DROPOUT, Budget.dropout(spec), subset,
+          run, log));
+    }
+
+    Map<String, Path> models = new LinkedHashMap<>();
+    models.put("baseline", runs.resolve(Method.BASELINE.id()));
+    models.put("D-LEMA", dlema);
+    models.put("less-is-more", runs.resolve(Method.LESS_IS_MORE.id()));
+    models.put("STAPLE", runs.resolve(Method.STAPLE.id()));
+    for (int i = 1; i <= members; i++) {
+      models.put("MC dropout " + i, dropout.resolve(Integer.toString(i)));
+    }
+    // Every model calibrated (what is served), and the baseline and the ensemble also as trained: before/after.
+    Path export = out.resolve("export");
+    Path uncalibrated = out.resolve("export-uncalibrated");
+    Map<String, Path> exported = new LinkedHashMap<>();
+    for (String label : models.keySet()) {
+      exported.put(label, ModelExporter.versionFolder(export, name(label), 1));
+    }
+    for (String label : UNCALIBRATED) {
+      exported.put(label + UNCALIBRATED_SUFFIX, ModelExporter.versionFolder(uncalibrated, name(label), 1));
+    }
+    stages.run("export", () -> {
+      for (var model : models.entrySet()) {
+        exportOnce(model.getValue(), export, name(model.getKey()), ProbabilityCalibration.TEMPERATURE, log);
+      }
+      for (String label : UNCALIBRATED) {
+        exportOnce(models.get(label), uncalibrated, name(label), ProbabilityCalibration.NONE, log);
+      }
+    });
+    Path evaluation = out.resolve("evaluation");
+    stages.run("evaluation", () -> {
+      // A finished evaluation whose stage was not recorded (killed in between) is kept.
+      if (!Files.isRegularFile(evaluation.resolve(EvaluationReport.JSON))) {
+        evaluate(exported, evaluation, log);
+      }
+    });
+    stages.run("figures", () -> WeightFigure.draw(dlema, null, out.resolve("figures").resolve("weights.png")));
+    Path report = out.resolve(REPORT);
+    JsonFiles.writeString(report, ExperimentReport.markdown(this, state, dlema,
+        RunConfig.read(dropout.resolve("1")).spec(), evaluation));
+    return report;
+  }
+
+  /** Trains a method's network (or the ensemble) to the budget, continuing what was done before. */
+  private void train(Method method, Path run, PrintStream log) throws IOException {
+    if (method == Method.DLEMA) {
+      for (Trainer.Outcome o : EnsembleRun.train(data, spec, budget.settings(method, seed), ensemble, run, null,
+          sideBySide, log)) {
+        failIfDiverged(o, run);
+      }
+    } else {
+      single(method, spec, TrainingTargets.Options.defaults(), run, log);
+    }
+  }
+
+  /** Trains one network to the budget, continuing a run that has a checkpoint. */
+  private void single(Method method, NetworkSpec networkSpec, TrainingTargets.Options options, Path run,
+      PrintStream log) throws IOException {
+    failIfDiverged(TrainingRun.trainOrResume(data, networkSpec, budget.settings(method, seed), options, run, log),
+        run);
+  }
+
+  private static void failIfDiverged(Trainer.Outcome outcome, Path run) throws IOException {
+    if (outcome.diverged()) {
+      throw new ExperimentException(run + ": training diverged after " + outcome.steps() + " steps");
+    }
+  }
+
+  private static String name(String label) {
+    return label.toLowerCase(Locale.ROOT).replace(' ', '-');
+  }
+
+  /** Version 1 of the model, written unless already there. */
+  private static void exportOnce(Path run, Path root, String name, ProbabilityCalibration calibration,
+      PrintStream log) throws IOException {
+    if (Files.isRegularFile(ModelExporter.versionFolder(root, name, 1).resolve("saved_model.pb"))) {
+      return;
+    }
+    RunConfig config = RunConfig.read(run);
+    if (config.isEnsemble()) {
+      // Members are committed before the fused model: a kill in between leaves complete member versions that
+      // this experiment wrote and now writes again.
+      for (int i = 1; i <= config.ensemble().members(); i++) {
+        Path member = ModelExporter.versionFolder(root, EnsembleExporter.memberModel(name, i), 1);
+        if (Files.exists(member)) {
+          MoreFiles.deleteRecursively(member, RecursiveDeleteOption.ALLOW_INSECURE);
+        }
+      }
+    }
+    Exports.exportRun(run, Checkpoints.BEST, root, name, 1, null, calibration, log);
+  }
+
+  private void evaluate(Map<String, Path> exported, Path evaluation, PrintStream log) throws IOException {
+    List<Evaluator.TestSet> sets = TestSets.read(tests);
+    Map<String, ServedModel> served = new LinkedHashMap<>();
+    try (AtomicDirectory dir = AtomicDirectory.create(evaluation)) {
+      for (var model : exported.entrySet()) {
+        served.put(model.getKey(), ServedModel.load(model.getValue(), ModelExporter.DEFAULT_SIGNATURE));
+      }
+      Evaluator.Results results = Evaluator.evaluate(sets, ServedPredictor.of(served),
+          dir.path().resolve("examples"), 3, log);
+      EvaluationReport.write(dir.path(), results, Map.of("tests", tests.stream().map(Path::toString).toList()));
+      dir.commit();
+    } finally {
+      served.values().forEach(ServedModel::close);
+    }
+  }
+
+  /** One stage after another, each recorded in experiment.json with its wall time once it finished. */
+  private record Stages(ExperimentState state, Path file, PrintStream log) {
+    interface Body {
+      void run() throws IOException;
+    }
+
+    void run(String name, Body body) throws IOException {
+      if (state.seconds().containsKey(name)) {
+        log.println("[" + name + "] finished earlier, skipped");
+        return;
+      }
+      log.println("[" + name + "]");
+      long start = System.nanoTime();
+      body.run();
+      state.seconds().put(name, (System.nanoTime() - start) / 1e9);
+      JsonFiles.write(file, state);
+    }
+  }
+}

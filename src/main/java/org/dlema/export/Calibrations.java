@@ -1,0 +1,229 @@
+package org.dlema.export;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.dlema.data.DatasetException;
+import org.dlema.data.DatasetReader;
+import org.dlema.data.MultiAnnotatedDataset;
+import org.dlema.data.ReadOptions;
+import org.dlema.data.ValidationReport;
+import org.dlema.data.partition.TrainValidationSplit;
+import org.dlema.data.preprocess.Normalization;
+import org.dlema.eval.TemperatureScaling;
+import org.dlema.graph.LinkNet;
+import org.dlema.graph.NetworkSpec;
+import org.dlema.graph.Parameters;
+import org.dlema.graph.ServingGraph;
+import org.dlema.graph.SessionThreads;
+import org.dlema.graph.Tensors;
+import org.dlema.io.JsonFiles;
+import org.dlema.io.Progress;
+import org.dlema.train.Checkpoints;
+import org.dlema.train.PreparedSet;
+import org.dlema.train.RunConfig;
+import org.dlema.train.TrainingRun;
+import org.tensorflow.Graph;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * The temperature of a run's checkpoint ({@link TemperatureScaling}), fitted on the run's validation images and kept
+ * in {@code calibration.json} in the run folder (for an ensemble, in each member's folder), so that every export of
+ * that checkpoint serves the same calibrated probabilities and the data is read once.
+ *
+ * <p>The network runs in inference mode on the validation images at its input size, and its logits are scored
+ * against every annotation of each image (a pixel counts once per annotation), not only against the one drawn for
+ * model selection: the calibrated probability of a pixel then estimates how often annotators mark it, and the fit
+ * uses every validation label.
+ */
+public final class Calibrations {
+  public static final String FILE = "calibration.json";
+  /** Validation images per session run, as training's validation batches them. */
+  private static final int BATCH = 16;
+  private static final String TARGETS = "every annotation of each validation image";
+
+  /**
+   * {@code calibration.json}: the checkpoint's temperature and its effect on the validation pixels.
+   *
+   * @param checkpoint the checkpoint kind fitted ({@code best}, {@code latest} or {@code final})
+   * @param step its training step; a file is reused for any checkpoint of the same step (the same weights)
+   * @param temperature T: the served probability is sigmoid(logit / T)
+   * @param pixels labelled pixels of the fit (pixels times annotations)
+   * @param passes logits per pixel (MC-dropout passes averaged, else 1)
+   */
+  public record Temperature(String checkpoint, long step, double temperature, double validationNllBefore,
+      double validationNllAfter, double validationEceBefore, double validationEceAfter, long pixels, int images,
+      int passes, String targets) {}
+
+  private Calibrations() {}
+
+  /** The run's {@code calibration.json}, if it has one. */
+  public static Optional<Temperature> read(Path run) throws IOException {
+    Path file = run.resolve(FILE);
+    return Files.isRegularFile(file) ? Optional.of(JsonFiles.read(file, Temperature.class)) : Optional.empty();
+  }
+
+  /**
+   * The temperature of the run's checkpoint: its {@code calibration.json} when that was fitted at the checkpoint's
+   * step, otherwise fitted now (see {@link #fit}).
+   *
+   * @param run a single network's run folder, or one member's folder of an ensemble
+   */
+  public static Temperature ensure(Path run, String checkpoint, PrintStream log) throws IOException {
+    return ensure(List.of(run), checkpoint, log).get(0);
+  }
+
+  /**
+   * {@link #ensure(Path, String, PrintStream)} for several runs, such as an ensemble's members: runs that share
+   * their data, split and normalisation read the validation images once.
+   */
+  public static List<Temperature> ensure(List<Path> runs, String checkpoint, PrintStream log) throws IOException {
+    Map<Source, PreparedSet> loaded = new HashMap<>();
+    List<Temperature> temperatures = new ArrayList<>();
+    for (Path run : runs) {
+      Checkpoints.State state = ModelExporter.state(run, checkpoint);
+      Optional<Temperature> stored;
+      try {
+        stored = read(run);
+      } catch (IOException e) {
+        log.println(e.getMessage() + "; fitting the temperature again");
+        stored = Optional.empty();
+      }
+      if (stored.isPresent() && stored.get().step() == state.step() && stored.get().temperature() > 0) {
+        temperatures.add(stored.get());
+      } else {
+        temperatures.add(fit(run, checkpoint, loaded, log));
+      }
+    }
+    return temperatures;
+  }
+
+  /**
+   * Fits the temperature of the run's checkpoint on its validation images and writes {@code calibration.json}
+   * (atomically) into the run folder.
+   *
+   * @throws IOException when the run's data cannot be read or is not the data the run was trained on, or the run
+   *     has no validation images; the message says so (export without calibration then)
+   */
+  public static Temperature fit(Path run, String checkpoint, PrintStream log) throws IOException {
+    return fit(run, checkpoint, new HashMap<>(), log);
+  }
+
+  private static Temperature fit(Path run, String checkpoint, Map<Source, PreparedSet> loaded, PrintStream log)
+      throws IOException {
+    Checkpoints.State state = ModelExporter.state(run, checkpoint);
+    RunConfig config = JsonFiles.read(run.resolve(TrainingRun.CONFIG), RunConfig.class);
+    PreparedSet validation;
+    try {
+      Source source = Source.of(run, config);
+      validation = loaded.get(source);
+      if (validation == null) {
+        validation = validationImages(run, config, log);
+        loaded.put(source, validation);
+      }
+    } catch (IOException | DatasetException | UncheckedIOException e) {
+      throw new IOException(run + ": cannot fit a temperature on the run's validation images (" + e.getMessage()
+          + "); make the training data readable again, or export without calibration", e);
+    }
+    if (validation.count() == 0) {
+      throw new IOException(run + ": the run has no validation images to fit a temperature on; export without "
+          + "calibration");
+    }
+    NetworkSpec spec = config.spec();
+    float[][] logits = logits(spec, Checkpoints.variables(new Checkpoints(run.resolve("checkpoints"))
+        .folder(checkpoint)), validation);
+    List<float[]> blocks = new ArrayList<>();
+    List<float[]> labels = new ArrayList<>();
+    for (int i = 0; i < validation.count(); i++) {
+      for (float[] annotation : validation.masks()[i]) {
+        blocks.add(logits[i]);
+        labels.add(annotation);
+      }
+    }
+    int passes = spec.hasDropout() ? spec.mcPasses() : 1;
+    TemperatureScaling.Fit fit = TemperatureScaling.fit(blocks, labels, passes);
+    Temperature temperature = new Temperature(checkpoint, state.step(), fit.temperature(), fit.nllBefore(),
+        fit.nllAfter(), fit.eceBefore(), fit.eceAfter(), fit.pixels(), validation.count(), passes, TARGETS);
+    JsonFiles.write(run.resolve(FILE), temperature);
+    log.printf("%s: temperature %.4f fitted on %d validation images (NLL %.4f -> %.4f, ECE %.4f -> %.4f)%n",
+        run, fit.temperature(), validation.count(), fit.nllBefore(), fit.nllAfter(), fit.eceBefore(),
+        fit.eceAfter());
+    return temperature;
+  }
+
+  /** What a run's prepared validation images depend on: runs that agree on all of it share them. */
+  private record Source(Path data, String fingerprint, String split, String normalization, int side) {
+    static Source of(Path run, RunConfig config) throws IOException {
+      return new Source(config.data().toAbsolutePath().normalize(), config.dataFingerprint(),
+          Files.readString(run.resolve(TrainingRun.SPLIT)), Files.readString(run.resolve(TrainingRun.NORMALIZATION)),
+          config.spec().inputSize());
+    }
+  }
+
+  /** The run's validation images at the network size, normalised, with every annotation. */
+  private static PreparedSet validationImages(Path run, RunConfig config, PrintStream log) throws IOException {
+    ValidationReport report = new ValidationReport();
+    MultiAnnotatedDataset dataset = DatasetReader.read(config.data(), ReadOptions.strict(), report);
+    report.throwIfErrors();
+    String fingerprint = RunConfig.fingerprint(dataset);
+    if (!fingerprint.equals(config.dataFingerprint())) {
+      throw new IOException(config.data() + " changed since the run was trained (fingerprint " + fingerprint
+          + ", the run has " + config.dataFingerprint() + ")");
+    }
+    MultiAnnotatedDataset validation = TrainValidationSplit.load(run.resolve(TrainingRun.SPLIT))
+        .validationSet(dataset);
+    return PreparedSet.of(validation, config.spec().inputSize(),
+        Normalization.load(run.resolve(TrainingRun.NORMALIZATION)),
+        Progress.on(log, "validation images for calibration", validation.size()));
+  }
+
+  /** Per image, its inference logits laid out pixel by pixel with the passes of a pixel side by side. */
+  private static float[][] logits(NetworkSpec spec, Path checkpoint, PreparedSet set) {
+    int side = spec.inputSize();
+    int pixels = side * side;
+    float[][] out = new float[set.count()][];
+    try (Graph graph = new Graph(); Session session = SessionThreads.open(graph)) {
+      Ops tf = Ops.create(graph);
+      Placeholder<TFloat32> images = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, side, side, 3)));
+      ServingGraph.Passes passes = ServingGraph.passes(tf, spec, new Parameters(tf, 0, ""), images,
+          LinkNet.batchSize(tf, images));
+      int count = passes.count();
+      session.restore(checkpoint.toString());
+      for (int start = 0; start < set.count(); start += BATCH) {
+        int n = Math.min(BATCH, set.count() - start);
+        float[] batch = new float[n * pixels * 3];
+        for (int k = 0; k < n; k++) {
+          System.arraycopy(set.images()[start + k], 0, batch, k * pixels * 3, pixels * 3);
+        }
+        try (TFloat32 input = Tensors.of(batch, Shape.of(n, side, side, 3));
+            Result result = session.runner().feed(images, input).fetch(passes.logit()).run()) {
+          // Pass-major [count * n, side, side, 1] to one array per image of [pixel][pass].
+          float[] all = Tensors.toArray((TFloat32) result.get(0));
+          for (int k = 0; k < n; k++) {
+            float[] image = new float[pixels * count];
+            for (int pass = 0; pass < count; pass++) {
+              int from = (pass * n + k) * pixels;
+              for (int q = 0; q < pixels; q++) {
+                image[q * count + pass] = all[from + q];
+              }
+            }
+            out[start + k] = image;
+          }
+        }
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,49 @@
+package org.dlema.graph;
+
+import org.tensorflow.Graph;
+import org.tensorflow.Session;
+import org.tensorflow.proto.ConfigProto;
+
+/**
+ * The thread pools of every session the project opens. TensorFlow's defaults (intra-op = inter-op = the core count)
+ * are kept unless the environment sets {@code DLEMA_INTRA_OP_THREADS} or {@code DLEMA_INTER_OP_THREADS}; the pools
+ * are process-wide (the first session sizes them), so all sessions, and members trained side by side, share them.
+ * Results can depend on the intra-op count (it decides how reductions are split), so a run is reproducible
+ * bit for bit with the same count.
+ */
+public final class SessionThreads {
+  public static final String INTRA = "DLEMA_INTRA_OP_THREADS";
+  public static final String INTER = "DLEMA_INTER_OP_THREADS";
+
+  private SessionThreads() {}
+
+  /** A session on {@code graph} with the configured pools. */
+  public static Session open(Graph graph) {
+    return new Session(graph, config());
+  }
+
+  static ConfigProto config() {
+    ConfigProto.Builder config = ConfigProto.newBuilder();
+    config.setIntraOpParallelismThreads(count(INTRA));
+    config.setInterOpParallelismThreads(count(INTER));
+    return config.build();
+  }
+
+  /** The count set in the environment, or 0 (TensorFlow's choice). */
+  private static int count(String variable) {
+    String text = System.getenv(variable);
+    if (text == null || text.isBlank()) {
+      return 0;
+    }
+    try {
+      int n = Integer.parseInt(text.trim());
+      if (n < 0) {
+        throw new NumberFormatException();
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(variable + " must be a whole number >= 0 (0: TensorFlow's choice), got '"
+          + text + "'");
+    }
+  }
+}

@@ -1,0 +1,56 @@
+package org.dlema.train;
+
+import java.io.IOException;
+
+/**
+ * Model selection on validation Jaccard (paper 3.1): the best score and step so far, the last scores, and the
+ * checkpoints that record them. {@code best} is saved whenever validation improves; {@code latest} and
+ * {@code final} carry the selection state so that a resumed run keeps choosing exactly as an uninterrupted one.
+ */
+final class ModelSelection {
+  private final Checkpoints checkpoints;
+  private double best = Double.NEGATIVE_INFINITY;
+  private long bestStep;
+  private double lastJaccard = Double.NaN;
+  private double lastReference = Double.NaN;
+
+  ModelSelection(Checkpoints checkpoints) {
+    this.checkpoints = checkpoints;
+  }
+
+  /** Restores the method's variables and the selection state from {@code latest}; returns the step reached. */
+  long resume(TrainingMethod<?> method) throws IOException {
+    Checkpoints.State state = checkpoints.state(Checkpoints.LATEST).orElseThrow(() -> new IOException(
+        checkpoints.folder(Checkpoints.LATEST) + " is missing: no checkpoint to resume from"));
+    method.restore(checkpoints.folder(Checkpoints.LATEST));
+    best = state.best();
+    bestStep = state.bestStep();
+    return state.step();
+  }
+
+  /** Records the validation of step {@code step}; saves {@code best} and returns true when it improved. */
+  boolean offer(long step, Validation.Score score, TrainingMethod<?> method) throws IOException {
+    lastJaccard = score.jaccard();
+    lastReference = score.referenceJaccard();
+    if (score.jaccard() <= best) {
+      return false;
+    }
+    best = score.jaccard();
+    bestStep = step;
+    checkpoints.save(Checkpoints.BEST, method.session(), Checkpoints.State.of(step, lastJaccard, best, bestStep));
+    return true;
+  }
+
+  /** Saves {@code latest} (or {@code final}) at {@code step}, with the method's extras for {@code latest}. */
+  void save(String kind, long step, TrainingMethod<?> method) throws IOException {
+    checkpoints.save(kind, method.session(), Checkpoints.State.of(step, lastJaccard, best, bestStep));
+  }
+
+  Trainer.Outcome outcome(long steps, boolean diverged, double medianStepSeconds) {
+    return new Trainer.Outcome(steps, best, bestStep, lastJaccard, lastReference, diverged, medianStepSeconds);
+  }
+
+  Checkpoints checkpoints() {
+    return checkpoints;
+  }
+}

@@ -1,0 +1,190 @@
+package org.dlema.train;
+
+import static com.google.common.truth.Truth.assertThat;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.dlema.data.preprocess.Normalization;
+import org.dlema.graph.NetworkSpec;
+import org.dlema.train.EnsembleSettings.CleanSource;
+import org.dlema.train.EnsembleSettings.WeightNormalization;
+import org.dlema.train.EnsembleSettings.Weighting;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The D-LEMA variants beyond the paper, each against an independent oracle: the plain training step of
+ * {@link TrainingGraph} (same initial weights, same Monte Carlo noise) where a variant must reduce to it, and the
+ * definition of the weights or batches otherwise.
+ */
+class MemberVariantsTest {
+  static final int B = MemberGraphTest.NOISY;
+  static final int C = MemberGraphTest.CLEAN;
+  static final int PIXELS = MemberGraphTest.PIXELS;
+  static NetworkSpec tiny;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void spec() throws Exception {
+    MemberGraphTest.spec();
+    tiny = MemberGraphTest.tiny;
+  }
+
+  static final TrainingSettings SETTINGS = MemberGraphTest.SETTINGS;
+
+  static EnsembleSettings variant(Weighting w, WeightNormalization n, double share, int warmup) {
+    return EnsembleSettings.paper(1, C).withVariant(w, n, share, warmup, CleanSource.SEPARATE, null);
+  }
+
+  /** Inference of a fixed probe batch after one step of {@code graph} on the shared batch. */
+  private static float[] afterOneStep(NetworkGraph graph, float[] x, float[] y, float[] cx, float[] cy,
+      boolean meta) {
+    graph.session().initialize();
+    if (graph instanceof MemberGraph member) {
+      member.trainStep(x, y, cx, cy, 5, MemberGraphTest.RATE, meta);
+    } else {
+      ((TrainingGraph) graph).trainStep(x, y, 5, MemberGraphTest.RATE);
+    }
+    return graph.predict(x, B);
+  }
+
+  private static void assertClose(float[] actual, float[] expected) {
+    assertThat(actual.length).isEqualTo(expected.length);
+    double worst = 0;
+    for (int i = 0; i < actual.length; i++) {
+      worst = Math.max(worst, Math.abs(actual[i] - expected[i]));
+    }
+    assertThat(worst).isLessThan(1e-5);
+  }
+
+  @Test
+  void uniformWeightsAPlainShareOfOneAndTheWarmUpAreEachThePlainStep() {
+    Random random = new Random(3);
+    float[] x = MemberGraphTest.images(random, B);
+    float[] y = MemberGraphTest.labels(random, B);
+    float[] cx = MemberGraphTest.images(random, C);
+    float[] cy = MemberGraphTest.labels(random, C);
+    float[] plain;
+    try (TrainingGraph graph = new TrainingGraph(tiny, SETTINGS)) {
+      plain = afterOneStep(graph, x, y, cx, cy, true);
+    }
+    try (MemberGraph uniform = new MemberGraph(tiny, SETTINGS, variant(Weighting.UNIFORM,
+        WeightNormalization.BATCH, 0, 0))) {
+      uniform.session().initialize();
+      MemberGraph.Step step = uniform.trainStep(x, y, cx, cy, 5, MemberGraphTest.RATE);
+      for (float w : step.weights()) {
+        assertThat(w).isEqualTo(1f / (B * PIXELS));
+      }
+      assertClose(uniform.predict(x, B), plain);
+    }
+    try (MemberGraph share = new MemberGraph(tiny, SETTINGS, variant(Weighting.META, WeightNormalization.BATCH,
+        1, 0))) {
+      assertClose(afterOneStep(share, x, y, cx, cy, true), plain);
+    }
+    try (MemberGraph warm = new MemberGraph(tiny, SETTINGS, variant(Weighting.META, WeightNormalization.BATCH,
+        0, 3))) {
+      assertClose(afterOneStep(warm, x, y, cx, cy, false), plain);
+      // After the warm-up the meta step runs: its weights are not uniform.
+      MemberGraph.Step meta = warm.trainStep(x, y, cx, cy, 6, MemberGraphTest.RATE, true);
+      float first = meta.weights()[0];
+      boolean varies = false;
+      for (float w : meta.weights()) {
+        varies |= w != first;
+      }
+      assertThat(varies).isTrue();
+    }
+  }
+
+  @Test
+  void perImageNormalisationGivesEveryImageAQuarterOfTheWeight() {
+    Random random = new Random(4);
+    try (MemberGraph graph = new MemberGraph(tiny, SETTINGS, variant(Weighting.META, WeightNormalization.IMAGE,
+        0, 0))) {
+      graph.session().initialize();
+      MemberGraph.Step step = graph.trainStep(MemberGraphTest.images(random, B), MemberGraphTest.labels(random, B),
+          MemberGraphTest.images(random, C), MemberGraphTest.labels(random, C), 1, MemberGraphTest.RATE);
+      for (int b = 0; b < B; b++) {
+        double sum = 0;
+        for (int p = 0; p < PIXELS; p++) {
+          sum += step.weights()[b * PIXELS + p];
+        }
+        // 1/B for an image with any positive weight, 0 for one whose meta-gradient is nowhere negative.
+        assertThat(sum == 0 || Math.abs(sum - 1.0 / B) < 1e-5).isTrue();
+      }
+    }
+  }
+
+  /** Four images with two annotations each; member 1 trusts annotation 0 of images 0 and 2 only. */
+  private MemberMethod method(EnsembleSettings ensemble) throws Exception {
+    Random random = new Random(5);
+    int side = tiny.inputSize();
+    List<String> ids = new ArrayList<>();
+    float[][] images = new float[4][];
+    float[][][] masks = new float[4][][];
+    List<List<String>> names = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      ids.add("img" + i);
+      images[i] = MemberGraphTest.images(random, 1);
+      masks[i] = new float[][] {MemberGraphTest.labels(random, 1), MemberGraphTest.labels(random, 1)};
+      names.add(List.of("a" + i + ".png", "b" + i + ".png"));
+    }
+    PreparedSet train = new PreparedSet(ids, images, masks, null, side);
+    Normalization identity = new Normalization(new double[3], new double[] {1, 1, 1}, 1);
+    return new MemberMethod(tiny, SETTINGS, ensemble, train, new int[][] {{0, 0}, {2, 0}}, names, dir, identity);
+  }
+
+  @Test
+  void noisyFirstPutsTheNoisyImagesTrustedAnnotationsAtTheHeadOfTheCleanBatch() throws Exception {
+    EnsembleSettings ensemble = EnsembleSettings.paper(1, C).withVariant(Weighting.META, WeightNormalization.BATCH,
+        0, 0, CleanSource.NOISY_FIRST, null);
+    try (MemberMethod method = method(ensemble)) {
+      for (long step = 0; step < 6; step++) {
+        MemberMethod.Inputs inputs = method.inputs(step);
+        List<Integer> trustedInNoisy = new ArrayList<>();
+        for (int[] item : inputs.noisyItems()) {
+          if (item[0] == 0 || item[0] == 2) {
+            trustedInNoisy.add(item[0]);
+          }
+        }
+        int head = Math.min(C, trustedInNoisy.size());
+        for (int k = 0; k < head; k++) {
+          float[] expected = method.trainSet().masks()[trustedInNoisy.get(k)][0];
+          for (int p = 0; p < PIXELS; p++) {
+            assertThat(inputs.clean().labels()[k * PIXELS + p]).isEqualTo(expected[p]);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void membersStartFromTheInitialCheckpoint() throws Exception {
+    Random random = new Random(6);
+    float[] x = MemberGraphTest.images(random, B);
+    Path checkpoint;
+    float[] source;
+    TrainingSettings other = SETTINGS.withSeed(99);
+    try (TrainingGraph graph = new TrainingGraph(tiny, other)) {
+      graph.session().initialize();
+      graph.trainStep(x, MemberGraphTest.labels(random, B), 0, MemberGraphTest.RATE);
+      Checkpoints checkpoints = new Checkpoints(dir.resolve("source"));
+      checkpoints.save(Checkpoints.BEST, graph.session(), Checkpoints.State.of(1, 0.5, 0.5, 1));
+      checkpoint = checkpoints.folder(Checkpoints.BEST);
+      source = graph.predict(x, B);
+    }
+    EnsembleSettings ensemble = EnsembleSettings.paper(1, C).withVariant(Weighting.META, WeightNormalization.BATCH,
+        0, 0, CleanSource.SEPARATE, checkpoint);
+    try (MemberMethod method = method(ensemble)) {
+      method.initialize();
+      assertThat(method.predict(x, B)).isEqualTo(source);
+    }
+    try (MemberMethod fresh = method(EnsembleSettings.paper(1, C))) {
+      fresh.initialize();
+      assertThat(fresh.predict(x, B)).isNotEqualTo(source);
+    }
+  }
+}
