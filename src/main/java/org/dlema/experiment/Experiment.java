@@ -140,7 +140,8 @@ public record Experiment(Path data, List<Path> tests, Budget budget, NetworkSpec
 
   private static void failIfDiverged(Trainer.Outcome outcome, Path run) throws IOException {
     if (outcome.diverged()) {
-      throw new ExperimentException(run + ": training diverged after " + outcome.steps() + " steps");
+      throw new IOException(run + ": training diverged after " + outcome.steps() + " steps (a lower learning rate "
+          + "or another seed may train)");
     }
   }
 

@@ -35,7 +35,11 @@ public final class EnsembleRun {
   record MemberTraining(Trainer trainer, boolean resume) implements SideBySide.Job<Trainer.Outcome> {
     @Override
     public Trainer.Outcome run() throws IOException {
-      return trainer.train(resume);
+      try {
+        return trainer.train(resume);
+      } catch (UncheckedIOException e) {
+        throw e.getCause();
+      }
     }
   }
 
@@ -73,7 +77,7 @@ public final class EnsembleRun {
    */
   public static List<Trainer.Outcome> train(Path data, NetworkSpec spec, TrainingSettings settings,
       EnsembleSettings ensemble, Path out, Integer onlyMember, int sideBySide, PrintStream log) throws IOException {
-    Shared shared = Files.isRegularFile(out.resolve(TrainingRun.CONFIG)) ? open(out, settings, log)
+    Shared shared = Files.isRegularFile(out.resolve(TrainingRun.CONFIG)) ? open(out, spec, settings, ensemble, log)
         : create(data, spec, settings, ensemble, out, log);
     EnsembleSettings e = shared.config().ensemble();
     if (onlyMember != null && (onlyMember < 1 || onlyMember > e.members())) {
@@ -99,12 +103,25 @@ public final class EnsembleRun {
     return SideBySide.run(work, sideBySide);
   }
 
-  /** The shared files of an existing run; its step count grows to the largest any member was asked for. */
-  private static Shared open(Path out, TrainingSettings settings, PrintStream log) throws IOException {
+  /**
+   * The shared files of an existing run, which must have been made with the same settings (the step count aside);
+   * its step count grows to the largest any member was asked for.
+   */
+  private static Shared open(Path out, NetworkSpec spec, TrainingSettings settings, EnsembleSettings ensemble,
+      PrintStream log) throws IOException {
     RunConfig config = RunConfig.read(out);
     if (config.ensemble() == null) {
       throw new RunStateException(out, RunStateException.Reason.MISMATCH, "holds a " + config.method()
           + " run, not a D-LEMA ensemble");
+    }
+    EnsembleSettings asked = ensemble.members() == 0 ? ensemble.withMembers(config.ensemble().members()) : ensemble;
+    TrainingSettings same = settings.toBuilder().method(Method.DLEMA).steps(config.settings().steps()).build();
+    if (!config.spec().equals(spec) || !config.settings().equals(same) || !config.ensemble().equals(asked)) {
+      throw new RunStateException(out, RunStateException.Reason.MISMATCH, "holds an ensemble trained with other "
+          + "settings (see its config.json); only the step count may change");
+    }
+    if (settings.steps() != config.settings().steps() && config.settings().schedule().dependsOnTotal()) {
+      throw TrainingRun.fixedTotal(out, config.settings());
     }
     MultiAnnotatedDataset dataset = TrainingRun.checkedDataset(config, log);
     if (settings.steps() > config.settings().steps()) {

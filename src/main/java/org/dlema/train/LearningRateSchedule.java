@@ -55,6 +55,11 @@ public record LearningRateSchedule(Decay decay, int warmupSteps, double floor) {
     return base * (floor + (1 - floor) * 0.5 * (1 + Math.cos(Math.PI * progress)));
   }
 
+  /** Whether the rate of a step depends on the run's total step count (so that total cannot change later). */
+  public boolean dependsOnTotal() {
+    return decay != Decay.CONSTANT;
+  }
+
   /** A short description, e.g. "cosine to 0.01 after 100 warm-up steps". */
   public String describe() {
     String shape = decay == Decay.CONSTANT ? "constant" : String.format(Locale.ROOT, "cosine decay to %s x", floor);

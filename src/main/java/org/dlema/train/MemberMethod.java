@@ -87,23 +87,31 @@ final class MemberMethod extends NetworkMethod<MemberGraph, MemberMethod.Inputs>
     for (int k = 0; k < noisyBatch; k++) {
       noisyItems[k] = union[noisyDraw[k]];
     }
+    long stream = EpochSampler.mix(seed ^ AUGMENTATION_STREAM, step);
+    long[] noisySeeds = new long[noisyBatch];
+    for (int k = 0; k < noisyBatch; k++) {
+      noisySeeds[k] = EpochSampler.mix(EpochSampler.mix(stream, 1), k);
+    }
     int[][] cleanItems = new int[cleanBatch][];
+    long[] cleanSeeds = new long[cleanBatch];
     int filled = 0;
     if (ensemble.cleanSource() == EnsembleSettings.CleanSource.NOISY_FIRST) {
-      // The noisy batch's own images with their trusted annotations: the contradiction at the very pixels weighed.
+      // The noisy batch's own images with their trusted annotations, under the same transform as their noisy
+      // copy: the contradiction at the very pixels weighed.
       for (int k = 0; k < noisyBatch && filled < cleanBatch; k++) {
         int image = noisyItems[k][0];
         if (trustedAnnotation[image] >= 0) {
+          cleanSeeds[filled] = noisySeeds[k];
           cleanItems[filled++] = new int[] {image, trustedAnnotation[image]};
         }
       }
     }
     for (int k = 0; filled < cleanBatch; k++) {
+      cleanSeeds[filled] = EpochSampler.mix(EpochSampler.mix(stream, 2), filled);
       cleanItems[filled++] = trusted[cleanDraw[k]];
     }
-    long stream = EpochSampler.mix(seed ^ AUGMENTATION_STREAM, step);
-    return new Inputs(noisyItems, train.batch(noisyItems, augmenter, EpochSampler.mix(stream, 1)),
-        train.batch(cleanItems, augmenter, EpochSampler.mix(stream, 2)));
+    return new Inputs(noisyItems, train.batch(noisyItems, augmenter, noisySeeds),
+        train.batch(cleanItems, augmenter, cleanSeeds));
   }
 
   @Override
@@ -119,7 +127,8 @@ final class MemberMethod extends NetworkMethod<MemberGraph, MemberMethod.Inputs>
     }
     for (int k = 0; k < noisyBatch; k++) {
       int[] item = lastItems[k];
-      if (sampled.contains(item[0])) {
+      // Maps are kept in the images' own frame only: under augmentation they are in the transformed one.
+      if (augmenter == null && sampled.contains(item[0])) {
         float[] map = new float[pixels];
         for (int p = 0; p < pixels; p++) {
           map[p] = result.weights()[k * pixels + p] * scale;

@@ -25,6 +25,7 @@ final class ModelSelection {
     method.restore(checkpoints.folder(Checkpoints.LATEST));
     best = state.best();
     bestStep = state.bestStep();
+    lastJaccard = state.validationJaccard() == null ? Double.NaN : state.validationJaccard();
     return state.step();
   }
 

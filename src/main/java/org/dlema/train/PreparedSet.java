@@ -37,6 +37,15 @@ public record PreparedSet(List<String> ids, float[][] images, float[][][] masks,
    * stream seeded by (seed, k): the caller's seed covers the run, the step and the batch's role.
    */
   Batch batch(int[][] items, Augmenter augmenter, long seed) {
+    long[] seeds = new long[items.length];
+    for (int k = 0; k < seeds.length; k++) {
+      seeds[k] = EpochSampler.mix(seed, k);
+    }
+    return batch(items, augmenter, seeds);
+  }
+
+  /** As {@link #batch(int[][], Augmenter, long)}, item k augmented with the stream seeded by {@code seeds[k]}. */
+  Batch batch(int[][] items, Augmenter augmenter, long[] seeds) {
     if (augmenter == null) {
       return copy(items);
     }
@@ -45,7 +54,7 @@ public record PreparedSet(List<String> ids, float[][] images, float[][][] masks,
     float[] y = new float[items.length * pixels];
     for (int k = 0; k < items.length; k++) {
       Augmenter.Augmented a = augmenter.apply(images[items[k][0]], new float[][] {masks[items[k][0]][items[k][1]]},
-          new SplittableRandom(EpochSampler.mix(seed, k)));
+          new SplittableRandom(seeds[k]));
       System.arraycopy(a.image(), 0, x, k * pixels * 3, pixels * 3);
       System.arraycopy(a.masks()[0], 0, y, k * pixels, pixels);
     }

@@ -78,6 +78,9 @@ public final class TrainingRun {
     if (steps != null && steps < latest.step()) {
       throw stepsBelowDone(out, steps, latest.step());
     }
+    if (steps != null && steps != settings.steps() && settings.schedule().dependsOnTotal()) {
+      throw fixedTotal(out, settings);
+    }
     if (steps != null) {
       settings = settings.withSteps(steps);
       JsonFiles.write(out.resolve(CONFIG), config.withSettings(settings));
@@ -130,6 +133,12 @@ public final class TrainingRun {
         Progress.on(log, "loading validation images", validation.size()));
     return new Trainer(out, () -> new BaselineMethod(spec, settings, trainSet, normalization), settings, settings.seed(),
         validationSet, normalization, log);
+  }
+
+  /** A decaying schedule spreads its decay over the run's total: another total would change every rate. */
+  static RunStateException fixedTotal(Path folder, TrainingSettings settings) {
+    return new RunStateException(folder, RunStateException.Reason.MISMATCH, "the learning rate decays over the "
+        + "run's " + settings.steps() + " steps (" + settings.schedule().describe() + "); its total cannot change");
   }
 
   static RunStateException stepsBelowDone(Path folder, int steps, long done) {
