@@ -5,7 +5,6 @@ import com.google.common.io.RecursiveDeleteOption;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,14 +13,11 @@ import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 import org.dlema.eval.EvaluationReport;
 import org.dlema.eval.Evaluator;
-import org.dlema.eval.TestSets;
 import org.dlema.export.Exports;
 import org.dlema.export.ModelExporter;
 import org.dlema.export.ProbabilityCalibration;
-import org.dlema.export.ServedModel;
-import org.dlema.export.ServedPredictor;
+import org.dlema.export.ServedEvaluation;
 import org.dlema.graph.FusionRule;
-import org.dlema.io.AtomicDirectory;
 import org.dlema.train.Checkpoints;
 import org.dlema.train.RunConfig;
 
@@ -74,37 +70,28 @@ final class EvaluateCommand extends OptionsCommand {
     }
     Path out = Path.of(required(line, "out"));
     int examples = intOption(line, "examples", 3, 0);
-    List<Evaluator.TestSet> sets = TestSets.read(Arrays.stream(data).map(Path::of).toList());
     Path work = Files.createTempDirectory("dlema-evaluate-");
-    List<ServedModel> served = new ArrayList<>();
-    Map<String, ServedModel> byLabel = new LinkedHashMap<>();
-    try (AtomicDirectory dir = AtomicDirectory.create(out)) {
+    Map<String, Path> byLabel = new LinkedHashMap<>();
+    try {
       for (String model : models) {
         Path folder = Path.of(model);
-        ServedModel m = ServedModel.load(folder, ModelExporter.DEFAULT_SIGNATURE);
-        served.add(m);
-        byLabel.put(unique(byLabel, folder.toAbsolutePath().normalize().getParent().getFileName().toString()), m);
+        byLabel.put(unique(byLabel, folder.toAbsolutePath().normalize().getParent().getFileName().toString()),
+            folder);
       }
       for (String run : runs) {
         Path folder = Path.of(run);
-        String label = unique(byLabel, folder.toAbsolutePath().normalize().getFileName().toString());
-        Path exported = export(folder, work, console);
-        ServedModel m = ServedModel.load(exported, ModelExporter.DEFAULT_SIGNATURE);
-        served.add(m);
-        byLabel.put(label, m);
+        byLabel.put(unique(byLabel, folder.toAbsolutePath().normalize().getFileName().toString()),
+            export(folder, work, console));
       }
-      Evaluator.Results results = Evaluator.evaluate(sets, ServedPredictor.of(byLabel),
-          examples > 0 ? dir.path().resolve("examples") : null, examples, console.err());
       Map<String, Object> about = new LinkedHashMap<>();
       about.put("models", List.of(models));
       about.put("runs", List.of(runs));
       about.put("testSets", List.of(data));
       about.put("versions", RunConfig.Versions.current());
-      EvaluationReport.write(dir.path(), results, about);
-      dir.commit();
+      Evaluator.Results results = ServedEvaluation.run(byLabel, Arrays.stream(data).map(Path::of).toList(), out,
+          examples, about, console.err());
       console.out().print(EvaluationReport.tables(results));
     } finally {
-      served.forEach(ServedModel::close);
       MoreFiles.deleteRecursively(work, RecursiveDeleteOption.ALLOW_INSECURE);
     }
     console.out().println("wrote " + out);

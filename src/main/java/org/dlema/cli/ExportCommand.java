@@ -3,15 +3,12 @@ package org.dlema.cli;
 import java.nio.file.Path;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
-import org.dlema.export.EnsembleExporter;
-import org.dlema.export.ModelExporter;
+import org.dlema.export.Exports;
 import org.dlema.export.ProbabilityCalibration;
 import org.dlema.export.ServingConfig;
 import org.dlema.graph.FusionRule;
-import org.dlema.io.JsonFiles;
 import org.dlema.train.Checkpoints;
 import org.dlema.train.RunConfig;
-import org.dlema.train.TrainingRun;
 
 /** {@code dlema export}: a trained run as a SavedModel in TF Serving layout. */
 final class ExportCommand extends OptionsCommand {
@@ -78,35 +75,29 @@ final class ExportCommand extends OptionsCommand {
       default -> throw new UsageException("--calibration must be temperature or none, got '"
           + line.getOptionValue("calibration") + "'");
     };
-    RunConfig config = JsonFiles.read(run.resolve(TrainingRun.CONFIG), RunConfig.class);
-    if (!config.isEnsemble()) {
-      if (line.hasOption("fusion")) {
-        throw new UsageException("--fusion applies to ensemble runs; " + run + " holds a single network");
-      }
-      int version = line.hasOption("version") ? intOption(line, "version", 1, 1)
-          : ModelExporter.nextVersion(root.resolve(name));
-      console.out().println("wrote " + ModelExporter.export(run, checkpoint, root, name, version, calibration,
-          console.err()));
-      return 0;
-    }
     FusionRule fusion = null;
     if (line.hasOption("fusion")) {
+      if (!RunConfig.read(run).isEnsemble()) {
+        throw new UsageException("--fusion applies to ensemble runs; " + run + " holds a single network");
+      }
       try {
         fusion = FusionRule.parse(line.getOptionValue("fusion"));
       } catch (IllegalArgumentException e) {
         throw new UsageException("--fusion: " + e.getMessage());
       }
     }
-    int members = config.ensemble().members();
-    int version = line.hasOption("version") ? intOption(line, "version", 1, 1)
-        : EnsembleExporter.nextVersion(root, name, members);
-    EnsembleExporter.Written written = EnsembleExporter.export(run, checkpoint, root, name, version, fusion, true,
-        calibration, console.err());
+    Integer version = line.hasOption("version") ? intOption(line, "version", 1, 1) : null;
+    Exports.Written written = Exports.export(run, checkpoint, root, name, version, fusion, calibration,
+        console.err());
     for (Path member : written.members()) {
       console.out().println("wrote " + member);
     }
-    console.out().println("wrote " + written.ensemble() + " (serving_default = "
-        + written.defaultRule().signature() + ")");
+    if (written.defaultRule() == null) {
+      console.out().println("wrote " + written.model());
+      return 0;
+    }
+    console.out().println("wrote " + written.model() + " (serving_default = " + written.defaultRule().signature()
+        + ")");
     console.out().println("wrote " + root.resolve(ServingConfig.FILE));
     return 0;
   }

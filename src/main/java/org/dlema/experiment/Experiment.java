@@ -11,16 +11,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.dlema.eval.EvaluationReport;
-import org.dlema.eval.Evaluator;
-import org.dlema.eval.TestSets;
 import org.dlema.export.EnsembleExporter;
 import org.dlema.export.Exports;
 import org.dlema.export.ModelExporter;
 import org.dlema.export.ProbabilityCalibration;
-import org.dlema.export.ServedModel;
-import org.dlema.export.ServedPredictor;
+import org.dlema.export.ServedEvaluation;
 import org.dlema.graph.NetworkSpec;
-import org.dlema.io.AtomicDirectory;
 import org.dlema.io.JsonFiles;
 import org.dlema.train.Checkpoints;
 import org.dlema.train.EnsembleRun;
@@ -124,7 +120,7 @@ public record Experiment(Path data, List<Path> tests, Budget budget, NetworkSpec
     if (method == Method.DLEMA) {
       for (Trainer.Outcome o : EnsembleRun.train(data, spec, budget.settings(method, seed), ensemble, run, null,
           sideBySide, log)) {
-        failIfDiverged(o, run);
+        o.requireFinished(run);
       }
     } else {
       single(method, spec, TrainingTargets.Options.defaults(), run, log);
@@ -134,15 +130,8 @@ public record Experiment(Path data, List<Path> tests, Budget budget, NetworkSpec
   /** Trains one network to the budget, continuing a run that has a checkpoint. */
   private void single(Method method, NetworkSpec networkSpec, TrainingTargets.Options options, Path run,
       PrintStream log) throws IOException {
-    failIfDiverged(TrainingRun.trainOrResume(data, networkSpec, budget.settings(method, seed), options, run, log),
-        run);
-  }
-
-  private static void failIfDiverged(Trainer.Outcome outcome, Path run) throws IOException {
-    if (outcome.diverged()) {
-      throw new IOException(run + ": training diverged after " + outcome.steps() + " steps (a lower learning rate "
-          + "or another seed may train)");
-    }
+    TrainingRun.trainOrResume(data, networkSpec, budget.settings(method, seed), options, run, log)
+        .requireFinished(run);
   }
 
   private static String name(String label) {
@@ -170,19 +159,8 @@ public record Experiment(Path data, List<Path> tests, Budget budget, NetworkSpec
   }
 
   private void evaluate(Map<String, Path> exported, Path evaluation, PrintStream log) throws IOException {
-    List<Evaluator.TestSet> sets = TestSets.read(tests);
-    Map<String, ServedModel> served = new LinkedHashMap<>();
-    try (AtomicDirectory dir = AtomicDirectory.create(evaluation)) {
-      for (var model : exported.entrySet()) {
-        served.put(model.getKey(), ServedModel.load(model.getValue(), ModelExporter.DEFAULT_SIGNATURE));
-      }
-      Evaluator.Results results = Evaluator.evaluate(sets, ServedPredictor.of(served),
-          dir.path().resolve("examples"), 3, log);
-      EvaluationReport.write(dir.path(), results, Map.of("tests", tests.stream().map(Path::toString).toList()));
-      dir.commit();
-    } finally {
-      served.values().forEach(ServedModel::close);
-    }
+    ServedEvaluation.run(exported, tests, evaluation, 3, Map.of("tests", tests.stream().map(Path::toString).toList()),
+        log);
   }
 
   /** One stage after another, each recorded in experiment.json with its wall time once it finished. */

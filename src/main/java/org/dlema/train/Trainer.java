@@ -17,7 +17,15 @@ import org.dlema.io.Progress;
 public final class Trainer {
   /** How a run ended. */
   public record Outcome(long steps, double bestJaccard, long bestStep, double lastJaccard,
-      double lastReferenceJaccard, boolean diverged, double medianStepSeconds) {}
+      double lastReferenceJaccard, boolean diverged, double medianStepSeconds) {
+    /** Throws when the training of {@code run} diverged (it has no final weights). */
+    public void requireFinished(Path run) throws IOException {
+      if (diverged) {
+        throw new IOException(run + ": training diverged after " + steps + " steps (a lower learning rate or "
+            + "another seed may train)");
+      }
+    }
+  }
 
   /** Builds the method's graph; called once per training (the graph lives only as long as the loop). */
   interface MethodFactory {

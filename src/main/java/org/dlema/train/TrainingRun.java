@@ -108,7 +108,8 @@ public final class TrainingRun {
       Optional<Checkpoints.State> finished = checkpoints.state(Checkpoints.FINAL);
       if (finished.isPresent() && finished.get().step() == settings.steps()) {
         Checkpoints.State state = finished.get();
-        log.printf("%s finished earlier (best validation Jaccard %.2f%% at step %d)%n", out, 100 * state.best(),
+        log.printf("reusing the finished run in %s (best validation Jaccard %.2f%% at step %d)%n", out,
+            100 * state.best(),
             state.bestStep());
         double last = state.validationJaccard() == null ? Double.NaN : state.validationJaccard();
         return new Trainer.Outcome(state.step(), state.best(), state.bestStep(), last, Double.NaN, false,

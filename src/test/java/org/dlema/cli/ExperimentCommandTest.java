@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** One tiny experiment, made once for the class; each test checks one promise of it. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ExperimentCommandTest {
-  @TempDir Path dir;
+  @TempDir static Path dir;
   private Path split;
   private Path out;
   private CliRunner.Outcome splitting;

@@ -57,7 +57,7 @@ class ModelCommandsTest {
   @Test
   void badModelUsage() {
     assertThat(CliRunner.run("train", "--method", "magic", "--data", "x").err())
-        .contains("'magic' is not available");
+        .contains("'magic' is not a training method");
     assertThat(CliRunner.run("train", "--data", "x", "--spec", "nonesuch").err()).contains("no such spec");
     CliRunner.Outcome notRun = CliRunner.run("export", "--run", dir.toString());
     assertThat(notRun.exitCode()).isEqualTo(1);
@@ -100,7 +100,7 @@ class ModelCommandsTest {
     assertThat(picture.getWidth() % 128).isEqualTo(0);
     assertThat(picture.getWidth() / 128 % 3).isEqualTo(2);
     assertThat(CliRunner.run("weights", "--run", run.toString(), "--image", "nope").err())
-        .contains("no weight maps for 'nope'");
+        .contains("no weight maps for image 'nope'");
 
     assertThat(CliRunner.run("train", "--data", data, "--member", "1", "--out", dir.resolve("x").toString()).err())
         .contains("--member applies to --method dlema only");

@@ -165,7 +165,7 @@ class EnsembleExporterTest {
       members.forEach(SavedModelBundle::close);
     }
     ModelCard card = JsonFiles.read(written.ensemble().resolve(ModelExporter.CARD), ModelCard.class);
-    assertThat(card.ensemble().chosenBy()).contains("--fusion");
+    assertThat(card.ensemble().chosenBy()).isEqualTo("chosen by the user");
   }
 
   private static double mean(float[] values) {
@@ -201,7 +201,7 @@ class EnsembleExporterTest {
     assertThat(e.getMessage()).contains("without calibration");
     e = assertThrows(IOException.class, () -> EnsembleExporter.export(run, Checkpoints.BEST, root, "gone", 1, null,
         true, ProbabilityCalibration.NONE, quiet()));
-    assertThat(e.getMessage()).contains("--fusion");
+    assertThat(e.getMessage()).contains("choose the default rule explicitly");
     try (Stream<Path> left = Files.walk(root)) {
       assertThat(left.filter(p -> !p.equals(root)).toList()).isEmpty();
     }

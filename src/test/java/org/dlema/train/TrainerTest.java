@@ -1,6 +1,7 @@
 package org.dlema.train;
 
 import static com.google.common.truth.Truth.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -66,12 +67,14 @@ class TrainerTest {
   }
 
   @Test
-  void augmentedRunWithAScheduleResumesBitIdentically() throws Exception {
-    TrainingSettings recipe = settings(6, 0.01).toBuilder().schedule(LearningRateSchedule.cosine(2, 0.1))
+  void augmentedRunWithAWarmUpResumesBitIdentically() throws Exception {
+    TrainingSettings recipe = settings(6, 0.01).toBuilder()
+        .schedule(new LearningRateSchedule(LearningRateSchedule.Decay.CONSTANT, 4, 1))
         .augmentation(AugmentationSettings.standard()).build();
     Path whole = dir.resolve("whole");
     Path halves = dir.resolve("halves");
     TrainingRun.start(data, tiny, recipe, whole, quiet());
+    // Stopped inside the warm-up, so that the resumed steps use rates and transforms of their own.
     TrainingRun.start(data, tiny, recipe.withSteps(3), halves, quiet());
     TrainingRun.resume(halves, 6, quiet());
     assertThat(weights(halves, Checkpoints.FINAL)).isEqualTo(weights(whole, Checkpoints.FINAL));
@@ -80,6 +83,16 @@ class TrainerTest {
     Path plain = dir.resolve("plain");
     TrainingRun.start(data, tiny, settings(6, 0.01), plain, quiet());
     assertThat(weights(plain, Checkpoints.FINAL)).isNotEqualTo(weights(whole, Checkpoints.FINAL));
+  }
+
+  @Test
+  void aDecayingScheduleKeepsItsTotal() throws Exception {
+    Path run = dir.resolve("cosine");
+    TrainingRun.start(data, tiny, settings(3, 0.01).toBuilder().schedule(LearningRateSchedule.cosine(1, 0.1))
+        .build(), run, quiet());
+    RunStateException e = assertThrows(RunStateException.class, () -> TrainingRun.resume(run, 6, quiet()));
+    assertThat(e.reason()).isEqualTo(RunStateException.Reason.MISMATCH);
+    assertThat(e).hasMessageThat().contains("its total cannot change");
   }
 
   @Test
