@@ -11,21 +11,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.dlema.data.DatasetException;
-import org.dlema.data.DatasetReader;
-import org.dlema.data.MultiAnnotatedDataset;
-import org.dlema.data.ReadOptions;
-import org.dlema.data.ValidationReport;
-import org.dlema.data.partition.TrainValidationSplit;
-import org.dlema.data.preprocess.Normalization;
 import org.dlema.eval.TemperatureScaling;
 import org.dlema.graph.LinkNet;
 import org.dlema.graph.NetworkSpec;
 import org.dlema.graph.Parameters;
-import org.dlema.graph.ServingGraph;
 import org.dlema.graph.SessionThreads;
 import org.dlema.graph.Tensors;
 import org.dlema.io.JsonFiles;
-import org.dlema.io.Progress;
 import org.dlema.train.Checkpoints;
 import org.dlema.train.PreparedSet;
 import org.dlema.train.RunConfig;
@@ -130,7 +122,7 @@ public final class Calibrations {
       Source source = Source.of(run, config);
       validation = loaded.get(source);
       if (validation == null) {
-        validation = validationImages(run, config, log);
+        validation = TrainingRun.validationImages(run, log);
         loaded.put(source, validation);
       }
     } catch (IOException | DatasetException | UncheckedIOException e) {
@@ -172,23 +164,6 @@ public final class Calibrations {
     }
   }
 
-  /** The run's validation images at the network size, normalised, with every annotation. */
-  private static PreparedSet validationImages(Path run, RunConfig config, PrintStream log) throws IOException {
-    ValidationReport report = new ValidationReport();
-    MultiAnnotatedDataset dataset = DatasetReader.read(config.data(), ReadOptions.strict(), report);
-    report.throwIfErrors();
-    String fingerprint = RunConfig.fingerprint(dataset);
-    if (!fingerprint.equals(config.dataFingerprint())) {
-      throw new IOException(config.data() + " changed since the run was trained (fingerprint " + fingerprint
-          + ", the run has " + config.dataFingerprint() + ")");
-    }
-    MultiAnnotatedDataset validation = TrainValidationSplit.load(run.resolve(TrainingRun.SPLIT))
-        .validationSet(dataset);
-    return PreparedSet.of(validation, config.spec().inputSize(),
-        Normalization.load(run.resolve(TrainingRun.NORMALIZATION)),
-        Progress.on(log, "validation images for calibration", validation.size()));
-  }
-
   /** Per image, its inference logits laid out pixel by pixel with the passes of a pixel side by side. */
   private static float[][] logits(NetworkSpec spec, Path checkpoint, PreparedSet set) {
     int side = spec.inputSize();
@@ -197,7 +172,7 @@ public final class Calibrations {
     try (Graph graph = new Graph(); Session session = SessionThreads.open(graph)) {
       Ops tf = Ops.create(graph);
       Placeholder<TFloat32> images = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, side, side, 3)));
-      ServingGraph.Passes passes = ServingGraph.passes(tf, spec, new Parameters(tf, 0, ""), images,
+      LinkNet.Passes passes = new LinkNet(spec).passes(new Parameters(tf, 0, ""), images,
           LinkNet.batchSize(tf, images));
       int count = passes.count();
       session.restore(checkpoint.toString());

@@ -106,33 +106,55 @@ public final class LinkNet {
   }
 
   /**
-   * The served maps of normalised images: sigmoid of the logit, exp of the log-variance, and (MC dropout) the
-   * variance of the probability across passes. With dropout the batch is repeated {@code mcPasses} times, each copy
-   * with its own dropout masks from the constant {@link #INFERENCE_SEED}, and the passes are averaged: batch norm runs on its
-   * moving averages, so copies do not affect each other. Without dropout it is one pass and the epistemic map is 0.
+   * Every inference pass over normalised images, before any sigmoid: logits and log-variances
+   * [count * batch, size, size, 1], pass-major (rows k * batch .. k * batch + batch - 1 are pass k). One pass without
+   * dropout; with MC dropout {@code mcPasses} passes over the repeated batch, each copy with its own dropout masks
+   * from the constant {@link #INFERENCE_SEED} (batch norm runs on its moving averages, so copies do not affect each
+   * other).
    */
-  public Inference infer(Parameters params, Operand<TFloat32> image, Operand<TInt32> batch) {
+  public record Passes(Operand<TFloat32> logit, Operand<TFloat32> logVariance, int count) {}
+
+  /** The {@link Passes} of normalised images [batch, size, size, 3]. */
+  public Passes passes(Parameters params, Operand<TFloat32> image, Operand<TInt32> batch) {
     Ops tf = params.ops();
     if (!spec.hasDropout()) {
       NetworkOutputs out = build(params, image, batch, Mode.INFERENCE);
-      Operand<TFloat32> probability = tf.math.sigmoid(out.logit());
-      return new Inference(probability, tf.math.exp(out.logVariance()), tf.zerosLike(probability));
+      return new Passes(out.logit(), out.logVariance(), 1);
     }
     int passes = spec.mcPasses();
     Operand<TFloat32> repeated = tf.tile(image, tf.constant(new int[] {passes, 1, 1, 1}));
-    Operand<TInt32> repeatedBatch = tf.math.mul(batch, tf.constant(passes));
-    NetworkOutputs out = build(params, repeated, repeatedBatch, Mode.INFERENCE,
+    NetworkOutputs out = build(params, repeated, tf.math.mul(batch, tf.constant(passes)), Mode.INFERENCE,
         tf.constant(new long[] {INFERENCE_SEED, -1}));
+    return new Passes(out.logit(), out.logVariance(), passes);
+  }
+
+  /** {@link #infer(Parameters, Operand, Operand, double)} as trained (temperature 1). */
+  public Inference infer(Parameters params, Operand<TFloat32> image, Operand<TInt32> batch) {
+    return infer(params, image, batch, 1);
+  }
+
+  /**
+   * The served maps of normalised images: sigmoid of each pass's logit divided by {@code temperature}, exp of the
+   * log-variance (as trained, whatever the temperature), and with MC dropout the passes averaged and the variance
+   * of the probability across them (epistemic); without dropout the epistemic map is 0.
+   */
+  public Inference infer(Parameters params, Operand<TFloat32> image, Operand<TInt32> batch, double temperature) {
+    Ops tf = params.ops();
+    Passes passes = passes(params, image, batch);
+    Operand<TFloat32> probabilities = tf.math.sigmoid(Fusion.calibrated(tf, passes.logit(), temperature));
+    Operand<TFloat32> variances = tf.math.exp(passes.logVariance());
+    if (passes.count() == 1) {
+      return new Inference(probabilities, variances, tf.zerosLike(probabilities));
+    }
     int size = spec.inputSize();
-    Operand<TInt32> byPass = tf.concat(List.of(tf.constant(new int[] {passes}), tf.reshape(batch,
+    Operand<TInt32> byPass = tf.concat(List.of(tf.constant(new int[] {passes.count()}), tf.reshape(batch,
         tf.constant(new int[] {1})), tf.constant(new int[] {size, size, 1})), tf.constant(0));
-    Operand<TFloat32> probabilities = tf.reshape(tf.math.sigmoid(out.logit()), byPass);
+    Operand<TFloat32> perPass = tf.reshape(probabilities, byPass);
     Operand<TInt32> first = tf.constant(0);
-    Operand<TFloat32> probability = tf.math.mean(probabilities, first);
-    Operand<TFloat32> deviation = tf.math.sub(probabilities, probability);
+    Operand<TFloat32> probability = tf.math.mean(perPass, first);
+    Operand<TFloat32> deviation = tf.math.sub(perPass, probability);
     Operand<TFloat32> epistemic = tf.math.mean(tf.math.mul(deviation, deviation), first);
-    Operand<TFloat32> aleatoric = tf.math.mean(tf.reshape(tf.math.exp(out.logVariance()), byPass), first);
-    return new Inference(probability, aleatoric, epistemic);
+    return new Inference(probability, tf.math.mean(tf.reshape(variances, byPass), first), epistemic);
   }
 
   /** Inverted dropout of a [batch, side, side, channels] map: x * [u >= rate] / (1 - rate), u stateless uniform. */

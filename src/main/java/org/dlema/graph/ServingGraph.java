@@ -72,52 +72,6 @@ public final class ServingGraph {
     return tf.dtypes.cast(tf.math.greaterEqual(probability, tf.constant(0.5f)), TFloat32.class);
   }
 
-  /**
-   * Every inference pass of a network over normalised images, before any sigmoid: the logits and log-variances
-   * [passes * batch, size, size, 1], pass-major (rows k * batch .. k * batch + batch - 1 are pass k). One pass
-   * without dropout; with MC dropout {@code spec.mcPasses()} passes over the repeated batch, each with its own
-   * dropout masks from the constant {@link LinkNet#INFERENCE_SEED}, as {@link LinkNet#infer} runs them.
-   */
-  public record Passes(Operand<TFloat32> logit, Operand<TFloat32> logVariance, int count) {}
-
-  /** The network's {@link Passes} over normalised images [batch, size, size, 3]. */
-  public static Passes passes(Ops tf, NetworkSpec spec, Parameters params, Operand<TFloat32> input,
-      Operand<TInt32> batch) {
-    LinkNet net = new LinkNet(spec);
-    if (!spec.hasDropout()) {
-      NetworkOutputs out = net.build(params, input, batch, Mode.INFERENCE);
-      return new Passes(out.logit(), out.logVariance(), 1);
-    }
-    int passes = spec.mcPasses();
-    Operand<TFloat32> repeated = tf.tile(input, tf.constant(new int[] {passes, 1, 1, 1}));
-    NetworkOutputs out = net.build(params, repeated, tf.math.mul(batch, tf.constant(passes)), Mode.INFERENCE,
-        tf.constant(new long[] {LinkNet.INFERENCE_SEED, -1}));
-    return new Passes(out.logit(), out.logVariance(), passes);
-  }
-
-  /**
-   * The served maps at the network's resolution: {@link LinkNet#infer} with each pass's logit divided by the
-   * temperature before its sigmoid. The variance exp(s) is left as trained; with several passes the probability,
-   * the variance and the spread of the probabilities (epistemic) are taken over the passes.
-   */
-  private static LinkNet.Inference served(Ops tf, NetworkSpec spec, Passes passes, Operand<TInt32> batch,
-      double temperature) {
-    Operand<TFloat32> probabilities = tf.math.sigmoid(Fusion.calibrated(tf, passes.logit(), temperature));
-    Operand<TFloat32> variances = tf.math.exp(passes.logVariance());
-    if (passes.count() == 1) {
-      return new LinkNet.Inference(probabilities, variances, null);
-    }
-    int size = spec.inputSize();
-    Operand<TInt32> byPass = tf.concat(List.of(tf.constant(new int[] {passes.count()}), tf.reshape(batch,
-        tf.constant(new int[] {1})), tf.constant(new int[] {size, size, 1})), tf.constant(0));
-    Operand<TFloat32> perPass = tf.reshape(probabilities, byPass);
-    Operand<TInt32> first = tf.constant(0);
-    Operand<TFloat32> probability = tf.math.mean(perPass, first);
-    Operand<TFloat32> deviation = tf.math.sub(perPass, probability);
-    Operand<TFloat32> epistemic = tf.math.mean(tf.math.mul(deviation, deviation), first);
-    return new LinkNet.Inference(probability, tf.math.mean(tf.reshape(variances, byPass), first), epistemic);
-  }
-
   /** One network's serving endpoints; its variables are named with {@code prefix} (restore them from a run). */
   public static Endpoints single(Ops tf, NetworkSpec spec, double[] mean, double[] std, String prefix) {
     return single(tf, spec, mean, std, prefix, 1);
@@ -136,7 +90,7 @@ public final class ServingGraph {
     Parameters params = new Parameters(tf, 0, prefix);
     Operand<TFloat32> input = preprocess(tf, image, spec.inputSize(), mean, std);
     Operand<TInt32> batch = LinkNet.batchSize(tf, image);
-    LinkNet.Inference out = served(tf, spec, passes(tf, spec, params, input, batch), batch, temperature);
+    LinkNet.Inference out = new LinkNet(spec).infer(params, input, batch, temperature);
     Operand<TFloat32> probability = toInputSize(tf, out.probability(), image);
     Operand<TFloat32> aleatoric = toInputSize(tf, out.aleatoric(), image);
     return new Endpoints(image, probability, threshold(tf, probability), aleatoric,

@@ -7,17 +7,12 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import org.dlema.data.MultiAnnotatedDataset;
-import org.dlema.data.partition.TrainValidationSplit;
-import org.dlema.data.preprocess.Normalization;
 import org.dlema.graph.Ensemble;
 import org.dlema.graph.Fusion;
 import org.dlema.graph.FusionRule;
 import org.dlema.graph.LinkNet;
 import org.dlema.graph.SessionThreads;
 import org.dlema.graph.Tensors;
-import org.dlema.io.JsonFiles;
-import org.dlema.io.Progress;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
@@ -59,17 +54,12 @@ public final class FusionValidation {
    */
   public static Scores score(Path run, int members, Path checkpoint, double[] temperatures, PrintStream log)
       throws IOException {
-    RunConfig config = JsonFiles.read(run.resolve(TrainingRun.CONFIG), RunConfig.class);
-    MultiAnnotatedDataset dataset = TrainingRun.checkedDataset(config, log);
-    MultiAnnotatedDataset validation = TrainValidationSplit.load(run.resolve(TrainingRun.SPLIT))
-        .validationSet(dataset);
-    if (validation.size() == 0) {
+    RunConfig config = RunConfig.read(run);
+    PreparedSet set = TrainingRun.validationImages(run, log);
+    if (set.count() == 0) {
       throw new IOException(run + ": the run has no validation images to choose a fusion rule on");
     }
     int side = config.spec().inputSize();
-    PreparedSet set = PreparedSet.of(validation, side,
-        Normalization.load(run.resolve(TrainingRun.NORMALIZATION)),
-        Progress.on(log, "loading validation images", validation.size()));
     Validation targets = new Validation(set, config.settings().seed());
     Map<FusionRule, Double> jaccard = new EnumMap<>(FusionRule.class);
     Map<FusionRule, Double> reference = new EnumMap<>(FusionRule.class);

@@ -158,13 +158,33 @@ public final class TrainingRun {
     }
   }
 
-  /** The run's dataset, checked, and unchanged since the run started. */
-  static MultiAnnotatedDataset checkedDataset(RunConfig config, PrintStream log) throws IOException {
-    MultiAnnotatedDataset dataset = checkedDataset(config.data(), log);
+  /**
+   * The validation images of run folder {@code run} at the network size, normalised, with every annotation. The
+   * data must still be readable and unchanged since the run started (its fingerprint is compared); only the
+   * validation images are decoded.
+   */
+  public static PreparedSet validationImages(Path run, PrintStream log) throws IOException {
+    RunConfig config = RunConfig.read(run);
+    ValidationReport report = new ValidationReport();
+    MultiAnnotatedDataset dataset = DatasetReader.read(config.data(), ReadOptions.strict(), report);
+    report.throwIfErrors();
+    requireUnchanged(config, dataset);
+    MultiAnnotatedDataset validation = TrainValidationSplit.load(run.resolve(SPLIT)).validationSet(dataset);
+    return PreparedSet.of(validation, config.spec().inputSize(), Normalization.load(run.resolve(NORMALIZATION)),
+        Progress.on(log, "loading validation images", validation.size()));
+  }
+
+  private static void requireUnchanged(RunConfig config, MultiAnnotatedDataset dataset) throws IOException {
     if (!RunConfig.fingerprint(dataset).equals(config.dataFingerprint())) {
       throw new IOException(config.data() + ": the data changed since the run started (fingerprint "
           + RunConfig.fingerprint(dataset) + ", run has " + config.dataFingerprint() + ")");
     }
+  }
+
+  /** The run's dataset, checked, and unchanged since the run started. */
+  static MultiAnnotatedDataset checkedDataset(RunConfig config, PrintStream log) throws IOException {
+    MultiAnnotatedDataset dataset = checkedDataset(config.data(), log);
+    requireUnchanged(config, dataset);
     return dataset;
   }
 

@@ -18,7 +18,6 @@ import org.dlema.graph.FusionRule;
 import org.dlema.graph.LinkNet;
 import org.dlema.graph.NetworkSpec;
 import org.dlema.graph.Parameters;
-import org.dlema.graph.ServingGraph;
 import org.dlema.graph.Tensors;
 import org.dlema.io.JsonFiles;
 import org.dlema.testing.TestFiles;
@@ -189,7 +188,7 @@ class CalibratedExportTest {
     try (Graph graph = new Graph(); Session session = new Session(graph)) {
       Ops tf = Ops.create(graph);
       Placeholder<TFloat32> x = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, side, side, 3)));
-      ServingGraph.Passes out = ServingGraph.passes(tf, spec, new Parameters(tf, 0, ""), x,
+      LinkNet.Passes out = new LinkNet(spec).passes(new Parameters(tf, 0, ""), x,
           LinkNet.batchSize(tf, x));
       session.restore(run.resolve("checkpoints/best/model").toString());
       try (TFloat32 input = Tensors.of(normalised, Shape.of(1, side, side, 3));

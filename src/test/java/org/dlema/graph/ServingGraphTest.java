@@ -62,7 +62,7 @@ class ServingGraphTest {
       Placeholder<TFloat32> input = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, side, side, 3)));
       Parameters shared = served.parameters().shared();
       LinkNet.Inference inferred = new LinkNet(spec).infer(shared, input, LinkNet.batchSize(tf, input));
-      ServingGraph.Passes passes = ServingGraph.passes(tf, spec, shared, input, LinkNet.batchSize(tf, input));
+      LinkNet.Passes passes = new LinkNet(spec).passes(shared, input, LinkNet.batchSize(tf, input));
       // Trained weights: untrained, the tiny net answers a constant 0.5 in inference mode.
       session.restore(TinyRun.run().resolve("checkpoints/best/model").toString());
       try (TFloat32 images = Tensors.of(x, Shape.of(batch, side, side, 3));
