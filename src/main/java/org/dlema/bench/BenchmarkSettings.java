@@ -13,10 +13,14 @@ import org.dlema.graph.NetworkSpec;
  * @param inferenceBatches batch sizes of the inference measurements
  * @param inference whether to measure inference at all
  * @param matmulSize n of the n x n MatMul that gives the machine's practical peak
+ * @param profileSteps traced training steps per configuration whose ops' run times are summed per op type (0: none)
  */
 public record BenchmarkSettings(List<NetworkSpec> specs, int[] batches, Integer cleanBatch, int warmup, int timed,
-    int members, int[] inferenceBatches, boolean inference, int matmulSize) {
+    int members, int[] inferenceBatches, boolean inference, int matmulSize, int profileSteps) {
   public static final int DEFAULT_MEMBERS = 5;
+  public static final int DEFAULT_PROFILE_STEPS = 5;
+  /** Op types listed one by one in the profile; the rest are summed. */
+  static final int PROFILE_TOP = 12;
   public static final int DEFAULT_MATMUL = 2048;
 
   public BenchmarkSettings {

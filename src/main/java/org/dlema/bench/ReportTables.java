@@ -18,6 +18,11 @@ public final class ReportTables {
       md.append("\n").append(workTable(report));
       md.append("\n").append(iterationTable(report));
     }
+    for (StepTimes.Measurement m : report.measurements()) {
+      if (m.trainStepProfile() != null) {
+        md.append("\n").append(profileTable(m));
+      }
+    }
     if (report.inference() != null) {
       md.append("\n").append(inferenceTable(report.inference()));
     }
@@ -45,6 +50,19 @@ public final class ReportTables {
       table.append(format("| %s | %,d | %d | %.1f | %.1f | %.2f | %d | %.1f | %.2f |%n",
           m.spec(), m.parameters(), m.batch(), m.trainStepMedianMs(), m.inferenceMedianMs(), m.trainStepRatio(),
           m.cleanBatch(), m.metaStepMedianMs(), m.metaToPlainRatio()));
+    }
+    return table.toString();
+  }
+
+  /** Where the plain training step's time goes, per op type. */
+  static String profileTable(StepTimes.Measurement m) {
+    OpProfile p = m.trainStepProfile();
+    StringBuilder table = new StringBuilder(format("Where the time goes: %s, batch %d, plain training step (%d traced "
+        + "steps; ops' own run times summed per type, %.1f ms per step over both cores against a %.1f ms median "
+        + "step)%n%n| op type | ops per step | ms per step | share |%n|---|---:|---:|---:|%n", m.spec(), m.batch(),
+        p.steps(), p.opMsPerStep(), m.trainStepMedianMs()));
+    for (OpProfile.OpTime op : p.ops()) {
+      table.append(format("| %s | %d | %.1f | %s |%n", op.type(), op.count(), op.msPerStep(), percent(op.share())));
     }
     return table.toString();
   }

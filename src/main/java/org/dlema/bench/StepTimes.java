@@ -16,6 +16,7 @@ import org.dlema.train.Method;
 import org.dlema.train.RunConfig;
 import org.dlema.train.TrainingGraph;
 import org.dlema.train.TrainingSettings;
+import org.tensorflow.proto.RunMetadata;
 
 /**
  * Step and inference times of network specs at several batch sizes, and the D-LEMA meta step (noisy and clean
@@ -44,10 +45,12 @@ public final class StepTimes {
    * @param inferenceWork the inference pass of the training graph ({@code inferenceMedianMs})
    * @param metaStepWork the D-LEMA meta step ({@code metaStepMedianMs})
    * @param iteration the trainer's iteration against a bare run of the same step
+   * @param trainStepProfile the plain training step's time per op type (null when not profiled)
    */
   public record Measurement(String spec, long parameters, int batch, int cleanBatch, double trainStepMedianMs,
       double inferenceMedianMs, double trainStepRatio, double metaStepMedianMs, double metaToPlainRatio,
-      TimedWork trainStepWork, TimedWork inferenceWork, TimedWork metaStepWork, Iteration iteration) {}
+      TimedWork trainStepWork, TimedWork inferenceWork, TimedWork metaStepWork, Iteration iteration,
+      OpProfile trainStepProfile) {}
 
   /**
    * The baseline trainer's iteration ({@code inputs(step)} + {@code step(...)}) with the batch made inline and
@@ -147,7 +150,7 @@ public final class StepTimes {
 
   /** The raw samples of one configuration, turned into figures once the peak is final. */
   private record Pending(String spec, long parameters, int batch, int cleanBatch, NetworkFlops flops, Samples train,
-      Samples infer, Samples meta, int images, Samples bare, Samples inline, Samples queued) {
+      Samples infer, Samples meta, int images, Samples bare, Samples inline, Samples queued, OpProfile profile) {
     Measurement measurement(double reference, double peakGflops, int cores) {
       TimedWork trainWork = TimedWork.of(train, flops.trainStep(batch), peakGflops, cores);
       TimedWork inferWork = TimedWork.of(infer, flops.inference(batch), peakGflops, cores);
@@ -159,7 +162,7 @@ public final class StepTimes {
           inlineWork.medianMs() / bareWork.medianMs(), queuedWork.medianMs() / bareWork.medianMs());
       return new Measurement(spec, parameters, batch, cleanBatch, trainWork.medianMs(), inferWork.medianMs(),
           trainWork.medianMs() / reference, metaWork.medianMs(), metaWork.medianMs() / trainWork.medianMs(),
-          trainWork, inferWork, metaWork, iteration);
+          trainWork, inferWork, metaWork, iteration, profile);
     }
   }
 
@@ -176,6 +179,7 @@ public final class StepTimes {
     Samples infer = new Samples(timed);
     Samples metaSteps = new Samples(timed);
     long parameters;
+    OpProfile profile = null;
     try (TrainingGraph graph = new TrainingGraph(spec, training);
         MemberGraph meta = new MemberGraph(spec, training, cleanCount, EnsembleSettings.CleanLoss.CROSS_ENTROPY)) {
       graph.session().initialize();
@@ -208,6 +212,16 @@ public final class StepTimes {
         infer.run(keep, () -> graph.predict(images, batch));
         metaSteps.run(keep, () -> meta.trainStep(images, labels, cleanImages, cleanLabels, step, 1e-4f));
       }
+      if (settings.profileSteps() > 0) {
+        List<RunMetadata> traces = new ArrayList<>();
+        for (int i = 0; i < settings.profileSteps(); i++) {
+          traces.add(graph.tracedStep(images, labels, warmup + timed + i, 1e-4f));
+        }
+        profile = OpProfile.of(traces, graph::operationType, BenchmarkSettings.PROFILE_TOP);
+        OpProfile.OpTime first = profile.ops().get(0);
+        log.printf("%-14s profile batch %3d  ops %8.1f ms per step; most: %s %.0f%%%n", spec.name(), batch,
+            profile.opMsPerStep(), first.type(), 100 * first.share());
+      }
     }
     log.printf("%-14s %10d params  batch %3d  step %8.1f ms  inference %8.1f ms  meta step (clean batch %d) "
         + "%8.1f ms (x%.2f of the step)%n", spec.name(), parameters, batch, train.medianMs(), infer.medianMs(),
@@ -230,7 +244,7 @@ public final class StepTimes {
         + "ms (x%.2f)%n", spec.name(), batch, bare.medianMs(), inline.medianMs(), inline.medianMs() / bare.medianMs(),
         queued.medianMs(), queued.medianMs() / bare.medianMs());
     return new Pending(spec.name(), parameters, batch, cleanCount, NetworkFlops.of(spec), train, infer, metaSteps,
-        images, bare, inline, queued);
+        images, bare, inline, queued, profile);
   }
 
   /** Writes the JSON report and the markdown tables beside it ({@code name.md}). */

@@ -54,6 +54,9 @@ final class BenchmarkCommand extends OptionsCommand {
         + "SavedModel)"));
     options.addOption(valued("matmul", "N", "side of the square float32 MatMul that measures the peak (default "
         + BenchmarkSettings.DEFAULT_MATMUL + ")"));
+    options.addOption(valued("profile-steps", "N", "traced training steps per configuration, whose ops' run "
+        + "times are summed per op type: where a step's time goes (default " + BenchmarkSettings.DEFAULT_PROFILE_STEPS
+        + "; 0: no profile)"));
     options.addOption(valued("out", "FILE", "JSON report; a .md table is written beside it "
         + "(default benchmarks/results/step-times.json)"));
     return options;
@@ -71,7 +74,8 @@ final class BenchmarkCommand extends OptionsCommand {
     BenchmarkSettings settings = new BenchmarkSettings(specs, batches, cleanBatch, intOption(line, "warmup", 5, 0),
         intOption(line, "steps", 20, 1), intOption(line, "members", BenchmarkSettings.DEFAULT_MEMBERS, 1),
         inferenceBatches, !line.hasOption("skip-inference"),
-        intOption(line, "matmul", BenchmarkSettings.DEFAULT_MATMUL, 1));
+        intOption(line, "matmul", BenchmarkSettings.DEFAULT_MATMUL, 1),
+        intOption(line, "profile-steps", BenchmarkSettings.DEFAULT_PROFILE_STEPS, 0));
     StepTimes.Report report = StepTimes.measure(settings, console.out());
     Path out = Path.of(line.getOptionValue("out", "benchmarks/results/step-times.json"));
     StepTimes.write(report, out);

@@ -1,12 +1,15 @@
 package org.dlema.cli;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 import org.dlema.experiment.Budget;
 import org.dlema.experiment.Experiment;
+import org.dlema.train.Method;
 
 /** {@code dlema experiment}: every method of the paper's experimental section, evaluated, in one report. */
 final class ExperimentCommand extends OptionsCommand {
@@ -52,6 +55,11 @@ final class ExperimentCommand extends OptionsCommand {
     options.addOption(valued("seed", "N", "seed of split, partition, weights and batches (default 1)"));
     options.addOption(valued("side-by-side", "N", "D-LEMA members trained at the same time, each on its own "
         + "threads; the results are the same (default 1)"));
+    options.addOption(valued("methods", "LIST", "comma-separated methods to train and evaluate, e.g. "
+        + "baseline,dlema,staple,less-is-more for one point of a noise sweep (default all: "
+        + Experiment.METHODS.stream().map(Method::id).collect(Collectors.joining(",")) + ")"));
+    options.addOption(valued("members", "M", "D-LEMA members and MC-dropout networks (default: the largest "
+        + "annotation count of the training images)"));
     return options;
   }
 
@@ -75,6 +83,25 @@ final class ExperimentCommand extends OptionsCommand {
     Experiment experiment = Experiment.of(data, testSets, budget, SpecFiles.load(line.getOptionValue("spec",
         SpecFiles.DEFAULT)), longOption(line, "seed", 1), Path.of(line.getOptionValue("out", "runs/experiment")));
     experiment = experiment.withSideBySide(intOption(line, "side-by-side", 1, 1));
+    if (line.hasOption("members")) {
+      experiment = experiment.withMembers(intOption(line, "members", 0, 1));
+    }
+    if (line.hasOption("methods")) {
+      List<Method> methods = new ArrayList<>();
+      for (String id : line.getOptionValue("methods").split(",")) {
+        Method method = Experiment.METHODS.stream().filter(m -> m.id().equals(id.strip())).findFirst()
+            .orElseThrow(() -> new UsageException("--methods: no method '" + id.strip() + "'; choose from "
+                + Experiment.METHODS.stream().map(Method::id).collect(Collectors.joining(", "))));
+        if (!methods.contains(method)) {
+          methods.add(method);
+        }
+      }
+      if (methods.contains(Method.MC_DROPOUT) && !methods.contains(Method.DLEMA) && !line.hasOption("members")) {
+        throw new UsageException("--methods: mc-dropout without dlema needs --members (one network per member "
+            + "subset)");
+      }
+      experiment = experiment.withMethods(methods);
+    }
     console.out().println("done: " + experiment.run(console.out()));
     return 0;
   }

@@ -61,8 +61,10 @@ final class ExportCommand extends OptionsCommand {
     Path run = Path.of(required(line, "run"));
     Path root = Path.of(line.getOptionValue("out", "export"));
     String name = line.getOptionValue("name", run.toAbsolutePath().normalize().getFileName().toString());
-    if (!name.matches("[A-Za-z0-9._-]+")) {
-      throw new UsageException("--name may use letters, digits, '.', '_' and '-' only, got '" + name + "'");
+    // A plain folder name: "." and ".." would put the model beside or above the export root.
+    if (!name.matches("[A-Za-z0-9._-]+") || name.matches("\\.+")) {
+      throw new UsageException("--name must be a plain folder name of letters, digits, '.', '_' and '-' (not '.' "
+          + "or '..'), got '" + name + "'");
     }
     String checkpoint = line.getOptionValue("checkpoint", Checkpoints.BEST);
     if (!checkpoint.equals(Checkpoints.BEST) && !checkpoint.equals(Checkpoints.LATEST)

@@ -37,7 +37,8 @@ final class PredictCommand extends OptionsCommand {
         + "disagreement, scaled likewise), and <id>_overlay.png, all at the input's size, plus predictions.csv "
         + "with one line per image (image id, size, lesion fraction, mean probability, mean aleatoric variance, "
         + "mean epistemic variance for an ensemble). An ensemble's signatures are serving_default, uniform, "
-        + "pixel_confidence and image_confidence (dlema inspect lists them).";
+        + "pixel_confidence and image_confidence (dlema inspect lists them); every model also has image_bytes, "
+        + "which takes each file's bytes as they are on disk and decodes them inside the graph.";
   }
 
   @Override
@@ -46,8 +47,8 @@ final class PredictCommand extends OptionsCommand {
     options.addOption(valued("model", "DIR", "an exported version folder, e.g. export/NAME/1"));
     options.addOption(valued("input", "PATH", "an image file or a folder of images"));
     options.addOption(valued("out", "DIR", "where to write the pictures and predictions.csv"));
-    options.addOption(valued("signature", "NAME", "signature to call (default "
-        + ModelExporter.DEFAULT_SIGNATURE + ")"));
+    options.addOption(valued("signature", "NAME", "signature to call, e.g. image_bytes to send the files as they "
+        + "are (default " + ModelExporter.DEFAULT_SIGNATURE + ")"));
     return options;
   }
 
@@ -65,7 +66,7 @@ final class PredictCommand extends OptionsCommand {
       List<String> csv = new ArrayList<>(List.of(PredictionPictures.CSV_HEADER));
       for (Path file : images) {
         RgbImage image = ImageFiles.readRgb(file).image();
-        ServedModel.Prediction p = served.predict(image);
+        ServedModel.Prediction p = served.predict(image, served.takesFiles() ? Files.readAllBytes(file) : null);
         csv.add(PredictionPictures.write(ImageFiles.baseName(file), image, p.probability(), p.mask(),
             p.aleatoric(), p.epistemic(), out));
         progress.step();

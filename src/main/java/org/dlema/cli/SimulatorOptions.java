@@ -23,6 +23,9 @@ final class SimulatorOptions {
     options.addOption(OptionsCommand.valued("gross-errors", "P",
         "probability that an annotation misses a lobe or spills into the skin (default "
             + SimulatorSettings.DEFAULT_GROSS_ERROR_PROBABILITY + ")"));
+    options.addOption(OptionsCommand.valued("biased-annotator", "X",
+        "make annotator 1 systematically biased: every border it draws moves by X lesion radii (0.3 = outwards by "
+            + "30% of the radius, negative = inwards; -1 < X <= 2) (default 0: no such annotator)"));
   }
 
   static SimulatorSettings parse(CommandLine line) throws UsageException {
@@ -43,6 +46,7 @@ final class SimulatorOptions {
     return new SimulatorSettings(annotators,
         OptionsCommand.doubleOption(line, "disagreement", SimulatorSettings.DEFAULT_DISAGREEMENT, 0, 100),
         OptionsCommand.doubleOption(line, "gross-errors", SimulatorSettings.DEFAULT_GROSS_ERROR_PROBABILITY, 0, 1),
-        counts, OptionsCommand.longOption(line, "seed", 1));
+        counts, OptionsCommand.longOption(line, "seed", 1),
+        OptionsCommand.doubleOption(line, "biased-annotator", 0, -0.999, 2));
   }
 }

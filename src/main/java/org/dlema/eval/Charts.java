@@ -22,6 +22,15 @@ public final class Charts {
   private Charts() {}
 
   public static BufferedImage lines(String title, String xLabel, List<Series> series, int width, int height) {
+    return lines(title, xLabel, series, width, height, null);
+  }
+
+  /**
+   * The same with named x positions: {@code xTicks.get(i)} labels x = i (series then use x = 0, 1, ...), for
+   * settings that are categories rather than numbers.
+   */
+  public static BufferedImage lines(String title, String xLabel, List<Series> series, int width, int height,
+      List<String> xTicks) {
     BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = image.createGraphics();
     try {
@@ -52,6 +61,11 @@ public final class Charts {
       if (!Double.isFinite(minX)) {
         return image;
       }
+      if (xTicks != null) {
+        // Half a step of room either side, so the first and last categories are not on the frame.
+        minX = -0.5;
+        maxX = xTicks.size() - 0.5;
+      }
       if (maxX == minX) {
         maxX = minX + 1;
       }
@@ -65,9 +79,17 @@ public final class Charts {
         g.drawLine(MARGIN_LEFT + 1, py, MARGIN_LEFT + plotW - 1, py);
         g.setColor(Color.DARK_GRAY);
         g.drawString(String.format(Locale.ROOT, "%.3g", yValue), 4, py + 4);
-        double xValue = minX + (maxX - minX) * t / 4;
-        int px = MARGIN_LEFT + (int) Math.round(plotW * t / 4.0);
-        g.drawString(String.format(Locale.ROOT, "%.0f", xValue), px - 12, MARGIN_TOP + plotH + 16);
+        if (xTicks == null) {
+          double xValue = minX + (maxX - minX) * t / 4;
+          int px = MARGIN_LEFT + (int) Math.round(plotW * t / 4.0);
+          g.drawString(String.format(Locale.ROOT, "%.0f", xValue), px - 12, MARGIN_TOP + plotH + 16);
+        }
+      }
+      for (int i = 0; xTicks != null && i < xTicks.size(); i++) {
+        int px = MARGIN_LEFT + (int) Math.round(plotW * (i - minX) / (maxX - minX));
+        int textWidth = g.getFontMetrics().stringWidth(xTicks.get(i));
+        g.drawString(xTicks.get(i), Math.max(0, Math.min(width - textWidth, px - textWidth / 2)),
+            MARGIN_TOP + plotH + 16);
       }
       int legendY = MARGIN_TOP + 16;
       for (Series s : series) {

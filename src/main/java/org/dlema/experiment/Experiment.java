@@ -1,5 +1,7 @@
 package org.dlema.experiment;
 
+import static com.google.common.base.Preconditions.checkArgument;
+
 import com.google.common.io.MoreFiles;
 import com.google.common.io.RecursiveDeleteOption;
 import java.io.IOException;
@@ -33,42 +35,71 @@ import org.dlema.train.WeightFigure;
  * (members B-F, fusions G-I), less-is-more (row J), a STAPLE-consensus network and one MC-dropout network per
  * member subset (Table 2); then every model exported, evaluated on every test set and written up in
  * {@code report.md}. Each stage leaves a finished run folder, export or evaluation behind and is skipped when found.
+ * A subset of the methods gives a cheaper experiment, e.g. one point of a noise sweep.
  *
  * @param data the training set
  * @param tests the test sets (one table column each)
+ * @param methods the methods trained and evaluated, in {@link #METHODS}' order
  * @param ensemble the D-LEMA ensemble's settings (the budget's clean batch; M from the data when 0)
  * @param sideBySide D-LEMA members trained at the same time (the results do not depend on it)
  */
-public record Experiment(Path data, List<Path> tests, Budget budget, NetworkSpec spec, long seed,
-    EnsembleSettings ensemble, int sideBySide, Path out) {
+public record Experiment(Path data, List<Path> tests, List<Method> methods, Budget budget, NetworkSpec spec,
+    long seed, EnsembleSettings ensemble, int sideBySide, Path out) {
+  /** Every method of the experiment, in the order they are trained. */
+  public static final List<Method> METHODS = List.of(Method.BASELINE, Method.DLEMA, Method.LESS_IS_MORE,
+      Method.STAPLE, Method.MC_DROPOUT);
+
   public static final String REPORT = "report.md";
   /** The models also evaluated without temperature scaling, and the suffix of their rows. */
   static final List<String> UNCALIBRATED = List.of("baseline", "D-LEMA");
   static final String UNCALIBRATED_SUFFIX = " (uncalibrated)";
 
-  /** The paper's ensemble with the budget's clean batch. */
+  public Experiment {
+    checkArgument(!methods.isEmpty() && METHODS.containsAll(methods), "methods must be some of %s, got %s", METHODS,
+        methods);
+    methods = METHODS.stream().filter(methods::contains).toList();
+    checkArgument(methods.contains(Method.DLEMA) || !methods.contains(Method.MC_DROPOUT) || ensemble.members() > 0,
+        "MC dropout without D-LEMA needs the member count (one network per member subset)");
+  }
+
+  /** Every method, the paper's ensemble with the budget's clean batch. */
   public static Experiment of(Path data, List<Path> tests, Budget budget, NetworkSpec spec, long seed, Path out) {
-    return new Experiment(data, tests, budget, spec, seed, EnsembleSettings.paper(0, budget.cleanBatch()), 1, out);
+    return new Experiment(data, tests, METHODS, budget, spec, seed, EnsembleSettings.paper(0, budget.cleanBatch()),
+        1, out);
   }
 
   /** The same experiment with up to {@code n} D-LEMA members trained at the same time. */
   public Experiment withSideBySide(int n) {
-    return new Experiment(data, tests, budget, spec, seed, ensemble, n, out);
+    return new Experiment(data, tests, methods, budget, spec, seed, ensemble, n, out);
+  }
+
+  /** The same experiment with only {@code chosen} of the methods. */
+  public Experiment withMethods(List<Method> chosen) {
+    return new Experiment(data, tests, chosen, budget, spec, seed, ensemble, sideBySide, out);
+  }
+
+  /** The same experiment with an ensemble of {@code m} members (and as many MC-dropout networks). */
+  public Experiment withMembers(int m) {
+    return new Experiment(data, tests, methods, budget, spec, seed, ensemble.withMembers(m), sideBySide, out);
   }
 
   /** Runs (or continues) every stage; returns the report. */
   public Path run(PrintStream log) throws IOException {
     ExperimentState state = ExperimentState.openOrCreate(out, new ExperimentState(data.toString(),
-        tests.stream().map(Path::toString).toList(), budget.label(), spec.name(), seed, Map.of()));
+        tests.stream().map(Path::toString).toList(), methods.stream().map(Method::id).toList(), budget.label(),
+        spec.name(), seed, Map.of(), Map.of()));
     Stages stages = new Stages(state, out.resolve(ExperimentState.FILE), log);
     Path runs = out.resolve("runs");
     Path dlema = runs.resolve(Method.DLEMA.id());
-    for (Method method : List.of(Method.BASELINE, Method.DLEMA, Method.LESS_IS_MORE, Method.STAPLE)) {
-      stages.run(method.id(), () -> train(method, runs.resolve(method.id()), log));
+    for (Method method : methods) {
+      if (method != Method.MC_DROPOUT) {
+        stages.run(method.id(), () -> train(method, runs.resolve(method.id()), log));
+      }
     }
-    int members = RunConfig.read(dlema).ensemble().members();
+    boolean withDropout = methods.contains(Method.MC_DROPOUT);
+    int members = methods.contains(Method.DLEMA) ? RunConfig.read(dlema).ensemble().members() : ensemble.members();
     Path dropout = runs.resolve(Method.MC_DROPOUT.id());
-    for (int i = 1; i <= members; i++) {
+    for (int i = 1; withDropout && i <= members; i++) {
       TrainingTargets.Options subset = new TrainingTargets.Options(TrainingTargets.DEFAULT_MIN_KAPPA, i, members);
       Path run = dropout.resolve(Integer.toString(i));
       stages.run(Method.MC_DROPOUT.id() + "-" + i, () -> single(Method.MC_DROPOUT, Budget.dropout(spec), subset,
@@ -76,29 +107,31 @@ public record Experiment(Path data, List<Path> tests, Budget budget, NetworkSpec
     }
 
     Map<String, Path> models = new LinkedHashMap<>();
-    models.put("baseline", runs.resolve(Method.BASELINE.id()));
-    models.put("D-LEMA", dlema);
-    models.put("less-is-more", runs.resolve(Method.LESS_IS_MORE.id()));
-    models.put("STAPLE", runs.resolve(Method.STAPLE.id()));
-    for (int i = 1; i <= members; i++) {
+    for (Method method : methods) {
+      if (method != Method.MC_DROPOUT) {
+        models.put(label(method), runs.resolve(method.id()));
+      }
+    }
+    for (int i = 1; withDropout && i <= members; i++) {
       models.put("MC dropout " + i, dropout.resolve(Integer.toString(i)));
     }
+    List<String> uncalibrated = UNCALIBRATED.stream().filter(models::containsKey).toList();
     // Every model calibrated (what is served), and the baseline and the ensemble also as trained: before/after.
     Path export = out.resolve("export");
-    Path uncalibrated = out.resolve("export-uncalibrated");
+    Path uncalibratedRoot = out.resolve("export-uncalibrated");
     Map<String, Path> exported = new LinkedHashMap<>();
     for (String label : models.keySet()) {
       exported.put(label, ModelExporter.versionFolder(export, name(label), 1));
     }
-    for (String label : UNCALIBRATED) {
-      exported.put(label + UNCALIBRATED_SUFFIX, ModelExporter.versionFolder(uncalibrated, name(label), 1));
+    for (String label : uncalibrated) {
+      exported.put(label + UNCALIBRATED_SUFFIX, ModelExporter.versionFolder(uncalibratedRoot, name(label), 1));
     }
     stages.run("export", () -> {
       for (var model : models.entrySet()) {
         exportOnce(model.getValue(), export, name(model.getKey()), ProbabilityCalibration.TEMPERATURE, log);
       }
-      for (String label : UNCALIBRATED) {
-        exportOnce(models.get(label), uncalibrated, name(label), ProbabilityCalibration.NONE, log);
+      for (String label : uncalibrated) {
+        exportOnce(models.get(label), uncalibratedRoot, name(label), ProbabilityCalibration.NONE, log);
       }
     });
     Path evaluation = out.resolve("evaluation");
@@ -108,11 +141,23 @@ public record Experiment(Path data, List<Path> tests, Budget budget, NetworkSpec
         evaluate(exported, evaluation, log);
       }
     });
-    stages.run("figures", () -> WeightFigure.draw(dlema, null, out.resolve("figures").resolve("weights.png")));
+    if (methods.contains(Method.DLEMA)) {
+      stages.run("figures", () -> WeightFigure.draw(dlema, null, out.resolve("figures").resolve("weights.png")));
+    }
     Path report = out.resolve(REPORT);
-    JsonFiles.writeString(report, ExperimentReport.markdown(this, state, dlema,
-        RunConfig.read(dropout.resolve("1")).spec(), evaluation));
+    JsonFiles.writeString(report, ExperimentReport.markdown(this, state, models, evaluation));
     return report;
+  }
+
+  /** The row label of a method's model in the tables. */
+  static String label(Method method) {
+    return switch (method) {
+      case BASELINE -> "baseline";
+      case DLEMA -> "D-LEMA";
+      case LESS_IS_MORE -> "less-is-more";
+      case STAPLE -> "STAPLE";
+      case MC_DROPOUT -> "MC dropout";
+    };
   }
 
   /** Trains a method's network (or the ensemble) to the budget, continuing what was done before. */
@@ -163,7 +208,10 @@ public record Experiment(Path data, List<Path> tests, Budget budget, NetworkSpec
         log);
   }
 
-  /** One stage after another, each recorded in experiment.json with its wall time once it finished. */
+  private static final com.sun.management.OperatingSystemMXBean PROCESS =
+      (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+
+  /** One stage after another, each recorded in experiment.json with its wall and CPU time once it finished. */
   private record Stages(ExperimentState state, Path file, PrintStream log) {
     interface Body {
       void run() throws IOException;
@@ -176,8 +224,13 @@ public record Experiment(Path data, List<Path> tests, Budget budget, NetworkSpec
       }
       log.println("[" + name + "]");
       long start = System.nanoTime();
+      long cpu = PROCESS.getProcessCpuTime();
       body.run();
       state.seconds().put(name, (System.nanoTime() - start) / 1e9);
+      long used = PROCESS.getProcessCpuTime() - cpu;
+      if (cpu >= 0 && used >= 0) {
+        state.cpuSeconds().put(name, used / 1e9);
+      }
       JsonFiles.write(file, state);
     }
   }

@@ -7,19 +7,34 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.dlema.io.JsonFiles;
+import org.dlema.train.Method;
 
 /**
  * {@code experiment.json}: the experiment's settings and each finished stage's wall time in seconds. A stage found
  * here is skipped, so an interrupted experiment continues where it stopped.
+ *
+ * @param methods the methods' ids (absent in files written before methods could be chosen: all of them)
+ * @param cpuSeconds each finished stage's process CPU time (user + system, all threads), for the share of the cores
+ *     it kept busy (absent in older files)
  */
-record ExperimentState(String data, List<String> tests, String budget, String spec, long seed,
-    Map<String, Double> seconds) {
+record ExperimentState(String data, List<String> tests, List<String> methods, String budget, String spec, long seed,
+    Map<String, Double> seconds, Map<String, Double> cpuSeconds) {
   static final String FILE = "experiment.json";
 
   /** Whether {@code other} describes the same experiment (stage times aside). */
   boolean sameAs(ExperimentState other) {
-    return data.equals(other.data) && tests.equals(other.tests) && budget.equals(other.budget)
-        && spec.equals(other.spec) && seed == other.seed;
+    return data.equals(other.data) && tests.equals(other.tests) && methods().equals(other.methods())
+        && budget.equals(other.budget) && spec.equals(other.spec) && seed == other.seed;
+  }
+
+  @Override
+  public Map<String, Double> cpuSeconds() {
+    return cpuSeconds != null ? cpuSeconds : Map.of();
+  }
+
+  @Override
+  public List<String> methods() {
+    return methods != null ? methods : Experiment.METHODS.stream().map(Method::id).toList();
   }
 
   /** The state of the experiment in {@code out}: read back, or new (and written) for an empty folder. */
@@ -29,7 +44,8 @@ record ExperimentState(String data, List<String> tests, String budget, String sp
       ExperimentState before = JsonFiles.read(file, ExperimentState.class);
       if (!before.sameAs(wanted)) {
         throw new ExperimentException(out + " holds an experiment with other settings (" + before.data() + ", "
-            + before.budget() + ", " + before.spec() + ", seed " + before.seed() + ")");
+            + before.budget() + ", " + before.spec() + ", seed " + before.seed() + ", methods "
+            + String.join(",", before.methods()) + ")");
       }
       return before;
     }
@@ -40,8 +56,8 @@ record ExperimentState(String data, List<String> tests, String budget, String sp
         }
       }
     }
-    ExperimentState state = new ExperimentState(wanted.data, wanted.tests, wanted.budget, wanted.spec, wanted.seed,
-        new LinkedHashMap<>());
+    ExperimentState state = new ExperimentState(wanted.data, wanted.tests, wanted.methods, wanted.budget,
+        wanted.spec, wanted.seed, new LinkedHashMap<>(), new LinkedHashMap<>());
     JsonFiles.write(file, state);
     return state;
   }

@@ -147,7 +147,10 @@ public final class EnsembleExporter {
         for (FusionRule rule : FusionRule.values()) {
           signatures.add(signature(rule.signature(), endpoints, rule));
         }
+        signatures.add(maps(ModelExporter.encoded(Signature.builder().key(ModelExporter.BYTES_SIGNATURE),
+            endpoints.input(), endpoints.outputs().get(fusion).pngs()), endpoints.outputs().get(fusion)).build());
         ModelExporter.save(session, fused.path(), signatures);
+        Warmup.write(fused.path(), name, signatures.stream().map(Signature::key).toList());
       }
       JsonFiles.write(fused.path().resolve(ModelExporter.CARD),
           card(run, config, checkpoint, name, version, normalization, fusion, chosenBy, scores, states,
@@ -185,10 +188,14 @@ public final class EnsembleExporter {
   }
 
   private static Signature signature(String key, ServingGraph.EnsembleEndpoints endpoints, FusionRule rule) {
-    ServingGraph.FusedOutputs out = endpoints.outputs().get(rule);
-    return Signature.builder().key(key).methodName(ModelExporter.PREDICT).input("image", endpoints.image())
-        .output("probability", out.probability()).output("mask", out.mask()).output("aleatoric", out.aleatoric())
-        .output("epistemic", out.epistemic()).output("member_probabilities", out.memberProbabilities()).build();
+    return maps(Signature.builder().key(key).methodName(ModelExporter.PREDICT).input(ServingGraph.IMAGE,
+        endpoints.image()), endpoints.outputs().get(rule)).build();
+  }
+
+  private static Signature.Builder maps(Signature.Builder builder, ServingGraph.FusedOutputs out) {
+    return builder.output("probability", out.probability()).output("mask", out.mask())
+        .output("aleatoric", out.aleatoric()).output("epistemic", out.epistemic())
+        .output("member_probabilities", out.memberProbabilities());
   }
 
   private static ModelCard card(Path run, RunConfig config, String checkpoint, String name, int version,
@@ -204,6 +211,7 @@ public final class EnsembleExporter {
     for (FusionRule rule : FusionRule.values()) {
       signatures.add(rule.signature());
     }
+    signatures.add(ModelExporter.BYTES_SIGNATURE);
     ModelCard.Ensemble ensemble = new ModelCard.Ensemble(fusion.signature(), chosenBy, signatures,
         scores == null ? null : byName(scores.jaccard()), scores == null ? null : byName(scores.referenceJaccard()),
         members);

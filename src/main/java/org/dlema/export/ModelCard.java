@@ -51,7 +51,18 @@ public record ModelCard(String name, int version, String kind, String signature,
 
   static List<Tensor> singleModelInputs() {
     return List.of(new Tensor("image", "float32", new long[] {-1, -1, -1, 3},
-        "RGB pixels 0..255 of any height and width; resized and normalised inside the graph"));
+        "RGB pixels 0..255 of any height and width; resized and normalised inside the graph"),
+        new Tensor("image_bytes", "string", new long[] {-1}, "signature image_bytes only: one JPEG, PNG, BMP or GIF "
+            + "file as it is on disk (REST: {\"b64\": ...}), decoded to RGB inside the graph; one image per request"));
+  }
+
+  /** The outputs only the encoded-image signature has. */
+  static List<Tensor> pngOutputs() {
+    return List.of(
+        new Tensor("mask_png_bytes", "string", new long[] {1}, "signature image_bytes only: the mask as an 8-bit grey PNG "
+            + "file (0 or 255) at the input's size"),
+        new Tensor("probability_png_bytes", "string", new long[] {1}, "signature image_bytes only: round(255 * "
+            + "probability) as an 8-bit grey PNG file at the input's size"));
   }
 
   static List<Tensor> singleModelOutputs(boolean mcDropout, boolean calibrated) {
@@ -63,6 +74,7 @@ public record ModelCard(String name, int version, String kind, String signature,
       outputs.add(new Tensor("epistemic", "float32", new long[] {-1, -1, -1, 1},
           "variance of the probability across the MC-dropout passes"));
     }
+    outputs.addAll(pngOutputs());
     return outputs;
   }
 
@@ -76,7 +88,7 @@ public record ModelCard(String name, int version, String kind, String signature,
   }
 
   static List<Tensor> ensembleOutputs(int members, boolean calibrated) {
-    return List.of(
+    List<Tensor> outputs = new ArrayList<>(List.of(
         new Tensor("probability", "float32", new long[] {-1, -1, -1, 1},
             "fused lesion probability sum_i alpha_i p_i (paper eq. 4) under the signature's rule"
             + (calibrated ? ", p_i = sigmoid(logit_i / temperature_i)" : "")),
@@ -86,6 +98,8 @@ public record ModelCard(String name, int version, String kind, String signature,
         new Tensor("epistemic", "float32", new long[] {-1, -1, -1, 1},
             "variance of the members' probabilities around their mean (disagreement between members)"),
         new Tensor("member_probabilities", "float32", new long[] {-1, -1, -1, members},
-            "each member's probability, member i in channel i-1"));
+            "each member's probability, member i in channel i-1")));
+    outputs.addAll(pngOutputs());
+    return outputs;
   }
 }

@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -32,6 +33,12 @@ import org.tensorflow.op.Ops;
 public final class ModelExporter {
   public static final String SERVE = "serve";
   public static final String DEFAULT_SIGNATURE = "serving_default";
+  /** The signature that takes one encoded image file and also answers with PNG files. */
+  public static final String BYTES_SIGNATURE = "image_bytes";
+  // TF Serving's REST API writes a string output as {"b64": ...} only when its alias ends in "_bytes" (otherwise as
+  // raw text, which a PNG file is not), hence the suffix.
+  public static final String MASK_PNG = "mask_png_bytes";
+  public static final String PROBABILITY_PNG = "probability_png_bytes";
   public static final String PREDICT = "tensorflow/serving/predict";
   public static final String CARD = "assets.extra/model_card.json";
 
@@ -104,16 +111,23 @@ public final class ModelExporter {
       Ops tf = Ops.create(graph);
       ServingGraph.Endpoints endpoints = ServingGraph.single(tf, config.spec(), normalization.mean(),
           normalization.std(), "", temperature == null ? 1 : temperature);
-      Signature.Builder builder = Signature.builder().key(DEFAULT_SIGNATURE).methodName(PREDICT)
-          .input("image", endpoints.image()).output("probability", endpoints.probability())
-          .output("mask", endpoints.mask()).output("aleatoric", endpoints.aleatoric());
-      if (endpoints.epistemic() != null) {
-        builder.output("epistemic", endpoints.epistemic());
+      List<Signature> signatures = new ArrayList<>();
+      for (boolean encoded : new boolean[] {false, true}) {
+        Signature.Builder builder = encoded
+            ? encoded(Signature.builder().key(BYTES_SIGNATURE), endpoints.input(), endpoints.pngs())
+            : Signature.builder().key(DEFAULT_SIGNATURE).methodName(PREDICT).input(ServingGraph.IMAGE,
+                endpoints.image());
+        builder.output("probability", endpoints.probability()).output("mask", endpoints.mask())
+            .output("aleatoric", endpoints.aleatoric());
+        if (endpoints.epistemic() != null) {
+          builder.output("epistemic", endpoints.epistemic());
+        }
+        signatures.add(builder.build());
       }
-      Signature signature = builder.build();
       session.restore(Checkpoints.variables(new Checkpoints(run.resolve("checkpoints")).folder(checkpoint))
           .toString());
-      save(session, folder, List.of(signature));
+      save(session, folder, signatures);
+      Warmup.write(folder, name, signatures.stream().map(Signature::key).toList());
     }
     ModelCard card = new ModelCard(name, version, config.spec().hasDropout() ? "MC-dropout network, "
         + config.spec().mcPasses() + " passes averaged" : "single network", DEFAULT_SIGNATURE, PREDICT,
@@ -121,6 +135,12 @@ public final class ModelExporter {
         normalisation(normalization), temperature, config.spec(), training(run, config, checkpoint, state),
         RunConfig.Versions.current(), Instant.now().toString(), null);
     JsonFiles.write(folder.resolve(CARD), card);
+  }
+
+  /** A signature over the encoded file: its input, and the PNG outputs beside the maps the caller adds. */
+  static Signature.Builder encoded(Signature.Builder builder, ServingGraph.Input input, ServingGraph.Pngs pngs) {
+    return builder.methodName(PREDICT).input(ServingGraph.IMAGE_BYTES, input.imageBytes())
+        .output(MASK_PNG, pngs.mask()).output(PROBABILITY_PNG, pngs.probability());
   }
 
   static ModelCard.Normalisation normalisation(Normalization normalization) {

@@ -28,16 +28,7 @@ public final class SavedModelInspection {
 
   /** The report as text. */
   public static String describe(Path versionFolder) throws IOException {
-    Path file = versionFolder.resolve("saved_model.pb");
-    if (!Files.isRegularFile(file)) {
-      throw new IOException(versionFolder + ": not a SavedModel folder (no saved_model.pb)");
-    }
-    SavedModel model;
-    try (InputStream in = Files.newInputStream(file)) {
-      model = SavedModel.parseFrom(in);
-    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-      throw new IOException(file + ": not a readable SavedModel (" + e.getMessage() + ")", e);
-    }
+    SavedModel model = read(versionFolder);
     StringBuilder out = new StringBuilder();
     out.append("SavedModel ").append(versionFolder).append('\n');
     for (MetaGraphDef meta : model.getMetaGraphsList()) {
@@ -60,14 +51,39 @@ public final class SavedModelInspection {
         tensors(out, signature.getOutputsMap());
       }
     }
-    Path card = versionFolder.resolve(ModelExporter.CARD);
+    Path warmup = versionFolder.resolve(Warmup.FILE);
     out.append('\n');
+    if (Files.isRegularFile(warmup)) {
+      List<String> requests = new ArrayList<>();
+      for (byte[] record : TfRecordFile.read(warmup)) {
+        PredictionLogs.PredictRequest request = PredictionLogs.decode(record);
+        requests.add(request.signature() + " (" + String.join(", ", request.inputs().keySet()) + ")");
+      }
+      out.append(Warmup.FILE).append(": ").append(requests.size()).append(" predict requests: ")
+          .append(String.join("; ", requests)).append('\n');
+    } else {
+      out.append("no ").append(Warmup.FILE).append('\n');
+    }
+    Path card = versionFolder.resolve(ModelExporter.CARD);
     if (Files.isRegularFile(card)) {
       out.append(ModelExporter.CARD).append(":\n").append(Files.readString(card).strip()).append('\n');
     } else {
       out.append("no ").append(ModelExporter.CARD).append('\n');
     }
     return out.toString();
+  }
+
+  /** The SavedModel of a version folder, read from {@code saved_model.pb} alone (no TensorFlow session). */
+  public static SavedModel read(Path versionFolder) throws IOException {
+    Path file = versionFolder.resolve("saved_model.pb");
+    if (!Files.isRegularFile(file)) {
+      throw new IOException(versionFolder + ": not a SavedModel folder (no saved_model.pb)");
+    }
+    try (InputStream in = Files.newInputStream(file)) {
+      return SavedModel.parseFrom(in);
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new IOException(file + ": not a readable SavedModel (" + e.getMessage() + ")", e);
+    }
   }
 
   private static void tensors(StringBuilder out, Map<String, TensorInfo> tensors) {

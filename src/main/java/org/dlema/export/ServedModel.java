@@ -9,21 +9,27 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.dlema.data.RgbImage;
 import org.dlema.graph.FusionRule;
+import org.dlema.graph.ServingGraph;
 import org.dlema.graph.Tensors;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
 import org.tensorflow.SessionFunction;
+import org.tensorflow.Tensor;
 import org.tensorflow.Signature;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TString;
 
 /** An exported model loaded the way TF Serving loads it, called one image at a time at the image's own size. */
 public final class ServedModel implements AutoCloseable {
-  /** Maps at the input's size, row-major; {@code epistemic} is null for a single network. */
+  /**
+   * Maps at the input's size, row-major; {@code epistemic} is null for a single network, the PNG files are there only
+   * for the encoded-image signature.
+   */
   public record Prediction(int width, int height, float[] probability, float[] mask, float[] aleatoric,
-      float[] epistemic) {}
+      float[] epistemic, byte[] maskPng, byte[] probabilityPng) {}
 
   private final SavedModelBundle bundle;
   private final SessionFunction function;
@@ -107,15 +113,41 @@ public final class ServedModel implements AutoCloseable {
     return new ServedModel(bundle, function);
   }
 
+  /** Whether the signature takes encoded image files ({@code image_bytes}) rather than pixels. */
+  public boolean takesFiles() {
+    return function.signature().inputNames().contains(ServingGraph.IMAGE_BYTES);
+  }
+
+  /** The maps of one image, sent as pixels. */
   public Prediction predict(RgbImage image) {
-    int w = image.width();
-    int h = image.height();
-    try (TFloat32 tensor = Tensors.of(pixels(image), Shape.of(1, h, w, 3));
-        Result result = function.call(Map.of("image", tensor))) {
+    try (TFloat32 tensor = Tensors.of(pixels(image), Shape.of(1, image.height(), image.width(), 3))) {
+      return call(ServingGraph.IMAGE, tensor, image.width(), image.height());
+    }
+  }
+
+  /**
+   * The maps of one image file: its bytes as they are when the signature takes files, else its decoded pixels
+   * ({@code image}, decoded by the caller, gives the size either way).
+   */
+  public Prediction predict(RgbImage image, byte[] file) {
+    if (!takesFiles()) {
+      return predict(image);
+    }
+    try (TString tensor = Tensors.strings(file)) {
+      return call(ServingGraph.IMAGE_BYTES, tensor, image.width(), image.height());
+    }
+  }
+
+  private Prediction call(String input, Tensor tensor, int w, int h) {
+    try (Result result = function.call(Map.of(input, tensor))) {
       return new Prediction(w, h, output(result, "probability"), output(result, "mask"),
           output(result, "aleatoric"), result.get("epistemic").map(t -> Tensors.toArray((TFloat32) t))
-              .orElse(null));
+              .orElse(null), file(result, ModelExporter.MASK_PNG), file(result, ModelExporter.PROBABILITY_PNG));
     }
+  }
+
+  private static byte[] file(Result result, String name) {
+    return result.get(name).map(t -> Tensors.bytes((TString) t, 0)).orElse(null);
   }
 
   private static float[] output(Result result, String name) {

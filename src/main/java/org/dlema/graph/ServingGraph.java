@@ -6,32 +6,91 @@ import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.AssertThat;
 import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Squeeze;
+import org.tensorflow.op.image.DecodeImage;
 import org.tensorflow.op.image.ResizeBilinear;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TString;
+import org.tensorflow.types.TUint8;
 
 /**
  * The export contract as a graph: raw RGB 0..255 of any size in; resizing to the network size and the stored
  * normalisation inside the graph (clients send plain pixels); the maps resized back to the input's size out.
  * Shrinking uses area averaging and enlarging bilinear interpolation with half-pixel centres, the same arithmetic as
  * the Java preprocessing the network was trained on.
+ *
+ * <p>There are two ways in. {@code image} takes the pixels; {@code image_bytes} takes one encoded file (JPEG, PNG,
+ * BMP or GIF, as it is on disk) and decodes it inside the graph into the value {@code image} has when it is not fed
+ * (a placeholder with a default), so both reach the network through the same ops. A request carries one encoded
+ * image: files of different sizes cannot share one pixel tensor. For that input the graph also answers with the mask
+ * and the probability as PNG files at the image's size.
  */
 public final class ServingGraph {
-  /** Tensors of one served network; {@code epistemic} only for an MC-dropout spec (null otherwise). */
-  public record Endpoints(Placeholder<TFloat32> image, Operand<TFloat32> probability, Operand<TFloat32> mask,
-      Operand<TFloat32> aleatoric, Operand<TFloat32> epistemic, Parameters parameters) {}
+  /** The served input name of the pixels and of the encoded file. */
+  public static final String IMAGE = "image";
+  public static final String IMAGE_BYTES = "image_bytes";
 
-  /** One fusion rule's served maps, all at the input's size. */
+  /**
+   * Both inputs: {@code image} [b, h, w, 3] float RGB 0..255, which is {@code imageBytes}' decoded file when it is
+   * not fed; {@code imageBytes} [1] the encoded file.
+   */
+  public record Input(Operand<TFloat32> image, Placeholder<TString> imageBytes) {}
+
+  /** The PNG files of the first image's maps: 8-bit grey, 0/255 for the mask and round(255 p) for the probability. */
+  public record Pngs(Operand<TString> mask, Operand<TString> probability) {}
+
+  /** Tensors of one served network; {@code epistemic} only for an MC-dropout spec (null otherwise). */
+  public record Endpoints(Input input, Operand<TFloat32> probability, Operand<TFloat32> mask,
+      Operand<TFloat32> aleatoric, Operand<TFloat32> epistemic, Pngs pngs, Parameters parameters) {
+    public Operand<TFloat32> image() {
+      return input.image();
+    }
+  }
+
+  /** One fusion rule's served maps, all at the input's size, and its PNG files. */
   public record FusedOutputs(Operand<TFloat32> probability, Operand<TFloat32> mask, Operand<TFloat32> aleatoric,
-      Operand<TFloat32> epistemic, Operand<TFloat32> memberProbabilities) {}
+      Operand<TFloat32> epistemic, Operand<TFloat32> memberProbabilities, Pngs pngs) {}
 
   /** The fused ensemble: one input, the outputs of every rule, and each member's variables. */
-  public record EnsembleEndpoints(Placeholder<TFloat32> image, Map<FusionRule, FusedOutputs> outputs,
-      List<Parameters> members) {}
+  public record EnsembleEndpoints(Input input, Map<FusionRule, FusedOutputs> outputs, List<Parameters> members) {
+    public Operand<TFloat32> image() {
+      return input.image();
+    }
+  }
 
   private ServingGraph() {}
+
+  /** The two inputs of a served graph (see the class comment). */
+  public static Input input(Ops tf) {
+    Placeholder<TString> bytes = tf.withName(IMAGE_BYTES).placeholder(TString.class,
+        Placeholder.shape(Shape.of(-1)));
+    Operand<TBool> one = tf.math.equal(tf.size(bytes), tf.constant(1));
+    AssertThat single = tf.assertThat(one, List.of(tf.constant(IMAGE_BYTES + " takes exactly one encoded image "
+        + "per request (send one request per image); images in this request:"), tf.size(bytes)));
+    Operand<TString> file = tf.withControlDependencies(List.of(single)).reshape(bytes, tf.constant(new int[0]));
+    Operand<TUint8> decoded = tf.image.decodeImage(file, TUint8.class, DecodeImage.channels(3L),
+        DecodeImage.expandAnimations(false));
+    Operand<TFloat32> pixels = tf.expandDims(tf.dtypes.cast(decoded, TFloat32.class), tf.constant(0));
+    Operand<TFloat32> image = tf.withName(IMAGE).placeholderWithDefault(pixels, Shape.of(-1, -1, -1, 3));
+    return new Input(image, bytes);
+  }
+
+  /** The PNG files of the first image of a batch of [b, h, w, 1] maps in 0..1, each as a [1] string tensor. */
+  public static Pngs pngs(Ops tf, Operand<TFloat32> probability, Operand<TFloat32> mask) {
+    return new Pngs(png(tf, mask), png(tf, probability));
+  }
+
+  private static Operand<TString> png(Ops tf, Operand<TFloat32> map) {
+    Operand<TFloat32> first = tf.squeeze(map, Squeeze.axis(List.of(0L)));
+    Operand<TFloat32> scaled = tf.math.round(tf.math.mul(tf.clipByValue(first, tf.constant(0f), tf.constant(1f)),
+        tf.constant(255f)));
+    Operand<TString> file = tf.image.encodePng(tf.dtypes.cast(scaled, TUint8.class));
+    return tf.reshape(file, tf.constant(new int[] {1}));
+  }
 
   /** The network's input: images resized to the spec's size and normalised. */
   public static Operand<TFloat32> preprocess(Ops tf, Operand<TFloat32> image, int side, double[] mean,
@@ -85,16 +144,17 @@ public final class ServingGraph {
    */
   public static Endpoints single(Ops tf, NetworkSpec spec, double[] mean, double[] std, String prefix,
       double temperature) {
-    Placeholder<TFloat32> image = tf.withName("image").placeholder(TFloat32.class,
-        Placeholder.shape(Shape.of(-1, -1, -1, 3)));
+    Input in = input(tf);
+    Operand<TFloat32> image = in.image();
     Parameters params = new Parameters(tf, 0, prefix);
     Operand<TFloat32> input = preprocess(tf, image, spec.inputSize(), mean, std);
     Operand<TInt32> batch = LinkNet.batchSize(tf, image);
     LinkNet.Inference out = new LinkNet(spec).infer(params, input, batch, temperature);
     Operand<TFloat32> probability = toInputSize(tf, out.probability(), image);
     Operand<TFloat32> aleatoric = toInputSize(tf, out.aleatoric(), image);
-    return new Endpoints(image, probability, threshold(tf, probability), aleatoric,
-        spec.hasDropout() ? toInputSize(tf, out.epistemic(), image) : null, params);
+    Operand<TFloat32> mask = threshold(tf, probability);
+    return new Endpoints(in, probability, mask, aleatoric,
+        spec.hasDropout() ? toInputSize(tf, out.epistemic(), image) : null, pngs(tf, probability, mask), params);
   }
 
   /**
@@ -112,8 +172,8 @@ public final class ServingGraph {
    */
   public static EnsembleEndpoints ensemble(Ops tf, NetworkSpec spec, double[] mean, double[] std,
       double[] temperatures) {
-    Placeholder<TFloat32> image = tf.withName("image").placeholder(TFloat32.class,
-        Placeholder.shape(Shape.of(-1, -1, -1, 3)));
+    Input in = input(tf);
+    Operand<TFloat32> image = in.image();
     Operand<TFloat32> input = preprocess(tf, image, spec.inputSize(), mean, std);
     Ensemble ensemble = Ensemble.build(tf, spec, input, LinkNet.batchSize(tf, image), temperatures);
     Map<FusionRule, FusedOutputs> served = new EnumMap<>(FusionRule.class);
@@ -127,10 +187,11 @@ public final class ServingGraph {
         memberProbabilities = toInputSize(tf, fused.memberProbabilities(), image);
       }
       Operand<TFloat32> probability = toInputSize(tf, fused.probability(), image);
-      served.put(rule, new FusedOutputs(probability, threshold(tf, probability),
-          toInputSize(tf, fused.aleatoric(), image), epistemic, memberProbabilities));
+      Operand<TFloat32> mask = threshold(tf, probability);
+      served.put(rule, new FusedOutputs(probability, mask, toInputSize(tf, fused.aleatoric(), image), epistemic,
+          memberProbabilities, pngs(tf, probability, mask)));
     }
-    return new EnsembleEndpoints(image, served, ensemble.members());
+    return new EnsembleEndpoints(in, served, ensemble.members());
   }
 
   private static Operand<TInt32> element(Ops tf, Operand<TInt32> vector, int index) {

@@ -3,17 +3,21 @@ package org.dlema.graph;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
 import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.OptimizerOptions;
 
 /**
  * The thread pools of every session the project opens. TensorFlow's defaults (intra-op = inter-op = the core count)
  * are kept unless the environment sets {@code DLEMA_INTRA_OP_THREADS} or {@code DLEMA_INTER_OP_THREADS}; the pools
  * are process-wide (the first session sizes them), so all sessions, and members trained side by side, share them.
  * Results can depend on the intra-op count (it decides how reductions are split), so a run is reproducible
- * bit for bit with the same count.
+ * bit for bit with the same count. {@code DLEMA_XLA=1} asks for XLA's JIT compilation of the graph (global level 1;
+ * on a CPU TensorFlow also needs {@code TF_XLA_FLAGS=--tf_xla_cpu_global_jit}); it is off by default because it was
+ * measured slower here (docs/performance.md).
  */
 public final class SessionThreads {
   public static final String INTRA = "DLEMA_INTRA_OP_THREADS";
   public static final String INTER = "DLEMA_INTER_OP_THREADS";
+  public static final String XLA = "DLEMA_XLA";
 
   private SessionThreads() {}
 
@@ -26,6 +30,10 @@ public final class SessionThreads {
     ConfigProto.Builder config = ConfigProto.newBuilder();
     config.setIntraOpParallelismThreads(count(INTRA));
     config.setInterOpParallelismThreads(count(INTER));
+    if ("1".equals(System.getenv(XLA))) {
+      config.getGraphOptionsBuilder().getOptimizerOptionsBuilder().setGlobalJitLevel(
+          OptimizerOptions.GlobalJitLevel.ON_1);
+    }
     return config.build();
   }
 

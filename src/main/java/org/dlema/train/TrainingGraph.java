@@ -7,10 +7,14 @@ import org.dlema.graph.NetworkOutputs;
 import org.dlema.graph.NetworkSpec;
 import org.dlema.graph.Tensors;
 import org.tensorflow.Operand;
+import org.tensorflow.GraphOperation;
 import org.tensorflow.Output;
+import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.proto.RunMetadata;
+import org.tensorflow.proto.RunOptions;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 
@@ -51,9 +55,31 @@ public final class TrainingGraph extends NetworkGraph {
         TFloat32 y = Tensors.of(batchLabels, Shape.of(batch, size, size, 1));
         TInt64 seed = TInt64.vectorOf(settings.seed(), noiseStep);
         TFloat32 lr = TFloat32.scalarOf(rate);
-        var result = session().runner().feed(images, x).feed(labels, y).feed(noiseSeed, seed)
-            .feed(learningRate, lr).addTarget(step).fetch(loss).run()) {
+        var result = stepRunner(x, y, seed, lr).run()) {
       return ((TFloat32) result.get(0)).getFloat();
     }
+  }
+
+  /** The same step, traced: every op's start and end (the benchmark's profile of where a step's time goes). */
+  public RunMetadata tracedStep(float[] batchImages, float[] batchLabels, long noiseStep, float rate) {
+    try (TFloat32 x = Tensors.of(batchImages, Shape.of(batch, size, size, 3));
+        TFloat32 y = Tensors.of(batchLabels, Shape.of(batch, size, size, 1));
+        TInt64 seed = TInt64.vectorOf(settings.seed(), noiseStep);
+        TFloat32 lr = TFloat32.scalarOf(rate);
+        var result = stepRunner(x, y, seed, lr).setOptions(RunOptions.newBuilder()
+            .setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build()).runAndFetchMetadata()) {
+      return result.getMetadata().orElseThrow(() -> new IllegalStateException("TensorFlow returned no trace"));
+    }
+  }
+
+  /** The type of the graph's operation called {@code name} (null when there is none). */
+  public String operationType(String name) {
+    GraphOperation op = graph.operation(name);
+    return op == null ? null : op.type();
+  }
+
+  private Session.Runner stepRunner(TFloat32 x, TFloat32 y, TInt64 seed, TFloat32 lr) {
+    return session().runner().feed(images, x).feed(labels, y).feed(noiseSeed, seed).feed(learningRate, lr)
+        .addTarget(step).fetch(loss);
   }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.dlema.bench.InferenceTimes;
 import org.dlema.bench.NetworkFlops;
+import org.dlema.bench.OpProfile;
 import org.dlema.bench.StepTimes;
 import org.dlema.bench.TimedWork;
 import org.dlema.graph.NetworkSpec;
@@ -153,13 +154,23 @@ class BenchmarkCommandTest {
     assertThat(md).contains("| spec | batch | bare session.run (median ms) |");
     assertThat(md).contains("| spec | batch | one member (median ms) | fused 2 in one call (median ms) |");
     assertThat(md).contains("Peak resident memory (VmHWM)");
+
+    // The profile: the step's own op types, shares summing to one; the convolutions are among them.
+    OpProfile profile = report.measurements().get(0).trainStepProfile();
+    assertThat(profile.steps()).isEqualTo(5);
+    assertThat(profile.ops().stream().mapToDouble(OpProfile.OpTime::share).sum()).isWithin(1e-9).of(1.0);
+    assertThat(profile.ops().stream().mapToDouble(OpProfile.OpTime::msPerStep).sum())
+        .isWithin(1e-6).of(profile.opMsPerStep());
+    assertThat(profile.ops().stream().map(OpProfile.OpTime::type).toList()).containsAnyOf("Conv2D",
+        "Conv2DBackpropFilter", "Conv2DBackpropInput");
+    assertThat(md).contains("Where the time goes: tiny, batch 3, plain training step (5 traced steps");
   }
 
   @Test
   void skipsInferenceWhenAskedAndRejectsBadLists() throws Exception {
     Path out = dir.resolve("training-only.json");
     CliRunner.Outcome run = CliRunner.run("benchmark", "--specs", "tiny", "--batches", "2", "--warmup", "0",
-        "--steps", "1", "--skip-inference", "--matmul", "64", "--out", out.toString());
+        "--steps", "1", "--skip-inference", "--matmul", "64", "--profile-steps", "0", "--out", out.toString());
     assertThat(run.exitCode()).isEqualTo(0);
     StepTimes.Report report = JsonFiles.read(out, StepTimes.Report.class);
     assertThat(report.inference()).isNull();
@@ -168,6 +179,7 @@ class BenchmarkCommandTest {
     assertThat(m.metaToPlainRatio()).isWithin(1e-9).of(m.metaStepMedianMs() / m.trainStepMedianMs());
     assertThat(report.memory().inferencePeakBytes()).isNull();
     assertThat(m.iteration()).isNotNull();
+    assertThat(m.trainStepProfile()).isNull();
     assertThat(Files.readString(dir.resolve("training-only.md"))).doesNotContain("one member");
 
     assertThat(CliRunner.run("benchmark", "--batches", "2,x").err()).contains("whole numbers");

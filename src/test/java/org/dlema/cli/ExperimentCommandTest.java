@@ -61,6 +61,11 @@ class ExperimentCommandTest {
     assertThat(report).contains("Budget **cpu**: every network 2 steps of batch 16, learning rate 0.002");
     assertThat(report).contains("MC dropout p = 0.3, 5 layers, 15 passes");
     assertThat(Files.isRegularFile(out.resolve("figures/weights.png"))).isTrue();
+    // Every stage's wall and CPU time, and the cores it kept busy.
+    assertThat(report).contains("| stage | minutes | cores busy |");
+    assertThat(report).containsMatch("\\| baseline \\| [0-9.]+ \\| [0-9.]+ \\|");
+    assertThat(report).containsMatch("\\| all \\| [0-9.]+ \\| [0-9.]+ \\|");
+    assertThat(Files.readString(out.resolve("experiment.json"))).contains("\"cpuSeconds\"");
     assertThat(Files.isRegularFile(out.resolve("export/d-lema/1/saved_model.pb"))).isTrue();
   }
 
@@ -77,6 +82,57 @@ class ExperimentCommandTest {
     CliRunner.Outcome other = CliRunner.run(experiment("3"));
     assertThat(other.exitCode()).isNotEqualTo(0);
     assertThat(other.err()).contains("holds an experiment with other settings");
+  }
+
+  @Test
+  void chosenMethodsMakeACheaperExperimentThatComparesWithTheFullOne() throws Exception {
+    Path part = dir.resolve("part");
+    String[] args = {"experiment", "--data", split.resolve("train.csv").toString(), "--test",
+        split.resolve("test.csv").toString(), "--spec", "tiny", "--steps", "2", "--out", part.toString(),
+        "--methods", "staple,baseline"};
+    CliRunner.Outcome outcome = CliRunner.run(args);
+    assertThat(outcome.exitCode()).isEqualTo(0);
+    String report = Files.readString(part.resolve("report.md"));
+    assertThat(report).contains("methods baseline, staple.");
+    assertThat(report).contains("| baseline |");
+    assertThat(report).contains("| STAPLE |");
+    assertThat(report).doesNotContain("| D-LEMA");
+    assertThat(report).doesNotContain("| MC dropout");
+    assertThat(Files.exists(part.resolve("runs/dlema"))).isFalse();
+    assertThat(Files.exists(part.resolve("runs/less-is-more"))).isFalse();
+
+    // The same folder with other methods is another experiment.
+    args[args.length - 1] = "baseline";
+    CliRunner.Outcome other = CliRunner.run(args);
+    assertThat(other.exitCode()).isNotEqualTo(0);
+    assertThat(other.err()).contains("methods baseline,staple");
+
+    Path compared = dir.resolve("compared");
+    CliRunner.Outcome compare = CliRunner.run("compare", "--point", "all=" + out, "--point", "two=" + part, "--out",
+        compared.toString());
+    assertThat(compare.exitCode()).isEqualTo(0);
+    String table = Files.readString(compared.resolve("comparison.md"));
+    assertThat(table).contains("on `test (reference)`");
+    assertThat(table).contains("| method | all | two |");
+    // Absent methods leave their cell empty; the uncalibrated copies are not rows.
+    assertThat(table).containsMatch("\\| less-is-more \\| [0-9.]+ ± [0-9.]+\\*? \\| \\|");
+    assertThat(table).doesNotContain("uncalibrated");
+    assertThat(Files.size(compared.resolve("comparison.png"))).isGreaterThan(1000L);
+  }
+
+  @Test
+  void methodsAreCheckedBeforeAnythingRuns() {
+    Path none = dir.resolve("never");
+    CliRunner.Outcome unknown = CliRunner.run("experiment", "--data", split.resolve("train.csv").toString(),
+        "--test", split.resolve("test.csv").toString(), "--out", none.toString(), "--methods", "baseline,unet");
+    assertThat(unknown.exitCode()).isEqualTo(2);
+    assertThat(unknown.err()).contains("no method 'unet'; choose from baseline, dlema, less-is-more, staple, "
+        + "mc-dropout");
+    CliRunner.Outcome dropout = CliRunner.run("experiment", "--data", split.resolve("train.csv").toString(),
+        "--test", split.resolve("test.csv").toString(), "--out", none.toString(), "--methods", "mc-dropout");
+    assertThat(dropout.exitCode()).isEqualTo(2);
+    assertThat(dropout.err()).contains("needs --members");
+    assertThat(Files.exists(none)).isFalse();
   }
 
   @Test

@@ -138,6 +138,29 @@ class ModelCommandsTest {
     List<String> csv = Files.readAllLines(out.resolve("predictions.csv"));
     assertThat(csv.get(0)).endsWith("mean_epistemic");
     assertThat(csv.get(1)).matches(".*,[0-9.]+$");
+    // The encoded-image signature: the same CSV line as the fused pixel signature with the same rule.
+    Path viaBytes = dir.resolve("pred-bytes");
+    CliRunner.Outcome bytes = CliRunner.run("predict", "--model", export.resolve("ens/1").toString(),
+        "--signature", "image_bytes", "--input", image.toString(), "--out", viaBytes.toString());
+    assertThat(bytes.exitCode()).isEqualTo(0);
+    Path viaDefault = dir.resolve("pred-default");
+    assertThat(CliRunner.run("predict", "--model", export.resolve("ens/1").toString(), "--input",
+        image.toString(), "--out", viaDefault.toString()).exitCode()).isEqualTo(0);
+    assertThat(Files.readAllLines(viaBytes.resolve("predictions.csv")))
+        .isEqualTo(Files.readAllLines(viaDefault.resolve("predictions.csv")));
+    assertThat(inspected.out()).contains("signature 'image_bytes' (method tensorflow/serving/predict)");
+    assertThat(inspected.out()).contains("assets.extra/tf_serving_warmup_requests: 5 predict requests");
+
+    CliRunner.Outcome body = CliRunner.run("request", "--model", export.resolve("ens/1").toString(), "--image",
+        image.toString());
+    assertThat(body.exitCode()).isEqualTo(0);
+    assertThat(body.out()).startsWith("{\"signature_name\":\"image_bytes\",\"instances\":[{\"b64\":\"");
+    assertThat(body.out()).contains(java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(image)));
+    CliRunner.Outcome noSuch = CliRunner.run("request", "--model", export.resolve("ens/1").toString(), "--image",
+        image.toString(), "--signature", "median");
+    assertThat(noSuch.exitCode()).isEqualTo(1);
+    assertThat(noSuch.err()).contains("no signature 'median'; it has image_bytes, image_confidence");
+
     CliRunner.Outcome unknown = CliRunner.run("predict", "--model", export.resolve("ens/1").toString(),
         "--signature", "median", "--input", image.toString(), "--out", out.toString());
     assertThat(unknown.exitCode()).isNotEqualTo(0);

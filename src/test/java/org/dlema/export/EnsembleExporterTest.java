@@ -71,7 +71,8 @@ class EnsembleExporterTest {
         .containsExactly("uniform", "pixel_confidence", "image_confidence");
     assertThat(card.ensemble().members()).hasSize(m);
     assertThat(card.outputs().stream().map(ModelCard.Tensor::name).toList())
-        .containsExactly("probability", "mask", "aleatoric", "epistemic", "member_probabilities");
+        .containsExactly("probability", "mask", "aleatoric", "epistemic", "member_probabilities", "mask_png_bytes",
+            "probability_png_bytes");
     // The default is the rule that scored best on validation.
     double best = card.ensemble().validationJaccard().values().stream().mapToDouble(Double::doubleValue).max()
         .orElseThrow();
@@ -80,12 +81,19 @@ class EnsembleExporterTest {
     try (SavedModelBundle bundle = SavedModelBundle.load(written.ensemble().toString(), "serve")) {
       Map<String, SignatureDef> signatures = bundle.metaGraphDef().getSignatureDefMap();
       assertThat(signatures.keySet()).containsExactly("serving_default", "uniform", "pixel_confidence",
-          "image_confidence");
-      for (SignatureDef signature : signatures.values()) {
+          "image_confidence", "image_bytes");
+      for (var entry : signatures.entrySet()) {
+        SignatureDef signature = entry.getValue();
         assertThat(signature.getMethodName()).isEqualTo("tensorflow/serving/predict");
-        assertThat(signature.getInputsMap().keySet()).containsExactly("image");
-        assertThat(signature.getOutputsMap().keySet()).containsExactly("probability", "mask", "aleatoric",
-            "epistemic", "member_probabilities");
+        if (entry.getKey().equals("image_bytes")) {
+          assertThat(signature.getInputsMap().keySet()).containsExactly("image_bytes");
+          assertThat(signature.getOutputsMap().keySet()).containsExactly("probability", "mask", "aleatoric",
+              "epistemic", "member_probabilities", "mask_png_bytes", "probability_png_bytes");
+        } else {
+          assertThat(signature.getInputsMap().keySet()).containsExactly("image");
+          assertThat(signature.getOutputsMap().keySet()).containsExactly("probability", "mask", "aleatoric",
+              "epistemic", "member_probabilities");
+        }
       }
       float[] raw = TestFiles.rawPixels(41, 29, 3);
       assertThat(call(bundle, "serving_default", "probability", raw, 41, 29, 1))

@@ -62,6 +62,11 @@ public final class AnnotatorSimulator {
         case MANUAL_POLYGON -> new AnnotatorProfile(name, style, s * lerp(0.06, 0.16, q), s * 0.05, s * 0.03, 0.0,
             0.0, (int) Math.round(lerp(14, 6, q)));
       };
+      if (i == 0 && settings.biasedAnnotator() != 0) {
+        // Not scaled by the disagreement: the bias is the experiment's variable, in lesion radii as given.
+        profile = new AnnotatorProfile(name + " (biased)", style, profile.bias() + settings.biasedAnnotator(),
+            profile.imageBiasSd(), profile.wobble(), profile.jaggedPixels(), profile.smoothing(), profile.vertices());
+      }
       pool.add(profile);
     }
     return List.copyOf(pool);

@@ -50,6 +50,26 @@ class AnnotatorSimulatorTest {
   }
 
   @Test
+  void biasedAnnotatorDrawsEveryBorderOutwardsByTheShift() {
+    AnnotatorSimulator plain = new AnnotatorSimulator(settings(1, 0));
+    AnnotatorSimulator biased = new AnnotatorSimulator(new SimulatorSettings(6, 1, 0, AnnotationCounts.ISIC, 5, 0.3));
+    assertThat(biased.annotators().subList(1, 6)).isEqualTo(plain.annotators().subList(1, 6));
+    assertThat(biased.annotators().get(0).bias()).isWithin(1e-12).of(plain.annotators().get(0).bias() + 0.3);
+    double growth = 0;
+    int n = 20;
+    for (int k = 0; k < n; k++) {
+      BinaryMask reference = lesion(k);
+      BinaryMask before = plain.draw(plain.annotators().get(0), reference, new SplittableRandom(k));
+      BinaryMask after = biased.draw(biased.annotators().get(0), reference, new SplittableRandom(k));
+      assertThat(after.foregroundCount()).isAtLeast(before.foregroundCount());
+      growth += (double) after.foregroundCount() / before.foregroundCount() / n;
+    }
+    // A disc of radius (1 + b) r drawn at (1 + b + 0.3) r grows by that ratio squared; lesions are roughly discs.
+    double b = plain.annotators().get(0).bias();
+    assertThat(growth).isWithin(0.15).of(Math.pow((1 + b + 0.3) / (1 + b), 2));
+  }
+
+  @Test
   void poolCoversTheThreeStyles() {
     List<AnnotatorProfile> pool = new AnnotatorSimulator(settings(1, 0.05)).annotators();
     assertThat(pool.stream().map(AnnotatorProfile::style).distinct().toList())

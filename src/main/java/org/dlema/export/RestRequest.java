@@ -1,0 +1,74 @@
+package org.dlema.export;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.TreeSet;
+import org.dlema.data.RgbImage;
+import org.dlema.graph.ServingGraph;
+import org.tensorflow.proto.SavedModel;
+import org.tensorflow.proto.SignatureDef;
+
+/**
+ * The body of a TF Serving REST predict request ({@code POST /v1/models/NAME:predict}) for one image, in the row
+ * ("instances") format: for the encoded-image signature the file as {@code {"b64": ...}}, for a pixel signature the
+ * image as an h x w x 3 array of 0..255 values.
+ */
+public final class RestRequest {
+  private RestRequest() {}
+
+  /** The signature a request uses when none is asked for: the encoded one when the model has it. */
+  public static String defaultSignature(Path versionFolder) throws IOException {
+    return signatures(SavedModelInspection.read(versionFolder)).contains(ModelExporter.BYTES_SIGNATURE)
+        ? ModelExporter.BYTES_SIGNATURE : ModelExporter.DEFAULT_SIGNATURE;
+  }
+
+  /**
+   * The JSON body for {@code signature} of the model in {@code versionFolder}; {@code file} is the image file's
+   * bytes and {@code image} its decoded pixels.
+   */
+  public static String body(Path versionFolder, String signature, byte[] file, RgbImage image) throws IOException {
+    SavedModel model = SavedModelInspection.read(versionFolder);
+    List<String> known = signatures(model);
+    if (!known.contains(signature)) {
+      throw new IllegalArgumentException(versionFolder + ": the model has no signature '" + signature + "'; it has "
+          + String.join(", ", known));
+    }
+    SignatureDef def = model.getMetaGraphs(0).getSignatureDefMap().get(signature);
+    JsonObject body = new JsonObject();
+    body.addProperty("signature_name", signature);
+    JsonArray instances = new JsonArray();
+    if (def.getInputsMap().containsKey(ServingGraph.IMAGE_BYTES)) {
+      JsonObject encoded = new JsonObject();
+      encoded.addProperty("b64", Base64.getEncoder().encodeToString(file));
+      instances.add(encoded);
+    } else {
+      JsonArray rows = new JsonArray();
+      byte[] data = image.data();
+      for (int y = 0; y < image.height(); y++) {
+        JsonArray row = new JsonArray();
+        for (int x = 0; x < image.width(); x++) {
+          JsonArray pixel = new JsonArray();
+          int i = 3 * (y * image.width() + x);
+          pixel.add(Byte.toUnsignedInt(data[i]));
+          pixel.add(Byte.toUnsignedInt(data[i + 1]));
+          pixel.add(Byte.toUnsignedInt(data[i + 2]));
+          row.add(pixel);
+        }
+        rows.add(row);
+      }
+      instances.add(rows);
+    }
+    body.add("instances", instances);
+    return body.toString();
+  }
+
+  private static List<String> signatures(SavedModel model) {
+    TreeSet<String> names = new TreeSet<>();
+    model.getMetaGraphsList().forEach(m -> names.addAll(m.getSignatureDefMap().keySet()));
+    return List.copyOf(names);
+  }
+}
