@@ -96,11 +96,12 @@ final class ExperimentCommand extends OptionsCommand {
           methods.add(method);
         }
       }
-      if (methods.contains(Method.MC_DROPOUT) && !methods.contains(Method.DLEMA) && !line.hasOption("members")) {
-        throw new UsageException("--methods: mc-dropout without dlema needs --members (one network per member "
-            + "subset)");
+      try {
+        experiment = experiment.withMethods(methods);
+      } catch (IllegalArgumentException e) {
+        // Experiment decides what the methods need; the command line only names the option that gives it.
+        throw new UsageException("--methods: " + e.getMessage() + ", which the command line needs --members for");
       }
-      experiment = experiment.withMethods(methods);
     }
     console.out().println("done: " + experiment.run(console.out()));
     return 0;

@@ -50,13 +50,12 @@ final class RequestCommand extends OptionsCommand {
   int execute(CommandLine line, Console console) throws Exception {
     Path model = Path.of(required(line, "model"));
     Path image = Path.of(required(line, "image"));
-    String signature = line.hasOption("signature") ? line.getOptionValue("signature")
-        : RestRequest.defaultSignature(model);
-    String body = RestRequest.body(model, signature, Files.readAllBytes(image), ImageFiles.readRgb(image).image());
+    String body = RestRequest.body(model, line.getOptionValue("signature"), Files.readAllBytes(image),
+        ImageFiles.readRgb(image).image());
     if (line.hasOption("out")) {
       Path out = Path.of(line.getOptionValue("out"));
       Files.writeString(out, body + "\n");
-      console.err().println("wrote the " + signature + " request for " + image + " to " + out);
+      console.err().println("wrote the request for " + image + " to " + out);
     } else {
       console.out().println(body);
     }

@@ -41,6 +41,9 @@ public final class Evaluator {
    * @param examples where to draw {@code <set>/<id>_<method>.png} overlays of the first {@code exampleCount} images
    *     (null for none)
    */
+  /** How {@code evaluation.json} names the target of a set scored against its reference masks. */
+  public static final String REFERENCE_TARGET = "reference masks";
+
   public static Results evaluate(List<TestSet> sets, Predictor predictor, Path examples, int exampleCount)
       throws IOException {
     return evaluate(sets, predictor, examples, exampleCount, null);
@@ -56,7 +59,7 @@ public final class Evaluator {
       String referenceColumn = set.name() + " (reference)";
       targets.put(set.name(), "every annotation (mean per image)");
       if (references) {
-        targets.put(referenceColumn, "reference masks");
+        targets.put(referenceColumn, REFERENCE_TARGET);
       }
       Map<String, MethodScores> methods = new LinkedHashMap<>();
       Map<String, MethodScores> referenceMethods = new LinkedHashMap<>();

@@ -51,7 +51,7 @@ public record Experiment(Path data, List<Path> tests, List<Method> methods, Budg
 
   public static final String REPORT = "report.md";
   /** The models also evaluated without temperature scaling, and the suffix of their rows. */
-  static final List<String> UNCALIBRATED = List.of("baseline", "D-LEMA");
+  static final List<String> UNCALIBRATED = List.of(label(Method.BASELINE), label(Method.DLEMA));
   static final String UNCALIBRATED_SUFFIX = " (uncalibrated)";
 
   public Experiment {
@@ -59,7 +59,7 @@ public record Experiment(Path data, List<Path> tests, List<Method> methods, Budg
         methods);
     methods = METHODS.stream().filter(methods::contains).toList();
     checkArgument(methods.contains(Method.DLEMA) || !methods.contains(Method.MC_DROPOUT) || ensemble.members() > 0,
-        "MC dropout without D-LEMA needs the member count (one network per member subset)");
+        "mc-dropout without dlema needs the member count (one network per member subset)");
   }
 
   /** Every method, the paper's ensemble with the budget's clean batch. */

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -14,7 +15,9 @@ import java.util.Set;
 import org.dlema.data.ImageFiles;
 import org.dlema.eval.Charts;
 import org.dlema.eval.EvaluationReport;
+import org.dlema.eval.Evaluator;
 import org.dlema.io.JsonFiles;
+import org.dlema.train.Method;
 
 /**
  * Finished experiments side by side, e.g. the points of a noise sweep: {@code comparison.md} holds Jaccard ± standard
@@ -24,7 +27,7 @@ import org.dlema.io.JsonFiles;
 public final class ExperimentComparison {
   public static final String TABLE = "comparison.md";
   public static final String FIGURE = "comparison.png";
-  static final String BASELINE = "baseline";
+  static final String BASELINE = Experiment.label(Method.BASELINE);
   private static final Color[] COLOURS = {new Color(40, 40, 40), new Color(200, 60, 40), new Color(30, 90, 200),
       new Color(40, 150, 60), new Color(150, 60, 170), new Color(220, 140, 20)};
 
@@ -79,8 +82,8 @@ public final class ExperimentComparison {
     for (String method : methods) {
       double[] j = new double[points.size()];
       double[] se = new double[points.size()];
-      java.util.Arrays.fill(j, Double.NaN);
-      java.util.Arrays.fill(se, Double.NaN);
+      Arrays.fill(j, Double.NaN);
+      Arrays.fill(se, Double.NaN);
       for (int p = 0; p < points.size(); p++) {
         for (EvaluationReport.Entry e : contents.get(p).results()) {
           if (e.set().equals(chosen) && e.method().equals(method) && e.jaccard() != null) {
@@ -97,7 +100,7 @@ public final class ExperimentComparison {
 
   private static String defaultSet(EvaluationReport.Contents contents) {
     for (var target : contents.targets().entrySet()) {
-      if (target.getValue().contains("reference")) {
+      if (target.getValue().equals(Evaluator.REFERENCE_TARGET)) {
         return target.getKey();
       }
     }

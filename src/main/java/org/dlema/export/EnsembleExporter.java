@@ -147,8 +147,9 @@ public final class EnsembleExporter {
         for (FusionRule rule : FusionRule.values()) {
           signatures.add(signature(rule.signature(), endpoints, rule));
         }
+        ServingGraph.FusedOutputs served = endpoints.outputs().get(fusion);
         signatures.add(maps(ModelExporter.encoded(Signature.builder().key(ModelExporter.BYTES_SIGNATURE),
-            endpoints.input(), endpoints.outputs().get(fusion).pngs()), endpoints.outputs().get(fusion)).build());
+            endpoints.input(), ServingGraph.pngs(tf, served.probability(), served.mask())), served).build());
         ModelExporter.save(session, fused.path(), signatures);
         Warmup.write(fused.path(), name, signatures.stream().map(Signature::key).toList());
       }

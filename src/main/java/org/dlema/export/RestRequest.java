@@ -22,18 +22,24 @@ public final class RestRequest {
 
   /** The signature a request uses when none is asked for: the encoded one when the model has it. */
   public static String defaultSignature(Path versionFolder) throws IOException {
-    return signatures(SavedModelInspection.read(versionFolder)).contains(ModelExporter.BYTES_SIGNATURE)
-        ? ModelExporter.BYTES_SIGNATURE : ModelExporter.DEFAULT_SIGNATURE;
+    return defaultSignature(signatures(SavedModelInspection.read(versionFolder)));
+  }
+
+  private static String defaultSignature(List<String> known) {
+    return known.contains(ModelExporter.BYTES_SIGNATURE) ? ModelExporter.BYTES_SIGNATURE
+        : ModelExporter.DEFAULT_SIGNATURE;
   }
 
   /**
-   * The JSON body for {@code signature} of the model in {@code versionFolder}; {@code file} is the image file's
-   * bytes and {@code image} its decoded pixels.
+   * The JSON body for {@code signature} (null: {@link #defaultSignature}) of the model in {@code versionFolder};
+   * {@code file} is the image file's bytes and {@code image} its decoded pixels.
    */
   public static String body(Path versionFolder, String signature, byte[] file, RgbImage image) throws IOException {
     SavedModel model = SavedModelInspection.read(versionFolder);
     List<String> known = signatures(model);
-    if (!known.contains(signature)) {
+    if (signature == null) {
+      signature = defaultSignature(known);
+    } else if (!known.contains(signature)) {
       throw new IllegalArgumentException(versionFolder + ": the model has no signature '" + signature + "'; it has "
           + String.join(", ", known));
     }

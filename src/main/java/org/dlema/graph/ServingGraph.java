@@ -51,9 +51,12 @@ public final class ServingGraph {
     }
   }
 
-  /** One fusion rule's served maps, all at the input's size, and its PNG files. */
+  /**
+   * One fusion rule's served maps, all at the input's size. The PNG files are made by the caller for the one rule
+   * that serves encoded images ({@link #pngs}), so the graph holds no encoder that no signature reaches.
+   */
   public record FusedOutputs(Operand<TFloat32> probability, Operand<TFloat32> mask, Operand<TFloat32> aleatoric,
-      Operand<TFloat32> epistemic, Operand<TFloat32> memberProbabilities, Pngs pngs) {}
+      Operand<TFloat32> epistemic, Operand<TFloat32> memberProbabilities) {}
 
   /** The fused ensemble: one input, the outputs of every rule, and each member's variables. */
   public record EnsembleEndpoints(Input input, Map<FusionRule, FusedOutputs> outputs, List<Parameters> members) {
@@ -189,7 +192,7 @@ public final class ServingGraph {
       Operand<TFloat32> probability = toInputSize(tf, fused.probability(), image);
       Operand<TFloat32> mask = threshold(tf, probability);
       served.put(rule, new FusedOutputs(probability, mask, toInputSize(tf, fused.aleatoric(), image), epistemic,
-          memberProbabilities, pngs(tf, probability, mask)));
+          memberProbabilities));
     }
     return new EnsembleEndpoints(in, served, ensemble.members());
   }

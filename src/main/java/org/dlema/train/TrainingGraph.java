@@ -1,6 +1,7 @@
 package org.dlema.train;
 
 import java.util.List;
+import java.util.function.Function;
 import org.dlema.graph.AleatoricLoss;
 import org.dlema.graph.Mode;
 import org.dlema.graph.NetworkOutputs;
@@ -9,6 +10,7 @@ import org.dlema.graph.Tensors;
 import org.tensorflow.Operand;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Output;
+import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
@@ -51,25 +53,15 @@ public final class TrainingGraph extends NetworkGraph {
 
   /** One optimisation step on a batch; returns the loss (NaN or infinite when training diverged). */
   public float trainStep(float[] batchImages, float[] batchLabels, long noiseStep, float rate) {
-    try (TFloat32 x = Tensors.of(batchImages, Shape.of(batch, size, size, 3));
-        TFloat32 y = Tensors.of(batchLabels, Shape.of(batch, size, size, 1));
-        TInt64 seed = TInt64.vectorOf(settings.seed(), noiseStep);
-        TFloat32 lr = TFloat32.scalarOf(rate);
-        var result = stepRunner(x, y, seed, lr).run()) {
-      return ((TFloat32) result.get(0)).getFloat();
-    }
+    return run(batchImages, batchLabels, noiseStep, rate, Session.Runner::run,
+        result -> ((TFloat32) result.get(0)).getFloat());
   }
 
   /** The same step, traced: every op's start and end (the benchmark's profile of where a step's time goes). */
   public RunMetadata tracedStep(float[] batchImages, float[] batchLabels, long noiseStep, float rate) {
-    try (TFloat32 x = Tensors.of(batchImages, Shape.of(batch, size, size, 3));
-        TFloat32 y = Tensors.of(batchLabels, Shape.of(batch, size, size, 1));
-        TInt64 seed = TInt64.vectorOf(settings.seed(), noiseStep);
-        TFloat32 lr = TFloat32.scalarOf(rate);
-        var result = stepRunner(x, y, seed, lr).setOptions(RunOptions.newBuilder()
-            .setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build()).runAndFetchMetadata()) {
-      return result.getMetadata().orElseThrow(() -> new IllegalStateException("TensorFlow returned no trace"));
-    }
+    return run(batchImages, batchLabels, noiseStep, rate, runner -> runner.setOptions(RunOptions.newBuilder()
+            .setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build()).runAndFetchMetadata(),
+        result -> result.getMetadata().orElseThrow(() -> new IllegalStateException("TensorFlow returned no trace")));
   }
 
   /** The type of the graph's operation called {@code name} (null when there is none). */
@@ -78,8 +70,16 @@ public final class TrainingGraph extends NetworkGraph {
     return op == null ? null : op.type();
   }
 
-  private Session.Runner stepRunner(TFloat32 x, TFloat32 y, TInt64 seed, TFloat32 lr) {
-    return session().runner().feed(images, x).feed(labels, y).feed(noiseSeed, seed).feed(learningRate, lr)
-        .addTarget(step).fetch(loss);
+  /** One step with its feeds made and closed here; {@code call} runs the runner, {@code read} takes the answer. */
+  private <T> T run(float[] batchImages, float[] batchLabels, long noiseStep, float rate,
+      Function<Session.Runner, Result> call, Function<Result, T> read) {
+    try (TFloat32 x = Tensors.of(batchImages, Shape.of(batch, size, size, 3));
+        TFloat32 y = Tensors.of(batchLabels, Shape.of(batch, size, size, 1));
+        TInt64 seed = TInt64.vectorOf(settings.seed(), noiseStep);
+        TFloat32 lr = TFloat32.scalarOf(rate);
+        Result result = call.apply(session().runner().feed(images, x).feed(labels, y).feed(noiseSeed, seed)
+            .feed(learningRate, lr).addTarget(step).fetch(loss))) {
+      return read.apply(result);
+    }
   }
 }
