@@ -3,6 +3,7 @@ package org.dlema.cli;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 import org.dlema.experiment.ExperimentComparison;
@@ -43,6 +44,11 @@ final class CompareCommand extends OptionsCommand {
         + "marked, e.g. the seed-to-seed spread (default: twice the standard error of the difference)"));
     options.addOption(valued("out", "DIR", "folder for comparison.md and comparison.png"));
     return options;
+  }
+
+  @Override
+  Set<String> repeatable() {
+    return Set.of("point");
   }
 
   @Override

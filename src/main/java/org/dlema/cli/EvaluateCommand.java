@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 import org.dlema.eval.EvaluationReport;
@@ -58,6 +59,11 @@ final class EvaluateCommand extends OptionsCommand {
   }
 
   @Override
+  Set<String> repeatable() {
+    return Set.of("model", "run", "data");
+  }
+
+  @Override
   int execute(CommandLine line, Console console) throws Exception {
     String[] models = line.getOptionValues("model") == null ? new String[0] : line.getOptionValues("model");
     String[] runs = line.getOptionValues("run") == null ? new String[0] : line.getOptionValues("run");
@@ -75,13 +81,11 @@ final class EvaluateCommand extends OptionsCommand {
     try {
       for (String model : models) {
         Path folder = Path.of(model);
-        byLabel.put(unique(byLabel, folder.toAbsolutePath().normalize().getParent().getFileName().toString()),
-            folder);
+        byLabel.put(unique(byLabel, name(folder.toAbsolutePath().normalize().getParent())), folder);
       }
       for (String run : runs) {
         Path folder = Path.of(run);
-        byLabel.put(unique(byLabel, folder.toAbsolutePath().normalize().getFileName().toString()),
-            export(folder, work, console));
+        byLabel.put(unique(byLabel, name(folder.toAbsolutePath().normalize())), export(folder, work, console));
       }
       Map<String, Object> about = new LinkedHashMap<>();
       about.put("models", List.of(models));
@@ -91,6 +95,7 @@ final class EvaluateCommand extends OptionsCommand {
       Evaluator.Results results = ServedEvaluation.run(byLabel, Arrays.stream(data).map(Path::of).toList(), out,
           examples, about, console.err());
       console.out().print(EvaluationReport.tables(results));
+      results.warnings().forEach(w -> console.err().println("dlema: warning: " + w));
     } finally {
       MoreFiles.deleteRecursively(work, RecursiveDeleteOption.ALLOW_INSECURE);
     }
@@ -110,5 +115,10 @@ final class EvaluateCommand extends OptionsCommand {
   private static Path export(Path run, Path work, Console console) throws IOException {
     return Exports.exportRun(run, Checkpoints.BEST, Files.createTempDirectory(work, "export-"), "model", 1,
         FusionRule.UNIFORM, ProbabilityCalibration.TEMPERATURE, console.err());
+  }
+
+  /** A folder's name as a model label; the file-system root has none and is labelled "model". */
+  private static String name(Path folder) {
+    return folder == null || folder.getFileName() == null ? "model" : folder.getFileName().toString();
   }
 }

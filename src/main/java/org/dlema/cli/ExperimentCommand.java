@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
@@ -61,6 +62,21 @@ final class ExperimentCommand extends OptionsCommand {
     options.addOption(valued("members", "M", "D-LEMA members and MC-dropout networks (default: the largest "
         + "annotation count of the training images)"));
     return options;
+  }
+
+  @Override
+  Set<String> repeatable() {
+    return Set.of("test");
+  }
+
+  @Override
+  String defaultOut(CommandLine line) {
+    return "runs/experiment";
+  }
+
+  @Override
+  boolean trainsRuns() {
+    return true;
   }
 
   @Override

@@ -57,14 +57,21 @@ final class ExportCommand extends OptionsCommand {
   }
 
   @Override
+  String defaultOut(CommandLine line) {
+    return "export";
+  }
+
+  @Override
   int execute(CommandLine line, Console console) throws Exception {
     Path run = Path.of(required(line, "run"));
     Path root = Path.of(line.getOptionValue("out", "export"));
-    String name = line.getOptionValue("name", run.toAbsolutePath().normalize().getFileName().toString());
+    Path folderName = run.toAbsolutePath().normalize().getFileName();
+    String name = line.getOptionValue("name", folderName == null ? "" : folderName.toString());
     // A plain folder name: "." and ".." would put the model beside or above the export root.
     if (!name.matches("[A-Za-z0-9._-]+") || name.matches("\\.+")) {
-      throw new UsageException("--name must be a plain folder name of letters, digits, '.', '_' and '-' (not '.' "
-          + "or '..'), got '" + name + "'");
+      throw new UsageException((line.hasOption("name") ? "--name" : "the model name (the run folder's name unless "
+          + "--name gives one)") + " must be a plain folder name of letters, digits, '.', '_' and '-' (not '.' or "
+          + "'..'), got '" + name + "'");
     }
     String checkpoint = line.getOptionValue("checkpoint", Checkpoints.BEST);
     if (!checkpoint.equals(Checkpoints.BEST) && !checkpoint.equals(Checkpoints.LATEST)

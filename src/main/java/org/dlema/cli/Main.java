@@ -1,10 +1,8 @@
 package org.dlema.cli;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.dlema.data.DatasetException;
 
 /** The {@code dlema} command: git-style verbs, one line on stderr and a non-zero exit on any failure. */
 public final class Main {
@@ -12,6 +10,8 @@ public final class Main {
   static final int FAILED = 1;
   /** Exit code for bad command-line usage. */
   static final int USAGE = 2;
+  static final String DEBUG = "--debug";
+  static final String VERBOSE = "--verbose";
 
   private Main() {}
 
@@ -44,17 +44,27 @@ public final class Main {
 
   /** Runs one command line; never throws, never exits (tests call this). */
   static int run(String[] args, Console console) {
+    List<String> arguments = new ArrayList<>(Arrays.asList(args));
+    // Global flags, accepted anywhere: --debug prints the full trace of a failure; --verbose is read by the
+    // launcher (TensorFlow's own log lines) and only removed here.
+    boolean debug = arguments.remove(DEBUG);
+    arguments.remove(VERBOSE);
     try {
-      return commands().run(Arrays.asList(args), console);
+      return commands().run(arguments, console);
     } catch (UsageException e) {
       console.err().println("dlema: " + e.getMessage() + " (see --help)");
       return USAGE;
-    } catch (DatasetException | IllegalArgumentException | UncheckedIOException | IOException e) {
-      console.err().println("dlema: error: " + e.getMessage() + Advice.of(e));
-      return FAILED;
-    } catch (Exception e) {
-      console.err().println("dlema: internal error: " + e);
-      e.printStackTrace(console.err());
+    } catch (Throwable e) {
+      ErrorLine.Described described = ErrorLine.of(e);
+      if (described.internal()) {
+        console.err().println("dlema: internal error: " + described.line()
+            + (debug ? "" : " (run again with --debug for the full trace)"));
+      } else {
+        console.err().println("dlema: error: " + described.line());
+      }
+      if (debug) {
+        e.printStackTrace(console.err());
+      }
       return FAILED;
     } finally {
       console.out().flush();

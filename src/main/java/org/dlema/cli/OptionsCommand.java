@@ -1,12 +1,19 @@
 package org.dlema.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
+import org.dlema.train.Checkpoints;
 
 /** A verb with commons-cli options, {@code --help}, and typed option parsing that fails with a usage error. */
 abstract class OptionsCommand implements Command {
@@ -56,7 +63,68 @@ abstract class OptionsCommand implements Command {
     if (line.getArgList().size() > positionalArguments()) {
       throw new UsageException("unexpected argument '" + line.getArgList().get(positionalArguments()) + "'");
     }
-    return execute(line, console);
+    refuseRepeats(line);
+    Path out = outputFolder(line);
+    if (out == null) {
+      return execute(line, console);
+    }
+    if (Files.exists(out) && !Files.isDirectory(out)) {
+      throw new UsageException("--out " + out + " is an existing file; it must name a folder");
+    }
+    OutputFolder folder = OutputFolder.before(out);
+    boolean done = false;
+    try {
+      int code = execute(line, console);
+      done = code == 0;
+      return code;
+    } finally {
+      if (!done) {
+        folder.removeIfNew(this::keepsAfterFailure);
+      }
+    }
+  }
+
+  /**
+   * The folder this verb writes into ({@code --out}, or {@link #defaultOut}), or null when it writes none (or only
+   * files). A folder that the verb created is removed again when the verb fails, unless the verb trains runs and
+   * the folder holds a checkpoint that {@code --resume} (or the same command again) continues.
+   */
+  Path outputFolder(CommandLine line) {
+    String value = line.getOptionValue("out", defaultOut(line));
+    return value == null ? null : Path.of(value);
+  }
+
+  /** The output folder when {@code --out} is not given, or null. */
+  String defaultOut(CommandLine line) {
+    return null;
+  }
+
+  /** Whether the verb trains runs, whose checkpoints are kept after a failure. */
+  boolean trainsRuns() {
+    return false;
+  }
+
+  private boolean keepsAfterFailure(Path folder) {
+    return trainsRuns() && Checkpoints.anyUnder(folder);
+  }
+
+  /** Options whose repetitions are meant (given more than once, each adds a value). */
+  Set<String> repeatable() {
+    return Set.of();
+  }
+
+  private void refuseRepeats(CommandLine line) throws UsageException {
+    Map<String, List<String>> given = new LinkedHashMap<>();
+    for (Option option : line.getOptions()) {
+      given.computeIfAbsent(option.getLongOpt(), k -> new ArrayList<>()).add(option.getValue());
+    }
+    for (var entry : given.entrySet()) {
+      if (entry.getValue().size() > 1 && !repeatable().contains(entry.getKey())) {
+        List<String> values = entry.getValue().stream().filter(Objects::nonNull).toList();
+        throw new UsageException("--" + entry.getKey() + " is given " + entry.getValue().size() + " times"
+            + (values.isEmpty() ? "" : " (" + String.join(", ", values) + ")") + "; give it once");
+      }
+    }
   }
 
   private void printHelp(Options options, Console console) {

@@ -61,22 +61,29 @@ final class PredictCommand extends OptionsCommand {
     List<Path> images;
     try (ServedModel served = ServedModel.load(model, signature)) {
       images = images(input);
+      ImageFiles.requireReadable(images, Progress.onStderr("checking", images.size()));
       Files.createDirectories(out);
       Progress progress = Progress.onStderr("predicting", images.size());
       List<String> csv = new ArrayList<>(List.of(PredictionPictures.CSV_HEADER));
-      for (Path file : images) {
-        RgbImage image = ImageFiles.readRgb(file).image();
-        ServedModel.Prediction p = served.predict(image, served.takesFiles() ? Files.readAllBytes(file) : null);
-        csv.add(PredictionPictures.write(ImageFiles.baseName(file), image, p.probability(), p.mask(),
-            p.aleatoric(), p.epistemic(), out));
-        progress.step();
+      try {
+        for (Path file : images) {
+          RgbImage image = ImageFiles.readRgb(file).image();
+          ServedModel.Prediction p = served.predict(image, served.takesFiles() ? Files.readAllBytes(file) : null);
+          csv.add(PredictionPictures.write(ImageFiles.baseName(file), image, p.probability(), p.mask(),
+              p.aleatoric(), p.epistemic(), out));
+          progress.step();
+        }
+        progress.done();
+      } finally {
+        // Whatever was written is listed, even when a later image fails: no pictures without their CSV row.
+        JsonFiles.writeString(out.resolve(CSV), String.join("\n", csv) + "\n");
       }
-      progress.done();
-      JsonFiles.writeString(out.resolve("predictions.csv"), String.join("\n", csv) + "\n");
     }
     console.out().println("wrote " + images.size() + " predictions to " + out);
     return 0;
   }
+
+  static final String CSV = "predictions.csv";
 
   private static List<Path> images(Path input) throws IOException {
     if (Files.isRegularFile(input)) {

@@ -13,8 +13,8 @@ import org.apache.commons.cli.Options;
 import org.dlema.data.DatasetReader;
 import org.dlema.data.ImageFiles;
 import org.dlema.data.MultiAnnotatedDataset;
-import org.dlema.data.RgbImage;
 import org.dlema.data.ReadOptions;
+import org.dlema.data.RgbImage;
 import org.dlema.data.ValidationReport;
 import org.dlema.data.inspect.DatasetInspection;
 import org.dlema.data.partition.TrainValidationSplit;
@@ -95,6 +95,16 @@ final class QuickstartCommand extends OptionsCommand {
     options.addOption(valued("spec", "SPEC", "network spec (default " + SpecFiles.DEFAULT + ")"));
     options.addOption(valued("seed", "N", "random seed for data, split, partition and training (default 1)"));
     return options;
+  }
+
+  @Override
+  String defaultOut(CommandLine line) {
+    return "runs/quickstart";
+  }
+
+  @Override
+  boolean trainsRuns() {
+    return true;
   }
 
   @Override

@@ -16,12 +16,12 @@ import org.dlema.graph.NetworkSpec;
 import org.dlema.train.EnsembleRun;
 import org.dlema.train.EnsembleSettings;
 import org.dlema.train.LearningRateSchedule;
-import org.dlema.train.RunConfig;
 import org.dlema.train.Method;
+import org.dlema.train.RunConfig;
 import org.dlema.train.Trainer;
 import org.dlema.train.TrainingRun;
-import org.dlema.train.TrainingTargets;
 import org.dlema.train.TrainingSettings;
+import org.dlema.train.TrainingTargets;
 
 /** {@code dlema train}: one training run into a run folder. */
 final class TrainCommand extends OptionsCommand {
@@ -123,6 +123,16 @@ final class TrainCommand extends OptionsCommand {
     options.addOption(valued("init-from", "DIR", "dlema variant: a checkpoint folder the members start from, e.g. "
         + "a trained baseline's RUN/checkpoints/best (default: random initial weights)"));
     return options;
+  }
+
+  @Override
+  String defaultOut(CommandLine line) {
+    return "runs/" + line.getOptionValue("method", Method.BASELINE.id());
+  }
+
+  @Override
+  boolean trainsRuns() {
+    return true;
   }
 
   @Override

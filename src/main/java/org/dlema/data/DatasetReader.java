@@ -106,6 +106,8 @@ public final class DatasetReader {
     List<String> lines;
     try {
       lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new DatasetException(csv, "not UTF-8 text; save the manifest as UTF-8 (plain CSV)", e);
     } catch (IOException e) {
       throw new DatasetException(csv, "cannot be read (" + e.getMessage() + ")", e);
     }
@@ -114,7 +116,8 @@ public final class DatasetReader {
     Map<String, List<Annotation>> masks = new TreeMap<>();
     boolean firstRow = true;
     for (int n = 0; n < lines.size(); n++) {
-      String line = lines.get(n).strip();
+      // Spreadsheet programs save UTF-8 with a byte-order mark; CRLF ends are taken off by strip().
+      String line = (n == 0 ? lines.get(n).replaceFirst("^\uFEFF", "") : lines.get(n)).strip();
       if (line.isEmpty() || line.startsWith("#")) {
         continue;
       }
@@ -130,6 +133,10 @@ public final class DatasetReader {
         continue;
       }
       Path image = relativeTo(base, csv, cells.get(0));
+      if (Files.isDirectory(image)) {
+        report.error(image, "listed as an image on line " + (n + 1) + " of " + csv + " but is a folder");
+        continue;
+      }
       String id = ImageFiles.baseName(image);
       Path other = images.putIfAbsent(id, image);
       if (other != null && !other.equals(image)) {
@@ -144,6 +151,10 @@ public final class DatasetReader {
         continue;
       }
       Path mask = relativeTo(base, csv, cells.get(1));
+      if (Files.isDirectory(mask)) {
+        report.error(mask, "listed as a mask on line " + (n + 1) + " of " + csv + " but is a folder");
+        continue;
+      }
       if (!Files.isRegularFile(mask)) {
         report.error(mask, "listed on line " + (n + 1) + " of " + csv + " but does not exist");
         continue;

@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -15,6 +16,7 @@ import java.util.Set;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import org.dlema.io.Progress;
 
 /** Strict image and mask decoding: a file that decodes with warnings (truncated, corrupt) is an error. */
 public final class ImageFiles {
@@ -35,7 +37,11 @@ public final class ImageFiles {
    *
    * @param nonBinaryPixels pixels that were neither 0 nor the maximum before thresholding
    */
-  public record DecodedMask(BinaryMask mask, long nonBinaryPixels) {}
+  /**
+   * @param fromAlpha the colour channels were all black and the mask was read from the alpha channel instead (a
+   *     lesion drawn as transparency)
+   */
+  public record DecodedMask(BinaryMask mask, long nonBinaryPixels, boolean fromAlpha) {}
 
   private ImageFiles() {}
 
@@ -68,6 +74,7 @@ public final class ImageFiles {
     Raster raster = decoded.getRaster();
     boolean singleBand = raster.getNumBands() == 1
         && !(decoded.getColorModel() instanceof java.awt.image.IndexColorModel);
+    boolean fromAlpha = false;
     if (singleBand) {
       raster.getSamples(0, 0, w, h, 0, values);
     } else {
@@ -76,11 +83,20 @@ public final class ImageFiles {
       for (int i = 0; i < argb.length; i++) {
         values[i] = Math.max((argb[i] >> 16) & 0xff, Math.max((argb[i] >> 8) & 0xff, argb[i] & 0xff));
       }
+      // All colour black but the alpha varies: the lesion was drawn as opacity, so the alpha is the mask.
+      if (max(values) == 0 && decoded.getColorModel().hasAlpha()) {
+        int[] alpha = new int[values.length];
+        for (int i = 0; i < argb.length; i++) {
+          alpha[i] = (argb[i] >>> 24) & 0xff;
+        }
+        int lowest = Arrays.stream(alpha).min().orElse(0);
+        if (lowest < max(alpha)) {
+          values = alpha;
+          fromAlpha = true;
+        }
+      }
     }
-    int max = 0;
-    for (int v : values) {
-      max = Math.max(max, v);
-    }
+    int max = max(values);
     boolean[] bits = new boolean[values.length];
     long nonBinary = 0;
     for (int i = 0; i < values.length; i++) {
@@ -89,7 +105,36 @@ public final class ImageFiles {
         nonBinary++;
       }
     }
-    return new DecodedMask(new BinaryMask(w, h, bits), nonBinary);
+    return new DecodedMask(new BinaryMask(w, h, bits), nonBinary, fromAlpha);
+  }
+
+  private static int max(int[] values) {
+    int max = 0;
+    for (int v : values) {
+      max = Math.max(max, v);
+    }
+    return max;
+  }
+
+  /**
+   * Bytes of Java heap one decoded pixel may take on its way through dlema (the decoder's raster, the RGB copy, the
+   * float pixels sent to TensorFlow), with room to spare.
+   */
+  static final long HEAP_BYTES_PER_PIXEL = 32;
+
+  /** The largest image, in pixels, this process decodes: known from the header before any pixel is read. */
+  public static long maxPixels() {
+    return Runtime.getRuntime().maxMemory() / HEAP_BYTES_PER_PIXEL;
+  }
+
+  private static void refuseOversized(Path file, int width, int height) {
+    long pixels = (long) width * height;
+    if (pixels > maxPixels()) {
+      throw new DatasetException(file, String.format(Locale.ROOT, "%d x %d pixels is more than this process can "
+          + "hold (at most %.0f megapixels with a Java heap of %.1f GB); downscale the image, or give Java more "
+          + "memory with DLEMA_JAVA_OPTS=-Xmx<size>", width, height, maxPixels() / 1e6,
+          Runtime.getRuntime().maxMemory() / 1e9));
+    }
   }
 
   /** Decodes with the first ImageIO reader for the file, turning any decoder warning into an error. */
@@ -110,6 +155,7 @@ public final class ImageFiles {
       try {
         reader.setInput(in, true, true);
         reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+        refuseOversized(file, reader.getWidth(0), reader.getHeight(0));
         BufferedImage image = reader.read(0);
         if (!warnings.isEmpty()) {
           throw new DatasetException(file, "corrupt or truncated image (" + warnings.get(0) + ")");
@@ -124,6 +170,30 @@ public final class ImageFiles {
       }
       String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       throw new DatasetException(file, "corrupt or truncated image (" + reason + ")", e);
+    }
+  }
+
+  /**
+   * Decodes every file before any output is made, so that a folder with a bad file fails as a whole: the message
+   * names each unreadable file (the first three, and how many more).
+   */
+  public static void requireReadable(List<Path> files, Progress progress) {
+    List<String> problems = new ArrayList<>();
+    for (Path file : files) {
+      try {
+        decode(file);
+      } catch (DatasetException e) {
+        problems.add(e.getMessage());
+      }
+      progress.step();
+    }
+    progress.done();
+    if (!problems.isEmpty()) {
+      String listed = String.join("; ", problems.subList(0, Math.min(3, problems.size())));
+      Path where = files.size() == 1 || files.get(0).getParent() == null ? files.get(0) : files.get(0).getParent();
+      throw new DatasetException(where, problems.size() + " of "
+          + files.size() + " images cannot be read, nothing was written: " + listed
+          + (problems.size() > 3 ? "; and " + (problems.size() - 3) + " more" : ""));
     }
   }
 

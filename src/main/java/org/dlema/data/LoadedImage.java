@@ -50,6 +50,10 @@ public record LoadedImage(AnnotatedImage entry, RgbImage image, List<BinaryMask>
         ok = false;
         continue;
       }
+      if (decoded.fromAlpha()) {
+        report.warning(annotation.file(), "colour channels are all black; the mask was read from the alpha "
+            + "channel (opaque = lesion)");
+      }
       if (decoded.nonBinaryPixels() > 0) {
         report.count(ValidationReport.MASKS_NON_BINARY, 1);
         report.count(ValidationReport.NON_BINARY_PIXELS, decoded.nonBinaryPixels());

@@ -26,7 +26,8 @@ public final class EvaluationReport {
       Double dice, Double diceStandardError, Double nll, Double brier, Double expectedCalibrationError) {}
 
   /** What {@code evaluation.json} holds. */
-  public record Contents(Map<String, String> targets, List<Entry> results, Map<String, Object> about) {}
+  public record Contents(Map<String, String> targets, List<Entry> results, Map<String, Object> about,
+      List<String> warnings) {}
 
   private EvaluationReport() {}
 
@@ -48,7 +49,7 @@ public final class EvaluationReport {
   /** Writes every file into {@code out} (which must exist). */
   public static void write(Path out, Evaluator.Results results, Map<String, Object> about) throws IOException {
     List<Entry> entries = entries(results);
-    JsonFiles.write(out.resolve(JSON), new Contents(results.targets(), entries, about));
+    JsonFiles.write(out.resolve(JSON), new Contents(results.targets(), entries, about, results.warnings()));
     StringBuilder csv = new StringBuilder("set,method,image,target,jaccard,dice,nll,brier\n");
     results.scores().forEach((set, methods) -> methods.forEach((method, scores) -> {
       for (MethodScores.Row row : scores.rows()) {
@@ -78,6 +79,9 @@ public final class EvaluationReport {
     List<String> targets = new ArrayList<>();
     results.targets().forEach((set, target) -> targets.add("**" + set + "**: " + target));
     md.append(String.join("; ", targets)).append(".\n\n");
+    for (String warning : results.warnings()) {
+      md.append("**Warning:** ").append(warning).append(".\n\n");
+    }
 
     md.append("### Table 1: Jaccard index (% ± standard error)\n\n");
     header(md, "method", sets);

@@ -33,7 +33,12 @@ public final class Evaluator {
   public record TestSet(String name, MultiAnnotatedDataset dataset) {}
 
   /** Scores by test set name, then method name, in order. */
-  public record Results(Map<String, Map<String, MethodScores>> scores, Map<String, String> targets) {}
+  /**
+   * @param warnings figures that are undefined or degenerate for the data (empty target masks, for one), said in the
+   *     report
+   */
+  public record Results(Map<String, Map<String, MethodScores>> scores, Map<String, String> targets,
+      List<String> warnings) {}
 
   private Evaluator() {}
 
@@ -54,7 +59,10 @@ public final class Evaluator {
       PrintStream log) throws IOException {
     Map<String, Map<String, MethodScores>> scores = new LinkedHashMap<>();
     Map<String, String> targets = new LinkedHashMap<>();
+    List<String> warnings = new ArrayList<>();
     for (TestSet set : sets) {
+      int emptyTargets = 0;
+      int targetMasks = 0;
       boolean references = ReferenceMasks.complete(set.dataset());
       String referenceColumn = set.name() + " (reference)";
       targets.put(set.name(), "every annotation (mean per image)");
@@ -74,6 +82,8 @@ public final class Evaluator {
           names.add(annotation.file().getFileName().toString());
           masks.add(values(annotation.file(), image));
         }
+        targetMasks += masks.size();
+        emptyTargets += (int) masks.stream().filter(Evaluator::isEmpty).count();
         float[] reference = null;
         if (references) {
           reference = values(ReferenceMasks.file(set.dataset(), entry).orElseThrow(), image);
@@ -99,12 +109,27 @@ public final class Evaluator {
         progress.step();
       }
       progress.done();
+      if (emptyTargets > 0) {
+        warnings.add(set.name() + ": " + emptyTargets + " of " + targetMasks + " annotations are empty masks; "
+            + "against an empty mask Jaccard and Dice are 0 unless the prediction is empty too, where they are "
+            + "undefined (0/0) and counted as 1" + (emptyTargets == targetMasks ? "; with every mask empty, this "
+            + "set's Jaccard and Dice say nothing about segmentation" : ""));
+      }
       scores.put(set.name(), methods);
       if (references) {
         scores.put(referenceColumn, referenceMethods);
       }
     }
-    return new Results(scores, targets);
+    return new Results(scores, targets, List.copyOf(warnings));
+  }
+
+  private static boolean isEmpty(float[] mask) {
+    for (float v : mask) {
+      if (v != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** A method name as part of a file name. */

@@ -134,8 +134,7 @@ public final class Calibrations {
           + "calibration");
     }
     NetworkSpec spec = config.spec();
-    float[][] logits = logits(spec, Checkpoints.variables(new Checkpoints(run.resolve("checkpoints"))
-        .folder(checkpoint)), validation);
+    float[][] logits = logits(spec, new Checkpoints(run.resolve("checkpoints")).folder(checkpoint), validation);
     List<float[]> blocks = new ArrayList<>();
     List<float[]> labels = new ArrayList<>();
     for (int i = 0; i < validation.count(); i++) {
@@ -165,7 +164,7 @@ public final class Calibrations {
   }
 
   /** Per image, its inference logits laid out pixel by pixel with the passes of a pixel side by side. */
-  private static float[][] logits(NetworkSpec spec, Path checkpoint, PreparedSet set) {
+  private static float[][] logits(NetworkSpec spec, Path checkpoint, PreparedSet set) throws IOException {
     int side = spec.inputSize();
     int pixels = side * side;
     float[][] out = new float[set.count()][];
@@ -175,7 +174,7 @@ public final class Calibrations {
       LinkNet.Passes passes = new LinkNet(spec).passes(new Parameters(tf, 0, ""), images,
           LinkNet.batchSize(tf, images));
       int count = passes.count();
-      session.restore(checkpoint.toString());
+      Checkpoints.restore(session, checkpoint);
       for (int start = 0; start < set.count(); start += BATCH) {
         int n = Math.min(BATCH, set.count() - start);
         float[] batch = new float[n * pixels * 3];

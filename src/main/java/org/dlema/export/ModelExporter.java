@@ -124,8 +124,7 @@ public final class ModelExporter {
         }
         signatures.add(builder.build());
       }
-      session.restore(Checkpoints.variables(new Checkpoints(run.resolve("checkpoints")).folder(checkpoint))
-          .toString());
+      Checkpoints.restore(session, new Checkpoints(run.resolve("checkpoints")).folder(checkpoint));
       save(session, folder, signatures);
       Warmup.write(folder, name, signatures.stream().map(Signature::key).toList());
     }

@@ -10,6 +10,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.dlema.io.DamagedFileException;
+import org.dlema.io.JsonFiles;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.MetaGraphDef;
 import org.tensorflow.proto.NodeDef;
@@ -66,6 +68,7 @@ public final class SavedModelInspection {
     }
     Path card = versionFolder.resolve(ModelExporter.CARD);
     if (Files.isRegularFile(card)) {
+      JsonFiles.read(card, ModelCard.class);
       out.append(ModelExporter.CARD).append(":\n").append(Files.readString(card).strip()).append('\n');
     } else {
       out.append("no ").append(ModelExporter.CARD).append('\n');
@@ -79,11 +82,20 @@ public final class SavedModelInspection {
     if (!Files.isRegularFile(file)) {
       throw new IOException(versionFolder + ": not a SavedModel folder (no saved_model.pb)");
     }
+    SavedModel model;
     try (InputStream in = Files.newInputStream(file)) {
-      return SavedModel.parseFrom(in);
+      model = SavedModel.parseFrom(in);
     } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-      throw new IOException(file + ": not a readable SavedModel (" + e.getMessage() + ")", e);
+      throw new DamagedFileException(file, "not a readable SavedModel: " + e.getMessage(), e);
     }
+    // An empty or cut file can still parse as a SavedModel without graphs: nothing TF Serving could load.
+    boolean serve = model.getMetaGraphsList().stream().anyMatch(meta -> meta.getMetaInfoDef().getTagsList()
+        .contains(ModelExporter.SERVE) && meta.getGraphDef().getNodeCount() > 0);
+    if (!serve) {
+      throw new DamagedFileException(file, Files.size(file) + " bytes and no graph tagged '" + ModelExporter.SERVE
+          + "'");
+    }
+    return model;
   }
 
   private static void tensors(StringBuilder out, Map<String, TensorInfo> tensors) {

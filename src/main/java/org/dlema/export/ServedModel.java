@@ -10,13 +10,16 @@ import java.util.TreeMap;
 import org.dlema.data.RgbImage;
 import org.dlema.graph.FusionRule;
 import org.dlema.graph.ServingGraph;
+import org.dlema.graph.TensorFlowMessage;
 import org.dlema.graph.Tensors;
+import org.dlema.io.DamagedFileException;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
 import org.tensorflow.SessionFunction;
-import org.tensorflow.Tensor;
 import org.tensorflow.Signature;
+import org.tensorflow.Tensor;
+import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.types.TFloat32;
@@ -99,10 +102,13 @@ public final class ServedModel implements AutoCloseable {
   }
 
   public static ServedModel load(Path versionFolder, String signature) throws IOException {
-    if (!Files.isRegularFile(versionFolder.resolve("saved_model.pb"))) {
-      throw new IOException(versionFolder + ": not a SavedModel folder (no saved_model.pb)");
+    SavedModelInspection.read(versionFolder);
+    SavedModelBundle bundle;
+    try {
+      bundle = SavedModelBundle.load(versionFolder.toString(), ModelExporter.SERVE);
+    } catch (TensorFlowException e) {
+      throw unreadable(versionFolder, e);
     }
-    SavedModelBundle bundle = SavedModelBundle.load(versionFolder.toString(), ModelExporter.SERVE);
     List<String> available = bundle.signatures().stream().map(Signature::key).sorted().toList();
     if (!available.contains(signature)) {
       bundle.close();
@@ -111,6 +117,15 @@ public final class ServedModel implements AutoCloseable {
     }
     SessionFunction function = bundle.function(signature);
     return new ServedModel(bundle, function);
+  }
+
+  /** A SavedModel that TensorFlow could not load: its graph parsed, so the variables are what is damaged. */
+  private static IOException unreadable(Path versionFolder, TensorFlowException e) {
+    Path variables = versionFolder.resolve("variables");
+    String message = TensorFlowMessage.firstLine(e.getMessage());
+    Path file = variables.resolve(message.contains("sstable") || message.contains(".index") ? "variables.index"
+        : "variables.data-00000-of-00001");
+    return new DamagedFileException(Files.exists(file) ? file : variables, message, e);
   }
 
   /** Whether the signature takes encoded image files ({@code image_bytes}) rather than pixels. */

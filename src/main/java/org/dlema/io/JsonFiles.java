@@ -9,6 +9,7 @@ import com.google.gson.stream.JsonWriter;
 import java.io.IOException;
 import java.io.Writer;
 import java.lang.reflect.Type;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,10 +35,14 @@ public final class JsonFiles {
     Path absolute = file.toAbsolutePath();
     Files.createDirectories(absolute.getParent());
     Path tmp = absolute.resolveSibling("." + absolute.getFileName() + ".tmp");
-    try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-      out.write(text);
+    try {
+      try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+        out.write(text);
+      }
+      Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(tmp);
     }
-    Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
   public static <T> T read(Path file, Class<T> type) throws IOException {
@@ -48,12 +53,25 @@ public final class JsonFiles {
     try {
       T value = GSON.fromJson(Files.readString(file, StandardCharsets.UTF_8), type);
       if (value == null) {
-        throw new IOException(file + ": empty JSON file");
+        throw new DamagedFileException(file, "empty");
       }
       return value;
-    } catch (JsonParseException e) {
-      throw new IOException(file + ": invalid JSON (" + e.getMessage() + ")", e);
+    } catch (JsonParseException | CharacterCodingException e) {
+      throw new DamagedFileException(file, "not valid JSON: " + parserMessage(e), e);
+    } catch (RuntimeException e) {
+      // Valid JSON of the wrong shape (a number where an object belongs, say) fails inside the type adapters.
+      throw new DamagedFileException(file, "not the expected JSON: " + parserMessage(e), e);
     }
+  }
+
+  /** The parser's own words without its exception class names and troubleshooting links. */
+  private static String parserMessage(Exception e) {
+    Throwable innermost = e;
+    while (innermost.getCause() != null && innermost.getCause().getMessage() != null) {
+      innermost = innermost.getCause();
+    }
+    String message = innermost.getMessage() == null ? "unreadable text" : innermost.getMessage();
+    return message.replaceAll("\\s*See https?://\\S+", "").replaceAll("[A-Za-z.]+Exception: ", "").strip();
   }
 
   private static final class PathAdapter extends TypeAdapter<Path> {

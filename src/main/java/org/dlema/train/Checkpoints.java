@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import org.dlema.graph.TensorFlowMessage;
 import org.dlema.io.AtomicDirectory;
+import org.dlema.io.DamagedFileException;
 import org.dlema.io.JsonFiles;
 import org.tensorflow.Session;
+import org.tensorflow.exceptions.TensorFlowException;
 
 /**
  * The run's checkpoints: {@code latest} (every N steps, what resume starts from), {@code best} (highest validation
@@ -19,6 +22,7 @@ public final class Checkpoints {
   public static final String BEST = "best";
   public static final String FINAL = "final";
   static final String PREFIX = "model";
+  private static final String STATE = "state.json";
 
   /**
    * What a checkpoint knows beyond the weights. Scores are null before the first validation (JSON has no NaN).
@@ -48,6 +52,16 @@ public final class Checkpoints {
     return folder.resolve(kind);
   }
 
+  /** Whether a folder (a run, an ensemble or an experiment) holds a saved checkpoint anywhere inside it. */
+  public static boolean anyUnder(Path folder) {
+    try (var files = Files.walk(folder, 8)) {
+      return files.anyMatch(f -> f.getFileName().toString().equals(STATE) && f.getParent().getParent() != null
+          && f.getParent().getParent().getFileName().toString().equals("checkpoints"));
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return true;
+    }
+  }
+
   /** The variable prefix TensorFlow saves under and restores from. */
   public static Path variables(Path checkpoint) {
     return checkpoint.resolve(PREFIX);
@@ -56,18 +70,53 @@ public final class Checkpoints {
   void save(String kind, Session session, State state) throws IOException {
     try (AtomicDirectory dir = AtomicDirectory.replacing(folder.resolve(kind))) {
       session.save(dir.path().resolve(PREFIX).toString());
-      JsonFiles.write(dir.path().resolve("state.json"), state);
+      JsonFiles.write(dir.path().resolve(STATE), state);
       dir.commit();
     }
   }
 
   public Optional<State> state(String kind) throws IOException {
     AtomicDirectory.recover(folder.resolve(kind));
-    Path file = folder.resolve(kind).resolve("state.json");
+    Path file = folder.resolve(kind).resolve(STATE);
     return Files.isRegularFile(file) ? Optional.of(JsonFiles.read(file, State.class)) : Optional.empty();
   }
 
-  void restore(String kind, Session session) {
-    session.restore(variables(folder.resolve(kind)).toString());
+  void restore(String kind, Session session) throws IOException {
+    restore(session, folder.resolve(kind));
+  }
+
+  /**
+   * Loads a checkpoint folder's variables into a session. TensorFlow checks every tensor's CRC-32C and length, so a
+   * flipped or missing byte is found here; it is reported naming the file, not as a TensorFlow trace.
+   */
+  public static void restore(Session session, Path checkpoint) throws IOException {
+    try {
+      session.restore(variables(checkpoint).toString());
+    } catch (TensorFlowException e) {
+      throw unreadable(checkpoint, e);
+    }
+  }
+
+  /** A failed restore as a file error: damaged files, missing files, or variables of another network. */
+  public static IOException unreadable(Path checkpoint, TensorFlowException e) {
+    String message = TensorFlowMessage.firstLine(e.getMessage());
+    if (message.contains("not found in checkpoint") || message.contains("Key ")) {
+      return new IOException(checkpoint + ": does not hold this network's variables (" + message + ")", e);
+    }
+    if (message.contains("Failed to find any matching files") || message.contains("NotFound")) {
+      return new IOException(checkpoint + ": no checkpoint files (" + message + ")", e);
+    }
+    Path file = message.contains("sstable") || message.contains(".index") ? variables(checkpoint).resolveSibling(
+        PREFIX + ".index") : dataFile(checkpoint);
+    return new DamagedFileException(file, message, e);
+  }
+
+  private static Path dataFile(Path checkpoint) {
+    try (var files = Files.list(checkpoint)) {
+      return files.filter(f -> f.getFileName().toString().startsWith(PREFIX + ".data-")).sorted().findFirst()
+          .orElse(checkpoint);
+    } catch (IOException e) {
+      return checkpoint;
+    }
   }
 }

@@ -1,5 +1,6 @@
 package org.dlema.train;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import org.dlema.graph.SessionThreads;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Session;
+import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.train.Restore;
 import org.tensorflow.types.TFloat32;
@@ -32,7 +34,7 @@ public final class EnsembleCheckpoint {
    * @param members the variables prefix of each member's checkpoint ({@link Checkpoints#variables}), in order
    * @param prefix where to write the combined checkpoint
    */
-  public static void write(List<Parameters> ensemble, List<Path> members, Path prefix) {
+  public static void write(List<Parameters> ensemble, List<Path> members, Path prefix) throws IOException {
     if (members.size() != ensemble.size()) {
       throw new IllegalArgumentException(members.size() + " checkpoints for " + ensemble.size()
           + " members");
@@ -44,7 +46,7 @@ public final class EnsembleCheckpoint {
       for (int i = 0; i < members.size(); i++) {
         Parameters params = ensemble.get(i);
         List<String> full = params.variableNames();
-        String[] own = full.stream().map(n -> n.substring(params.prefix().length())).toArray(String[]::new);
+        String[] own = ownNames(params);
         List<Class<? extends TType>> types = Collections.nCopies(own.length, TFloat32.class);
         Restore read = tf.train.restore(tf.constant(members.get(i).toString()), strings(tf, own),
             strings(tf, blanks(own.length)), types);
@@ -53,8 +55,36 @@ public final class EnsembleCheckpoint {
       }
       var save = tf.train.save(tf.constant(prefix.toString()), strings(tf, names.toArray(String[]::new)),
           strings(tf, blanks(names.size())), tensors);
-      session.runner().addTarget(save).run().close();
+      try {
+        session.runner().addTarget(save).run().close();
+      } catch (TensorFlowException e) {
+        throw damagedMember(ensemble, members, e);
+      }
     }
+  }
+
+  /** Which member's checkpoint failed: each is read on its own, so the message names that member's file. */
+  private static IOException damagedMember(List<Parameters> ensemble, List<Path> members,
+      TensorFlowException failure) {
+    for (int i = 0; i < members.size(); i++) {
+      try (Graph graph = new Graph(); Session session = SessionThreads.open(graph)) {
+        Ops tf = Ops.create(graph);
+        String[] own = ownNames(ensemble.get(i));
+        Restore read = tf.train.restore(tf.constant(members.get(i).toString()), strings(tf, own),
+            strings(tf, blanks(own.length)), Collections.nCopies(own.length, TFloat32.class));
+        Session.Runner runner = session.runner();
+        read.tensors().forEach(runner::fetch);
+        runner.run().close();
+      } catch (TensorFlowException e) {
+        return Checkpoints.unreadable(members.get(i).getParent(), e);
+      }
+    }
+    return Checkpoints.unreadable(members.get(0).getParent(), failure);
+  }
+
+  /** A member's variable names without its member prefix: the names in its own checkpoint. */
+  private static String[] ownNames(Parameters params) {
+    return params.variableNames().stream().map(n -> n.substring(params.prefix().length())).toArray(String[]::new);
   }
 
   private static Operand<TString> strings(Ops tf, String[] values) {

@@ -139,8 +139,9 @@ public final class EnsembleRun {
       Path out, PrintStream log) throws IOException {
     TrainingRun.requireEmpty(out);
     MultiAnnotatedDataset dataset = TrainingRun.checkedDataset(data, log);
-    TrainValidationSplit split = TrainValidationSplit.create(dataset, settings.validationFraction(), settings.seed());
+    TrainValidationSplit split = TrainingRun.split(dataset, settings);
     MultiAnnotatedDataset training = split.trainingSet(dataset);
+    PreparedSet.requireHeap(training, spec.inputSize(), settings.batchSize());
     int members = ensemble.members() > 0 ? ensemble.members() : training.maxAnnotations();
     ensemble = ensemble.withMembers(members);
     NonContradictoryPartition partition = NonContradictoryPartition.create(training, members,

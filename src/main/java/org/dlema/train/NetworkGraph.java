@@ -1,5 +1,6 @@
 package org.dlema.train;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -106,8 +107,8 @@ abstract class NetworkGraph implements AutoCloseable {
   }
 
   /** Loads the variables of a checkpoint folder (see {@link Checkpoints}). */
-  public void restore(Path checkpoint) {
-    session.restore(Checkpoints.variables(checkpoint).toString());
+  public void restore(Path checkpoint) throws IOException {
+    Checkpoints.restore(session, checkpoint);
   }
 
   /** Inference-mode probabilities of {@code n} normalised images (n, size, size, 3), as (n, size, size). */

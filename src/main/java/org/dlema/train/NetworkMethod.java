@@ -1,5 +1,6 @@
 package org.dlema.train;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import org.dlema.data.augment.Augmenter;
 import org.dlema.data.preprocess.Normalization;
@@ -32,7 +33,7 @@ abstract class NetworkMethod<G extends NetworkGraph, I> implements TrainingMetho
   }
 
   @Override
-  public void restore(Path checkpoint) {
+  public void restore(Path checkpoint) throws IOException {
     graph.restore(checkpoint);
   }
 

@@ -2,9 +2,11 @@ package org.dlema.train;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import org.dlema.data.AnnotatedImage;
+import org.dlema.data.DatasetException;
 import org.dlema.data.ImageFiles;
 import org.dlema.data.LoadedImage;
 import org.dlema.data.MultiAnnotatedDataset;
@@ -89,10 +91,40 @@ public record PreparedSet(List<String> ids, float[][] images, float[][][] masks,
     return references != null;
   }
 
+  /** Batches held at once: one being assembled, the background queue's, and the one fed to the session. */
+  private static final int BATCHES_HELD = 4;
+
+  /**
+   * Refuses, before any image is read, a set whose prepared floats (and, when training, batches) the Java heap cannot
+   * hold with half of it left for graphs and decoding, saying what would fit.
+   *
+   * @param batch images per training batch, or 0 for a set that is only scored
+   */
+  static void requireHeap(MultiAnnotatedDataset dataset, int side, int batch) {
+    long budget = Runtime.getRuntime().maxMemory() / 2;
+    long perBatchImage = 4L * side * side * (3 + 1) * BATCHES_HELD;
+    if (perBatchImage * batch > budget) {
+      throw new IllegalArgumentException(String.format(Locale.ROOT, "a batch of %d images at %d x %d takes about "
+          + "%.1f GB of the Java heap and %.1f GB is available for it (at most about %d images per batch); use a "
+          + "smaller --batch, or give Java more memory with DLEMA_JAVA_OPTS=-Xmx<size>", batch, side, side,
+          perBatchImage * batch / 1e9, budget / 1e9, budget / perBatchImage));
+    }
+    budget -= perBatchImage * batch;
+    long perImage = 4L * side * side * (3 + dataset.maxAnnotations() + 1);
+    long needed = perImage * dataset.size();
+    if (needed > budget) {
+      throw new DatasetException(dataset.source(), String.format(Locale.ROOT, "%d images at %d x %d take about "
+          + "%.1f GB of the Java heap in training and %.1f GB is available for them (about %d images fit); give "
+          + "Java more memory with DLEMA_JAVA_OPTS=-Xmx<size>, or use fewer images", dataset.size(), side, side,
+          needed / 1e9, budget / 1e9, budget / perImage));
+    }
+  }
+
   public static PreparedSet of(MultiAnnotatedDataset dataset, int side, Normalization normalization,
       Progress progress) {
     List<AnnotatedImage> entries = dataset.images();
     int n = entries.size();
+    requireHeap(dataset, side, 0);
     float[][] images = new float[n][];
     float[][][] masks = new float[n][][];
     float[][] references = ReferenceMasks.complete(dataset) ? new float[n][] : null;

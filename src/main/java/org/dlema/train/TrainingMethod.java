@@ -33,7 +33,7 @@ interface TrainingMethod<I> extends AutoCloseable {
   }
 
   /** Loads a checkpoint's variables. */
-  void restore(Path checkpoint);
+  void restore(Path checkpoint) throws IOException;
 
   /** Saves what the method keeps beyond the variables (e.g. sampled weight maps) into the run folder. */
   default void saveExtras(Path run) throws IOException {}

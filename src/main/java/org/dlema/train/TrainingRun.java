@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import org.dlema.data.DatasetException;
 import org.dlema.data.DatasetReader;
 import org.dlema.data.DatasetValidator;
 import org.dlema.data.MultiAnnotatedDataset;
@@ -41,8 +42,9 @@ public final class TrainingRun {
       TrainingTargets.Options options, Path out, PrintStream log) throws IOException {
     requireEmpty(out);
     MultiAnnotatedDataset dataset = checkedDataset(data, log);
-    TrainValidationSplit split = TrainValidationSplit.create(dataset, settings.validationFraction(), settings.seed());
+    TrainValidationSplit split = split(dataset, settings);
     MultiAnnotatedDataset training = split.trainingSet(dataset);
+    PreparedSet.requireHeap(training, spec.inputSize(), settings.batchSize());
     // Decided before anything is written: a selection that fails (an empty subset) leaves no half-made run.
     TrainingTargets.Selection selection = TrainingTargets.select(settings.method(), options, settings.seed(),
         training, log);
@@ -66,6 +68,17 @@ public final class TrainingRun {
           + selection.kept() + " images, one annotation each");
     }
     return trainer(out, dataset, split, normalization, spec, settings, log).train(false);
+  }
+
+  /** The run's split, refused before anything is written when it leaves no image to train or to validate on. */
+  static TrainValidationSplit split(MultiAnnotatedDataset dataset, TrainingSettings settings) {
+    TrainValidationSplit split = TrainValidationSplit.create(dataset, settings.validationFraction(), settings.seed());
+    if (split.train().isEmpty() || split.validation().isEmpty()) {
+      throw new DatasetException(dataset.source(), dataset.size() + " usable image(s) leave none for "
+          + (split.train().isEmpty() ? "training" : "validation") + " (validation fraction "
+          + settings.validationFraction() + "); a run needs at least 2 images with masks");
+    }
+    return split;
   }
 
   /** Continues a run from its latest checkpoint, up to {@code steps} (or the configured count when null). */

@@ -77,8 +77,8 @@ public final class WeightMaps {
   static RunConfig ensembleConfig(Path run) throws IOException {
     RunConfig config = RunConfig.read(run);
     if (config.ensemble() == null) {
-      throw new RunStateException(run, RunStateException.Reason.MISMATCH, "a " + config.method()
-          + " run has no weight maps (only a D-LEMA ensemble learns them)");
+      throw new IOException(run + ": a " + config.method() + " run has no weight maps (only a D-LEMA ensemble "
+          + "learns them)");
     }
     return config;
   }
