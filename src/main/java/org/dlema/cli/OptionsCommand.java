@@ -79,7 +79,7 @@ abstract class OptionsCommand implements Command {
       return code;
     } finally {
       if (!done) {
-        folder.removeIfNew(this::keepsAfterFailure);
+        folder.removeIfNew(f -> keepsAfterFailure(line, f));
       }
     }
   }
@@ -87,7 +87,8 @@ abstract class OptionsCommand implements Command {
   /**
    * The folder this verb writes into ({@code --out}, or {@link #defaultOut}), or null when it writes none (or only
    * files). A folder that the verb created is removed again when the verb fails, unless the verb trains runs and
-   * the folder holds a checkpoint that {@code --resume} (or the same command again) continues.
+   * the folder holds a checkpoint that {@code --resume} (or the same command again) continues, or is shared by
+   * members trained in separate processes ({@code --member}).
    */
   Path outputFolder(CommandLine line) {
     String value = line.getOptionValue("out", defaultOut(line));
@@ -104,8 +105,9 @@ abstract class OptionsCommand implements Command {
     return false;
   }
 
-  private boolean keepsAfterFailure(Path folder) {
-    return trainsRuns() && Checkpoints.anyUnder(folder);
+  /** A member trained into a shared run folder never removes it: other processes may be training beside it. */
+  private boolean keepsAfterFailure(CommandLine line, Path folder) {
+    return trainsRuns() && (Checkpoints.anyUnder(folder) || line.hasOption("member"));
   }
 
   /** Options whose repetitions are meant (given more than once, each adds a value). */

@@ -34,7 +34,9 @@ public final class JsonFiles {
   public static void writeString(Path file, String text) throws IOException {
     Path absolute = file.toAbsolutePath();
     Files.createDirectories(absolute.getParent());
-    Path tmp = absolute.resolveSibling("." + absolute.getFileName() + ".tmp");
+    // Unique per writer: processes sharing a run folder may replace the same file at the same moment.
+    Path tmp = absolute.resolveSibling("." + absolute.getFileName() + "." + ProcessHandle.current().pid() + "-"
+        + Thread.currentThread().getId() + ".tmp");
     try {
       try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
         out.write(text);

@@ -17,6 +17,7 @@ import org.dlema.data.partition.NonContradictoryPartition;
 import org.dlema.data.partition.TrainValidationSplit;
 import org.dlema.data.preprocess.Normalization;
 import org.dlema.graph.NetworkSpec;
+import org.dlema.io.FolderLock;
 import org.dlema.io.JsonFiles;
 import org.dlema.io.Progress;
 
@@ -30,6 +31,10 @@ import org.dlema.io.Progress;
 public final class EnsembleRun {
   public static final String PARTITION = "partition.json";
   public static final String MEMBERS = "members";
+  /** The run's lock, held while its shared files are made or read. */
+  public static final String LOCK = ".lock";
+  /** A member's claim, held by the process that trains it. */
+  public static final String CLAIM = ".claim";
 
   /** One member's training, to be run. */
   record MemberTraining(Trainer trainer, boolean resume) implements SideBySide.Job<Trainer.Outcome> {
@@ -77,12 +82,47 @@ public final class EnsembleRun {
    */
   public static List<Trainer.Outcome> train(Path data, NetworkSpec spec, TrainingSettings settings,
       EnsembleSettings ensemble, Path out, Integer onlyMember, int sideBySide, PrintStream log) throws IOException {
-    Shared shared = Files.isRegularFile(out.resolve(TrainingRun.CONFIG)) ? open(out, spec, settings, ensemble, log)
-        : create(data, spec, settings, ensemble, out, log);
+    Shared shared;
+    // Members started at the same time (a job array) make the shared files once: the first to take the run's lock
+    // writes them, the others wait and read them.
+    Files.createDirectories(out);
+    try (FolderLock lock = FolderLock.acquire(out.resolve(LOCK))) {
+      shared = Files.isRegularFile(out.resolve(TrainingRun.CONFIG)) ? open(out, spec, settings, ensemble, log)
+          : create(data, spec, settings, ensemble, out, log);
+    }
     EnsembleSettings e = shared.config().ensemble();
     if (onlyMember != null && (onlyMember < 1 || onlyMember > e.members())) {
       throw new IllegalArgumentException("the member must be between 1 and " + e.members() + ", got " + onlyMember);
     }
+    List<FolderLock> claims = new ArrayList<>();
+    try {
+      for (int i = 1; i <= e.members(); i++) {
+        if (onlyMember == null || onlyMember == i) {
+          claims.add(claim(out, i));
+        }
+      }
+      return trainClaimed(shared, settings, out, onlyMember, sideBySide, log);
+    } finally {
+      for (FolderLock claim : claims) {
+        claim.close();
+      }
+    }
+  }
+
+  /**
+   * Holds member {@code i} for this process, so that two processes never train the same member. A claim dies with
+   * its process (see {@link FolderLock}): a killed task, started again, takes it over.
+   */
+  private static FolderLock claim(Path out, int i) throws IOException {
+    Path file = member(out, i).resolve(CLAIM);
+    return FolderLock.tryAcquire(file).orElseThrow(() -> new IOException(member(out, i) + ": member " + i
+        + " is being trained by another process (" + FolderLock.holder(file) + "); wait for it to finish, or stop "
+        + "it first"));
+  }
+
+  private static List<Trainer.Outcome> trainClaimed(Shared shared, TrainingSettings settings, Path out,
+      Integer onlyMember, int sideBySide, PrintStream log) throws IOException {
+    EnsembleSettings e = shared.config().ensemble();
     MultiAnnotatedDataset training = shared.split().trainingSet(shared.dataset());
     MultiAnnotatedDataset validation = shared.split().validationSet(shared.dataset());
     int side = shared.config().spec().inputSize();

@@ -163,8 +163,9 @@ public final class TrainingRun {
   /** A new run never writes into a folder that holds something: it would mix two runs. */
   static void requireEmpty(Path out) throws IOException {
     if (Files.isDirectory(out)) {
+      // An ensemble's lock file is there before its shared files are: the folder is still empty of a run.
       try (var entries = Files.list(out)) {
-        if (entries.findAny().isPresent()) {
+        if (entries.anyMatch(f -> !f.getFileName().toString().equals(EnsembleRun.LOCK))) {
           throw new RunStateException(out, RunStateException.Reason.OCCUPIED, "already exists and is not empty");
         }
       }

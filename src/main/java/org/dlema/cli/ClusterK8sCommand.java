@@ -1,0 +1,66 @@
+package org.dlema.cli;
+
+import java.nio.file.Path;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Options;
+import org.dlema.cluster.ClusterJob;
+import org.dlema.cluster.KubernetesManifests;
+
+/** {@code dlema cluster k8s}: the members as a Kubernetes Indexed Job, then the fused export and evaluation. */
+final class ClusterK8sCommand extends ClusterCommand {
+  ClusterK8sCommand() {
+    super("cluster k8s", "Kubernetes");
+  }
+
+  @Override
+  public String summary() {
+    return "write a Kubernetes Indexed Job (one completion index per member) and the export and evaluation Job";
+  }
+
+  @Override
+  String description() {
+    return "Writes OUT/members-job.yaml (an Indexed Job: completion index k trains member k + 1 into the shared "
+        + "run folder; a restarted pod continues its member with --resume), OUT/fuse-job.yaml (exports the fused "
+        + "ensemble and evaluates it on the test sets) and OUT/submit.sh (kubectl apply, wait, apply). Every pod "
+        + "mounts the PersistentVolumeClaim --claim at --mount; --run, --data and --test are paths inside the pods.";
+  }
+
+  @Override
+  Options options() {
+    Options options = new Options();
+    ClusterJobOptions.add(options, "k8s");
+    options.addOption(valued("image", "IMAGE", "container image with Java 17 and dlema built, dlema on its PATH "
+        + "(default dlema:latest)"));
+    options.addOption(valued("claim", "NAME", "PersistentVolumeClaim (ReadWriteMany) holding the data and the run "
+        + "folder (default dlema-work)"));
+    options.addOption(valued("mount", "PATH", "where every pod mounts the claim and starts (default /work)"));
+    options.addOption(valued("cpus", "N", "CPUs requested per pod (default 4)"));
+    options.addOption(valued("mem", "Q", "memory per pod as a Kubernetes quantity (default 8Gi)"));
+    options.addOption(valued("parallelism", "N", "members trained at the same time (default: all)"));
+    return options;
+  }
+
+  @Override
+  String defaultOut(CommandLine line) {
+    return line.hasOption("run") ? Path.of(line.getOptionValue("run")).getFileName() + "-k8s" : null;
+  }
+
+  @Override
+  int execute(CommandLine line, Console console) throws Exception {
+    Path out = outputFolder(line);
+    ClusterJob job = ClusterJobOptions.job(line, "k8s", false, "dlema");
+    String memory = line.getOptionValue("mem", "8Gi");
+    String claim = line.getOptionValue("claim", "dlema-work");
+    if (!memory.matches("\\d+(Ki|Mi|Gi|Ti|k|M|G|T)?") || !ClusterJob.jobName(claim).equals(claim)) {
+      throw new UsageException("--mem takes a Kubernetes quantity such as 8Gi and --claim a lower-case name, got '"
+          + memory + "' and '" + claim + "'");
+    }
+    KubernetesManifests.write(job, new KubernetesManifests.Resources(line.getOptionValue("image", "dlema:latest"),
+        claim, line.getOptionValue("mount", "/work"), intOption(line, "cpus", 4, 1), memory,
+        intOption(line, "parallelism", job.members(), 1)), out);
+    console.out().println("wrote " + out.resolve(KubernetesManifests.MEMBERS) + " (" + job.members()
+        + " completions), " + out.resolve(KubernetesManifests.FUSE) + " and "
+        + out.resolve(KubernetesManifests.SUBMIT));
+    return 0;
+  }
+}
