@@ -46,6 +46,11 @@ class CommandGroup implements Command {
     console.out().println(summary);
     console.out().println();
     listVerbs("", console);
+    if (!path.contains(" ")) {
+      console.out().println();
+      console.out().println("flags of every verb: --debug prints the full trace of a failure; --verbose shows "
+          + "TensorFlow's own log lines");
+    }
   }
 
   /** Lists this group's verbs, and those of nested groups under their full names. */

@@ -6,8 +6,8 @@ import org.junit.jupiter.api.Test;
 
 class HelpTest {
   private static final String[] VERBS = {"quickstart", "train", "export", "predict", "inspect", "evaluate",
-      "experiment", "weights", "benchmark", "version", "data inspect", "data synth", "data simulate", "data partition",
-      "data split", "data staple"};
+      "experiment", "weights", "benchmark", "version", "cluster slurm", "cluster k8s", "data inspect", "data synth",
+      "data simulate", "data partition", "data split", "data staple"};
 
   @Test
   void topLevelHelpListsEveryVerb() {
@@ -39,7 +39,7 @@ class HelpTest {
     CliRunner.Outcome unknown = CliRunner.run("frobnicate");
     assertThat(unknown.exitCode()).isEqualTo(2);
     assertThat(unknown.err().strip()).isEqualTo(
-        "dlema: unknown verb 'frobnicate' for 'dlema'; known: quickstart, train, export, predict, request, inspect, evaluate, experiment, compare, weights, benchmark, version, data (see --help)");
+        "dlema: unknown verb 'frobnicate' for 'dlema'; known: quickstart, train, export, predict, request, inspect, evaluate, experiment, compare, weights, benchmark, version, cluster, data (see --help)");
 
     CliRunner.Outcome missing = CliRunner.run("data", "synth");
     assertThat(missing.exitCode()).isEqualTo(2);
