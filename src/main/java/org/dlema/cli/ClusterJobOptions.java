@@ -40,8 +40,8 @@ final class ClusterJobOptions {
     options.addOption(OptionsCommand.valued("name", "NAME", "job and model name (default: the run folder's name)"));
     options.addOption(OptionsCommand.valued("export", "DIR", "export root of the fused ensemble (default: export/ "
         + "beside the run folder)"));
-    options.addOption(OptionsCommand.valued("dlema", "CMD", "how the jobs run dlema; the DLEMA environment variable "
-        + "overrides it at run time"));
+    options.addOption(OptionsCommand.valued("dlema", "PATH", "the dlema launcher the jobs run (a path, or a name on "
+        + "the PATH); the DLEMA environment variable overrides it at run time"));
   }
 
   static String footer(String engine) {

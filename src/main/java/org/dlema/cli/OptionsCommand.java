@@ -14,6 +14,7 @@ import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
 import org.dlema.train.Checkpoints;
+import org.dlema.train.EnsembleRun;
 
 /** A verb with commons-cli options, {@code --help}, and typed option parsing that fails with a usage error. */
 abstract class OptionsCommand implements Command {
@@ -105,9 +106,13 @@ abstract class OptionsCommand implements Command {
     return false;
   }
 
-  /** A member trained into a shared run folder never removes it: other processes may be training beside it. */
+  /**
+   * A run with a checkpoint is kept for --resume; an ensemble run folder shared by member processes (--member, or
+   * claimed by any of them) is never removed: another process may be training in it.
+   */
   private boolean keepsAfterFailure(CommandLine line, Path folder) {
-    return trainsRuns() && (Checkpoints.anyUnder(folder) || line.hasOption("member"));
+    return trainsRuns() && (Checkpoints.anyUnder(folder) || line.hasOption("member")
+        || EnsembleRun.claimedUnder(folder));
   }
 
   /** Options whose repetitions are meant (given more than once, each adds a value). */

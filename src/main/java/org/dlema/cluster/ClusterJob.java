@@ -65,11 +65,26 @@ public record ClusterJob(String name, String dlema, Path run, Path data, List<Pa
     String latest = "\"$RUN/" + EnsembleRun.MEMBERS + "/$i/checkpoints/latest/state.json\"";
     List<String> first = new ArrayList<>(List.of("train", "--method", "dlema", "--data", data.toString()));
     first.addAll(trainOptions);
+    // The step count is the one setting a resume may change: scripts written again with more steps extend the run.
+    int steps = trainOptions.indexOf("--steps");
+    String moreSteps = steps >= 0 && steps + 1 < trainOptions.size()
+        ? " --steps " + ShellWords.quote(trainOptions.get(steps + 1)) : "";
     return "RUN=" + ShellWords.quote(run.toString()) + "\n"
         + "if [ -f " + latest + " ]; then\n"
-        + "  exec \"$DLEMA\" train --resume --out \"$RUN\" --member \"$i\"\n"
+        + "  exec \"$DLEMA\" train --resume --out \"$RUN\" --member \"$i\"" + moreSteps + "\n"
         + "fi\n"
         + "exec \"$DLEMA\" " + ShellWords.join(first) + " --out \"$RUN\" --member \"$i\"\n";
+  }
+
+  /**
+   * The lines every job script starts with: strict bash, and how dlema is run ({@code DLEMA} from the environment,
+   * else {@link #dlema}); the jobs never build it (many tasks would build into one shared checkout at once).
+   */
+  String prologue() {
+    return "set -euo pipefail\n"
+        + "DLEMA_DEFAULT=" + ShellWords.quote(dlema) + "\n"
+        + "DLEMA=\"${DLEMA:-$DLEMA_DEFAULT}\"\n"
+        + "export DLEMA_NO_BUILD=1\n";
   }
 
   /** Bash that exports the fused ensemble (and its members) and, with test sets, evaluates it. */

@@ -69,11 +69,22 @@ public final class KubernetesManifests {
           # exports and evaluates the fused ensemble. Written by `dlema cluster k8s`.
           set -euo pipefail
           here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+          # Until the job is Complete (returns 0) or Failed (returns 1).
+          finished() {
+            while true; do
+              state="$(kubectl get job "$1" -o jsonpath='{.status.conditions[?(@.status=="True")].type}')"
+              case "$state" in
+                *Complete*) return 0 ;;
+                *Failed*) echo "job $1 failed; see: kubectl describe job $1; kubectl logs job/$1" >&2; return 1 ;;
+              esac
+              sleep 30
+            done
+          }
           kubectl apply -f "$here/%s"
           echo "training %d members; watch: kubectl get pods -l dlema-job=%s"
-          kubectl wait --for=condition=complete --timeout=720h job/%s
+          finished %s
           kubectl apply -f "$here/%s"
-          kubectl wait --for=condition=complete --timeout=24h job/%s
+          finished %s
           kubectl logs job/%s
           """.formatted(MEMBERS, job.members(), job.name(), members, FUSE, fuse, fuse));
       dir.commit();
@@ -93,7 +104,7 @@ public final class KubernetesManifests {
 
   /** The pod's volume and its one container, running {@code script} with bash, indented under the pod spec. */
   private static String pod(ClusterJob job, Resources resources, String container, String script) {
-    String body = "set -euo pipefail\nDLEMA=\"${DLEMA:-" + job.dlema() + "}\"\n" + script;
+    String body = job.prologue() + script;
     StringBuilder yaml = new StringBuilder();
     yaml.append("      volumes:\n");
     yaml.append("      - name: work\n");

@@ -37,11 +37,13 @@ public final class SlurmScripts {
     try (AtomicDirectory dir = AtomicDirectory.create(out)) {
       Files.createDirectories(dir.path().resolve(LOGS));
       executable(dir.path().resolve(MEMBERS), header(job, resources, "members",
-          List.of("--array=1-" + job.members(), "--requeue", "--output=" + logs.resolve("member-%a.out")))
+          List.of("--array=1-" + job.members(), "--requeue", "--open-mode=append",
+              "--output=" + sbatchValue(logs.resolve("member-%a.out").toString())))
           + "i=\"${SLURM_ARRAY_TASK_ID:?run this with sbatch, or set SLURM_ARRAY_TASK_ID to a member}\"\n"
           + job.memberScript());
       executable(dir.path().resolve(FUSE), header(job, resources, "fuse",
-          List.of("--output=" + logs.resolve("fuse.out"))) + job.fuseScript());
+          List.of("--open-mode=append", "--output=" + sbatchValue(logs.resolve("fuse.out").toString())))
+          + job.fuseScript());
       executable(dir.path().resolve(SUBMIT), """
           #!/usr/bin/env bash
           # Submits the members as a job array, then the fused export and evaluation to run after every member
@@ -72,13 +74,17 @@ public final class SlurmScripts {
     script.append("#SBATCH --nodes=1\n#SBATCH --ntasks=1\n");
     script.append("#SBATCH --cpus-per-task=").append(resources.cpus()).append('\n');
     script.append("#SBATCH --mem=").append(resources.memory()).append('\n');
-    script.append("#SBATCH --chdir=").append(resources.workingDirectory().toAbsolutePath()).append('\n');
+    script.append("#SBATCH --chdir=").append(sbatchValue(resources.workingDirectory().toAbsolutePath().toString()))
+        .append('\n');
     for (String option : extra) {
       script.append("#SBATCH ").append(option).append('\n');
     }
-    script.append("set -euo pipefail\n");
-    script.append("DLEMA=\"${DLEMA:-").append(job.dlema()).append("}\"\n");
-    return script.toString();
+    return script.append(job.prologue()).toString();
+  }
+
+  /** An #SBATCH option's value, double-quoted when it holds spaces (sbatch reads such lines with quotes). */
+  private static String sbatchValue(String value) {
+    return value.matches("\\S+") ? value : "\"" + value.replace("\"", "\\\"") + "\"";
   }
 
   static void executable(Path file, String text) throws IOException {

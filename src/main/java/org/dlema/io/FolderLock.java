@@ -67,6 +67,11 @@ public final class FolderLock implements AutoCloseable {
     }
   }
 
+  /** Whether a holder ({@link #holder}) is a process of this machine. */
+  public static boolean heldHere(String holder) {
+    return holder.startsWith(hostName() + " ");
+  }
+
   private static FileChannel open(Path file) throws IOException {
     Files.createDirectories(file.toAbsolutePath().getParent());
     return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.UUID;
 
 /** The project's one JSON dialect: pretty-printed, paths as strings, written atomically. */
 public final class JsonFiles {
@@ -35,8 +36,7 @@ public final class JsonFiles {
     Path absolute = file.toAbsolutePath();
     Files.createDirectories(absolute.getParent());
     // Unique per writer: processes sharing a run folder may replace the same file at the same moment.
-    Path tmp = absolute.resolveSibling("." + absolute.getFileName() + "." + ProcessHandle.current().pid() + "-"
-        + Thread.currentThread().getId() + ".tmp");
+    Path tmp = absolute.resolveSibling("." + absolute.getFileName() + "." + UUID.randomUUID() + ".tmp");
     try {
       try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
         out.write(text);

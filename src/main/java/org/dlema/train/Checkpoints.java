@@ -9,6 +9,7 @@ import org.dlema.io.AtomicDirectory;
 import org.dlema.io.DamagedFileException;
 import org.dlema.io.JsonFiles;
 import org.tensorflow.Session;
+import org.tensorflow.exceptions.TFResourceExhaustedException;
 import org.tensorflow.exceptions.TensorFlowException;
 
 /**
@@ -54,7 +55,7 @@ public final class Checkpoints {
 
   /** Whether a folder (a run, an ensemble or an experiment) holds a saved checkpoint anywhere inside it. */
   public static boolean anyUnder(Path folder) {
-    try (var files = Files.walk(folder, 8)) {
+    try (var files = Files.walk(folder)) {
       return files.anyMatch(f -> f.getFileName().toString().equals(STATE) && f.getParent().getParent() != null
           && f.getParent().getParent().getFileName().toString().equals("checkpoints"));
     } catch (IOException | java.io.UncheckedIOException e) {
@@ -92,6 +93,8 @@ public final class Checkpoints {
   public static void restore(Session session, Path checkpoint) throws IOException {
     try {
       session.restore(variables(checkpoint).toString());
+    } catch (TFResourceExhaustedException e) {
+      throw e;
     } catch (TensorFlowException e) {
       throw unreadable(checkpoint, e);
     }

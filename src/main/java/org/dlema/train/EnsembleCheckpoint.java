@@ -10,9 +10,11 @@ import java.util.List;
 import org.dlema.graph.Ensemble;
 import org.dlema.graph.Parameters;
 import org.dlema.graph.SessionThreads;
+import org.dlema.graph.TensorFlowMessage;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Session;
+import org.tensorflow.exceptions.TFResourceExhaustedException;
 import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.train.Restore;
@@ -57,14 +59,16 @@ public final class EnsembleCheckpoint {
           strings(tf, blanks(names.size())), tensors);
       try {
         session.runner().addTarget(save).run().close();
+      } catch (TFResourceExhaustedException e) {
+        throw e;
       } catch (TensorFlowException e) {
-        throw damagedMember(ensemble, members, e);
+        throw damagedMember(ensemble, members, prefix, e);
       }
     }
   }
 
   /** Which member's checkpoint failed: each is read on its own, so the message names that member's file. */
-  private static IOException damagedMember(List<Parameters> ensemble, List<Path> members,
+  private static IOException damagedMember(List<Parameters> ensemble, List<Path> members, Path prefix,
       TensorFlowException failure) {
     for (int i = 0; i < members.size(); i++) {
       try (Graph graph = new Graph(); Session session = SessionThreads.open(graph)) {
@@ -79,7 +83,9 @@ public final class EnsembleCheckpoint {
         return Checkpoints.unreadable(members.get(i).getParent(), e);
       }
     }
-    return Checkpoints.unreadable(members.get(0).getParent(), failure);
+    // Every member reads back: writing the combined checkpoint is what failed (a full disk, say).
+    return new IOException(prefix + ": the combined checkpoint cannot be written ("
+        + TensorFlowMessage.firstLine(failure.getMessage()) + ")", failure);
   }
 
   /** A member's variable names without its member prefix: the names in its own checkpoint. */

@@ -5,11 +5,13 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.dlema.data.AnnotatedImage;
 import org.dlema.data.Annotation;
 import org.dlema.data.MultiAnnotatedDataset;
@@ -35,6 +37,8 @@ public final class EnsembleRun {
   public static final String LOCK = ".lock";
   /** A member's claim, held by the process that trains it. */
   public static final String CLAIM = ".claim";
+  /** How long a member waits for a claim held on another machine (a file server's lock lease) before refusing. */
+  private static final Duration CLAIM_WAIT = Duration.ofMinutes(10);
 
   /** One member's training, to be run. */
   record MemberTraining(Trainer trainer, boolean resume) implements SideBySide.Job<Trainer.Outcome> {
@@ -53,6 +57,18 @@ public final class EnsembleRun {
       Normalization normalization, NonContradictoryPartition partition) {}
 
   private EnsembleRun() {}
+
+  /**
+   * Whether a folder holds an ensemble run that member processes have claimed: another process may be training in
+   * it, so a failed process must not remove it.
+   */
+  public static boolean claimedUnder(Path folder) {
+    try (var files = Files.walk(folder)) {
+      return files.anyMatch(f -> f.getFileName().toString().equals(CLAIM));
+    } catch (IOException | UncheckedIOException e) {
+      return true;
+    }
+  }
 
   /** The folder of member {@code i} (1-based). */
   public static Path member(Path run, int i) {
@@ -98,7 +114,7 @@ public final class EnsembleRun {
     try {
       for (int i = 1; i <= e.members(); i++) {
         if (onlyMember == null || onlyMember == i) {
-          claims.add(claim(out, i));
+          claims.add(claim(out, i, log));
         }
       }
       return trainClaimed(shared, settings, out, onlyMember, sideBySide, log);
@@ -113,11 +129,34 @@ public final class EnsembleRun {
    * Holds member {@code i} for this process, so that two processes never train the same member. A claim dies with
    * its process (see {@link FolderLock}): a killed task, started again, takes it over.
    */
-  private static FolderLock claim(Path out, int i) throws IOException {
+  private static FolderLock claim(Path out, int i, PrintStream log) throws IOException {
     Path file = member(out, i).resolve(CLAIM);
-    return FolderLock.tryAcquire(file).orElseThrow(() -> new IOException(member(out, i) + ": member " + i
-        + " is being trained by another process (" + FolderLock.holder(file) + "); wait for it to finish, or stop "
-        + "it first"));
+    long deadline = System.nanoTime() + CLAIM_WAIT.toNanos();
+    boolean told = false;
+    while (true) {
+      var claimed = FolderLock.tryAcquire(file);
+      if (claimed.isPresent()) {
+        return claimed.get();
+      }
+      // A holder on this machine is a live process: refuse at once. A holder on another machine may be a lost
+      // node whose lock the file server keeps until its lease runs out (a re-queued task): wait for that.
+      String holder = FolderLock.holder(file);
+      if (FolderLock.heldHere(holder) || System.nanoTime() > deadline) {
+        throw new IOException(member(out, i) + ": member " + i + " is being trained by another process (" + holder
+            + "); wait for it to finish, or stop it first");
+      }
+      if (!told) {
+        log.println("member " + i + ": claimed by " + holder + " on another machine; waiting up to "
+            + CLAIM_WAIT.toMinutes() + " minutes for that claim to be released");
+        told = true;
+      }
+      try {
+        Thread.sleep(5000);
+      } catch (InterruptedException ex) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while waiting for member " + i + "'s claim", ex);
+      }
+    }
   }
 
   private static List<Trainer.Outcome> trainClaimed(Shared shared, TrainingSettings settings, Path out,
@@ -177,7 +216,7 @@ public final class EnsembleRun {
   /** A new run: split, partition and statistics decided and checked before anything is written. */
   private static Shared create(Path data, NetworkSpec spec, TrainingSettings settings, EnsembleSettings ensemble,
       Path out, PrintStream log) throws IOException {
-    TrainingRun.requireEmpty(out);
+    TrainingRun.requireEmpty(out, Set.of(LOCK, TrainingRun.SPLIT, TrainingRun.NORMALIZATION, PARTITION));
     MultiAnnotatedDataset dataset = TrainingRun.checkedDataset(data, log);
     TrainValidationSplit split = TrainingRun.split(dataset, settings);
     MultiAnnotatedDataset training = split.trainingSet(dataset);
@@ -197,10 +236,12 @@ public final class EnsembleRun {
     RunConfig config = new RunConfig(Method.DLEMA, data, RunConfig.fingerprint(dataset), spec,
         settings.toBuilder().method(Method.DLEMA).build(), RunConfig.Versions.current(), ensemble, null);
     Files.createDirectories(out);
-    JsonFiles.write(out.resolve(TrainingRun.CONFIG), config);
+    // config.json last: it is what marks the shared files complete (a creator killed before it leaves a folder
+    // that the next process makes again).
     split.save(out.resolve(TrainingRun.SPLIT));
     normalization.save(out.resolve(TrainingRun.NORMALIZATION));
     partition.save(out.resolve(PARTITION), training);
+    JsonFiles.write(out.resolve(TrainingRun.CONFIG), config);
     log.println("ensemble " + out + ": " + members + " members, subsets of " + Arrays.toString(
         partition.subsetSizes()) + " annotations over " + split.train().size() + " training images");
     return new Shared(config, dataset, split, normalization, partition);

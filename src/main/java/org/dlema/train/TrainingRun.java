@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.Set;
 import org.dlema.data.DatasetException;
 import org.dlema.data.DatasetReader;
 import org.dlema.data.DatasetValidator;
@@ -162,10 +163,14 @@ public final class TrainingRun {
 
   /** A new run never writes into a folder that holds something: it would mix two runs. */
   static void requireEmpty(Path out) throws IOException {
+    requireEmpty(out, Set.of());
+  }
+
+  /** As {@link #requireEmpty(Path)}, with files a run may hold before it is complete (left by a stopped creator). */
+  static void requireEmpty(Path out, Set<String> allowed) throws IOException {
     if (Files.isDirectory(out)) {
-      // An ensemble's lock file is there before its shared files are: the folder is still empty of a run.
       try (var entries = Files.list(out)) {
-        if (entries.anyMatch(f -> !f.getFileName().toString().equals(EnsembleRun.LOCK))) {
+        if (entries.anyMatch(f -> !allowed.contains(f.getFileName().toString()))) {
           throw new RunStateException(out, RunStateException.Reason.OCCUPIED, "already exists and is not empty");
         }
       }

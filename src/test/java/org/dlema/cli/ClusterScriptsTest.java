@@ -91,6 +91,8 @@ class ClusterScriptsTest {
     String array = Files.readString(scripts.resolve(SlurmScripts.MEMBERS));
     assertThat(array).contains("#SBATCH --array=1-" + members + "\n");
     assertThat(array).contains("#SBATCH --requeue\n");
+    assertThat(array).contains("exec \"$DLEMA\" train --resume --out \"$RUN\" --member \"$i\" --steps " + STEPS + "\n");
+    assertThat(array).contains("export DLEMA_NO_BUILD=1\n");
 
     // Every task at once; task 1 is killed after its first checkpoint.
     List<Process> tasks = new ArrayList<>();
@@ -113,6 +115,12 @@ class ClusterScriptsTest {
     assertThat(refused.exitCode()).isEqualTo(1);
     assertThat(refused.err()).contains("member 1 is being trained by another process");
     assertThat(refused.err()).contains(Long.toString(tasks.get(0).pid()));
+    // So is a process for every member, and its failure leaves the shared run folder as it was.
+    List<String> all = new ArrayList<>(twice.subList(0, twice.size() - 2));
+    CliRunner.Outcome everyMember = CliRunner.run(all.toArray(String[]::new));
+    assertThat(everyMember.exitCode()).isEqualTo(1);
+    assertThat(everyMember.err()).contains("is being trained by another process");
+    assertThat(Files.isRegularFile(run.resolve("config.json"))).isTrue();
 
     tasks.get(0).destroyForcibly().waitFor(1, TimeUnit.MINUTES);
     assertThat(Files.isRegularFile(EnsembleRun.member(run, 1).resolve("checkpoints/final/state.json"))).isFalse();
@@ -240,8 +248,9 @@ class ClusterScriptsTest {
         .get(0);
     assertThat(fuseScript).contains("\"$DLEMA\" export --run \"$RUN\" --out /work/runs/export --name isic");
     assertThat(fuseScript).contains("\"$DLEMA\" evaluate --run \"$RUN\" --data /work/data/isic-split/test.csv");
-    assertThat(Files.readString(out.resolve(KubernetesManifests.SUBMIT)))
-        .contains("kubectl wait --for=condition=complete --timeout=720h job/isic-members");
+    String submit = Files.readString(out.resolve(KubernetesManifests.SUBMIT));
+    assertThat(submit).contains("finished isic-members\n");
+    assertThat(submit).contains("*Failed*) echo \"job $1 failed");
   }
 
   @Test
