@@ -61,8 +61,14 @@ public final class JsonFiles {
     } catch (JsonParseException | CharacterCodingException e) {
       throw new DamagedFileException(file, "not valid JSON: " + parserMessage(e), e);
     } catch (RuntimeException e) {
-      // Valid JSON of the wrong shape (a number where an object belongs, say) fails inside the type adapters.
-      throw new DamagedFileException(file, "not the expected JSON: " + parserMessage(e), e);
+      // Valid JSON whose values a record refuses says which in its own words; any other failure inside the
+      // adapters means the wrong shape (a field missing, a number where a list belongs).
+      for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+        if (cause instanceof IllegalArgumentException && cause.getMessage() != null) {
+          throw new DamagedFileException(file, "not the expected JSON: " + cause.getMessage(), e);
+        }
+      }
+      throw new DamagedFileException(file, "not the expected JSON: fields are missing or of the wrong type", e);
     }
   }
 

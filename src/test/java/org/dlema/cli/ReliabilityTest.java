@@ -143,6 +143,10 @@ class ReliabilityTest {
     Path state = Files.writeString(other.resolve("checkpoints/latest/state.json"), "{\"step\": ");
     refused(CliRunner.run("train", "--resume", "--steps", "6", "--out", other.toString()), 1,
         state + ": damaged");
+    Path partial = copyOfTinyRun("partial");
+    Path split = Files.writeString(partial.resolve("split.json"), "{\"seed\": 1}");
+    refused(CliRunner.run("train", "--resume", "--steps", "6", "--out", partial.toString()), 1,
+        split + ": damaged (not the expected JSON: fields are missing or of the wrong type)");
     Path shape = copyOfTinyRun("shape");
     Path wrong = Files.writeString(shape.resolve("config.json"), "[1, 2, 3]");
     refused(CliRunner.run("export", "--run", shape.toString(), "--out", dir.resolve("e").toString()), 1,
