@@ -17,6 +17,11 @@ abstract class ClusterCommand extends OptionsCommand {
     return ClusterJobOptions.footer(engine);
   }
 
+  @Override
+  String usageTail() {
+    return " [-- TRAIN OPTIONS]";
+  }
+
   /** Everything after {@code --}: the options of {@code dlema train}. */
   @Override
   int positionalArguments() {

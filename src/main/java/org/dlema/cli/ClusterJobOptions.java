@@ -29,14 +29,18 @@ final class ClusterJobOptions {
 
   private ClusterJobOptions() {}
 
-  static void add(Options options, String engine) {
+  /**
+   * @param engine the scheduler as the help names it
+   * @param suffix what the default --out appends
+   */
+  static void add(Options options, String engine, String suffix) {
     options.addOption(OptionsCommand.valued("run", "DIR", "the ensemble's run folder, on storage every " + engine
         + " task reads and writes"));
     options.addOption(OptionsCommand.valued("data", "DIR", "the training set (folder or manifest)"));
     options.addOption(OptionsCommand.valued("test", "DIR", "a test set the fused ensemble is evaluated on "
         + "(repeatable; none: export only)"));
     options.addOption(OptionsCommand.valued("out", "DIR", "folder for the written files (default: the run folder's "
-        + "path with -" + engine + " appended)"));
+        + (suffix.equals("slurm") ? "path" : "name, in the current folder,") + " with -" + suffix + " appended)"));
     options.addOption(OptionsCommand.valued("name", "NAME", "job and model name (default: the run folder's name)"));
     options.addOption(OptionsCommand.valued("export", "DIR", "export root of the fused ensemble (default: export/ "
         + "beside the run folder)"));
@@ -57,7 +61,7 @@ final class ClusterJobOptions {
    *
    * @param local whether the paths are this machine's (Slurm: made absolute) or the pods' (Kubernetes: as given)
    */
-  static ClusterJob job(CommandLine line, String engine, boolean local, String defaultDlema)
+  static ClusterJob job(CommandLine line, boolean local, String defaultDlema)
       throws UsageException, IOException {
     UnaryOperator<Path> where = local ? p -> p.toAbsolutePath().normalize() : p -> p;
     Path run = where.apply(Path.of(OptionsCommand.required(line, "run")));

@@ -28,7 +28,7 @@ final class ClusterK8sCommand extends ClusterCommand {
   @Override
   Options options() {
     Options options = new Options();
-    ClusterJobOptions.add(options, "k8s");
+    ClusterJobOptions.add(options, "Kubernetes", "k8s");
     options.addOption(valued("image", "IMAGE", "container image with Java 17 and dlema built, dlema on its PATH "
         + "(default dlema:latest)"));
     options.addOption(valued("claim", "NAME", "PersistentVolumeClaim (ReadWriteMany) holding the data and the run "
@@ -48,7 +48,7 @@ final class ClusterK8sCommand extends ClusterCommand {
   @Override
   int execute(CommandLine line, Console console) throws Exception {
     Path out = outputFolder(line);
-    ClusterJob job = ClusterJobOptions.job(line, "k8s", false, "dlema");
+    ClusterJob job = ClusterJobOptions.job(line, false, "dlema");
     String memory = line.getOptionValue("mem", "8Gi");
     String claim = line.getOptionValue("claim", "dlema-work");
     if (!memory.matches("\\d+(Ki|Mi|Gi|Ti|k|M|G|T)?") || !ClusterJob.jobName(claim).equals(claim)) {

@@ -29,7 +29,7 @@ final class ClusterSlurmCommand extends ClusterCommand {
   @Override
   Options options() {
     Options options = new Options();
-    ClusterJobOptions.add(options, "slurm");
+    ClusterJobOptions.add(options, "Slurm", "slurm");
     options.addOption(valued("partition", "P", "Slurm partition (default: the cluster's default)"));
     options.addOption(valued("time", "T", "wall-time limit of each task, e.g. 24:00:00 or 2-00:00:00 (default "
         + "24:00:00)"));
@@ -46,7 +46,7 @@ final class ClusterSlurmCommand extends ClusterCommand {
   @Override
   int execute(CommandLine line, Console console) throws Exception {
     Path out = outputFolder(line);
-    ClusterJob job = ClusterJobOptions.job(line, "slurm", true, ClusterJobOptions.launcher());
+    ClusterJob job = ClusterJobOptions.job(line, true, ClusterJobOptions.launcher());
     String time = line.getOptionValue("time", "24:00:00");
     String memory = line.getOptionValue("mem", "8G");
     if (!time.matches("(\\d+-)?\\d+(:\\d{2}){0,2}") || !memory.matches("\\d+[KMGT]?")) {

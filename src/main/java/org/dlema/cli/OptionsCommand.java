@@ -42,6 +42,11 @@ abstract class OptionsCommand implements Command {
     return 0;
   }
 
+  /** What the usage line shows after the options. */
+  String usageTail() {
+    return positionalArguments() > 0 ? " [DIR]" : "";
+  }
+
   /** Text shown below the options (examples, file formats). */
   String footer() {
     return "";
@@ -136,7 +141,7 @@ abstract class OptionsCommand implements Command {
 
   private void printHelp(Options options, Console console) {
     var out = console.out();
-    out.println("usage: dlema " + path + " [options]" + (positionalArguments() > 0 ? " [DIR]" : ""));
+    out.println("usage: dlema " + path + " [options]" + usageTail());
     out.println();
     HelpText.paragraph(description(), "", out);
     out.println();
