@@ -33,7 +33,7 @@ final class ClusterK8sCommand extends ClusterCommand {
         + "(default dlema:latest)"));
     options.addOption(valued("claim", "NAME", "PersistentVolumeClaim (ReadWriteMany) holding the data and the run "
         + "folder (default dlema-work)"));
-    options.addOption(valued("mount", "PATH", "where every pod mounts the claim and starts (default /work)"));
+    options.addOption(valued("mount", "PATH", "where every pod mounts the claim and starts (default /mnt/dlema)"));
     options.addOption(valued("cpus", "N", "CPUs requested per pod (default 4)"));
     options.addOption(valued("mem", "Q", "memory per pod as a Kubernetes quantity (default 8Gi)"));
     options.addOption(valued("parallelism", "N", "members trained at the same time (default: all)"));
@@ -56,7 +56,7 @@ final class ClusterK8sCommand extends ClusterCommand {
           + memory + "' and '" + claim + "'");
     }
     KubernetesManifests.write(job, new KubernetesManifests.Resources(line.getOptionValue("image", "dlema:latest"),
-        claim, line.getOptionValue("mount", "/work"), intOption(line, "cpus", 4, 1), memory,
+        claim, line.getOptionValue("mount", "/mnt/dlema"), intOption(line, "cpus", 4, 1), memory,
         intOption(line, "parallelism", job.members(), 1)), out);
     console.out().println("wrote " + out.resolve(KubernetesManifests.MEMBERS) + " (" + job.members()
         + " completions), " + out.resolve(KubernetesManifests.FUSE) + " and "

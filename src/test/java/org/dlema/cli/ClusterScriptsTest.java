@@ -208,9 +208,9 @@ class ClusterScriptsTest {
   @SuppressWarnings("unchecked")
   void kubernetesManifestsAreIndexedJobsOnASharedVolume() throws Exception {
     Path out = dir.resolve("k8s");
-    CliRunner.Outcome written = CliRunner.run("cluster", "k8s", "--run", "/work/runs/isic", "--data",
-        "/work/data/isic-split/train.csv", "--test", "/work/data/isic-split/test.csv", "--claim", "dlema-runs",
-        "--image", "registry.example/dlema:1", "--cpus", "8", "--mem", "16Gi", "--parallelism", "3", "--out",
+    CliRunner.Outcome written = CliRunner.run("cluster", "k8s", "--run", "/mnt/dlema/runs/isic", "--data",
+        "/mnt/dlema/data/isic-split/train.csv", "--test", "/mnt/dlema/data/isic-split/test.csv", "--claim",
+        "dlema-runs", "--image", "registry.example/dlema:1", "--cpus", "8", "--mem", "16Gi", "--parallelism", "3", "--out",
         out.toString(), "--", "--members", "5", "--batch", "16", "--lr", "2e-3");
     assertThat(written.exitCode()).isEqualTo(0);
 
@@ -232,11 +232,11 @@ class ClusterScriptsTest {
     String script = ((List<String>) container.get("args")).get(0);
     assertThat(script).contains("i=$((JOB_COMPLETION_INDEX + 1))");
     assertThat(script).contains("exec \"$DLEMA\" train --resume --out \"$RUN\" --member \"$i\"");
-    assertThat(script).contains("--data /work/data/isic-split/train.csv --members 5 --batch 16 --lr 2e-3 --out "
+    assertThat(script).contains("--data /mnt/dlema/data/isic-split/train.csv --members 5 --batch 16 --lr 2e-3 --out "
         + "\"$RUN\" --member \"$i\"");
     Map<String, Object> mount = ((List<Map<String, Object>>) container.get("volumeMounts")).get(0);
     assertThat(mount.get("name")).isEqualTo(volume.get("name"));
-    assertThat(mount.get("mountPath")).isEqualTo("/work");
+    assertThat(mount.get("mountPath")).isEqualTo("/mnt/dlema");
     Map<String, Object> requests = (Map<String, Object>) ((Map<String, Object>) container.get("resources"))
         .get("requests");
     assertThat(requests).containsExactly("cpu", "8", "memory", "16Gi");
@@ -246,8 +246,8 @@ class ClusterScriptsTest {
         .get("spec")).get("template")).get("spec");
     String fuseScript = ((List<String>) ((List<Map<String, Object>>) fusePod.get("containers")).get(0).get("args"))
         .get(0);
-    assertThat(fuseScript).contains("\"$DLEMA\" export --run \"$RUN\" --out /work/runs/export --name isic");
-    assertThat(fuseScript).contains("\"$DLEMA\" evaluate --run \"$RUN\" --data /work/data/isic-split/test.csv");
+    assertThat(fuseScript).contains("\"$DLEMA\" export --run \"$RUN\" --out /mnt/dlema/runs/export --name isic");
+    assertThat(fuseScript).contains("\"$DLEMA\" evaluate --run \"$RUN\" --data /mnt/dlema/data/isic-split/test.csv");
     String submit = Files.readString(out.resolve(KubernetesManifests.SUBMIT));
     assertThat(submit).contains("finished isic-members\n");
     assertThat(submit).contains("*Failed*) echo \"job $1 failed");
@@ -265,11 +265,11 @@ class ClusterScriptsTest {
         data, "--out", out.toString(), "--", "--stepz", "3");
     assertThat(unknown.exitCode()).isEqualTo(2);
     assertThat(unknown.err()).contains("after -- (options of dlema train)");
-    CliRunner.Outcome name = CliRunner.run("cluster", "k8s", "--run", "/work/runs/My_Run", "--data", data, "--out",
+    CliRunner.Outcome name = CliRunner.run("cluster", "k8s", "--run", "/mnt/dlema/runs/My_Run", "--data", data, "--out",
         out.toString());
     assertThat(name.exitCode()).isEqualTo(2);
     assertThat(name.err()).contains("'my-run'");
-    CliRunner.Outcome size = CliRunner.run("cluster", "k8s", "--run", "/work/runs/r", "--data", "/not/here",
+    CliRunner.Outcome size = CliRunner.run("cluster", "k8s", "--run", "/mnt/dlema/runs/r", "--data", "/not/here",
         "--out", out.toString());
     assertThat(size.exitCode()).isEqualTo(2);
     assertThat(size.err()).contains("give -- --members M");
