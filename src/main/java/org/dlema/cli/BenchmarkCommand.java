@@ -62,12 +62,6 @@ final class BenchmarkCommand extends OptionsCommand {
     return options;
   }
 
-  /** {@code --out} names a file, written whole or not at all. */
-  @Override
-  Path outputFolder(CommandLine line) {
-    return null;
-  }
-
   @Override
   int execute(CommandLine line, Console console) throws Exception {
     List<NetworkSpec> specs = new ArrayList<>();

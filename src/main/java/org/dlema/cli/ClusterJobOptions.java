@@ -70,19 +70,16 @@ final class ClusterJobOptions {
     for (String test : line.getOptionValues("test") == null ? new String[0] : line.getOptionValues("test")) {
       tests.add(where.apply(Path.of(test)));
     }
-    List<String> trainOptions = trainOptions(line.getArgList(), local);
-    CommandLine train = parseTrain(trainOptions);
+    CommandLine train = parseTrain(line.getArgList());
     int asked = OptionsCommand.intOption(train, "members", 0, 1);
-    int members;
     if (asked == 0 && !local && !Files.exists(data)) {
       throw new UsageException("--data " + data + " is not readable here, so the ensemble's size is unknown: give "
           + "-- --members M");
     }
-    members = ClusterJob.members(run, data, asked, OptionsCommand.longOption(train, "seed", 1),
+    int members = ClusterJob.members(run, data, asked, OptionsCommand.longOption(train, "seed", 1),
         OptionsCommand.doubleOption(train, "validation-fraction", TrainingSettings.DEFAULT_VALIDATION_FRACTION,
             0.01, 0.9));
-    Path runName = run.getFileName();
-    String name = line.getOptionValue("name", runName == null ? "dlema" : runName.toString());
+    String name = line.getOptionValue("name", OptionsCommand.folderName(run, "dlema"));
     if (!ClusterJob.jobName(name).equals(name)) {
       throw new UsageException("--name must be lower-case letters, digits and '-' (a Kubernetes job name), e.g. '"
           + ClusterJob.jobName(name) + "', got '" + name + "'" + (line.hasOption("name") ? ""
@@ -92,12 +89,13 @@ final class ClusterJobOptions {
     Path export = line.hasOption("export") ? where.apply(Path.of(line.getOptionValue("export")))
         : parent.resolve("export");
     return new ClusterJob(name, line.getOptionValue("dlema", defaultDlema), run, data, tests, members,
-        trainOptions, export, parent.resolve(run.getFileName() + "-evaluation"));
+        trainOptions(line.getArgList(), train, local), export, parent.resolve(run.getFileName() + "-evaluation"));
   }
 
-  private static List<String> trainOptions(List<String> given, boolean local) throws UsageException {
+  /** The train options as the jobs pass them on: refused when the jobs set them, paths made absolute for Slurm. */
+  private static List<String> trainOptions(List<String> given, CommandLine parsed, boolean local)
+      throws UsageException {
     List<String> options = new ArrayList<>(given);
-    CommandLine parsed = parseTrain(options);
     for (Option option : parsed.getOptions()) {
       if (SET_BY_THE_JOBS.contains(option.getLongOpt())) {
         throw new UsageException("-- --" + option.getLongOpt() + ": the written jobs set it themselves (use --run, "

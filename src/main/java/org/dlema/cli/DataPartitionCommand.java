@@ -40,12 +40,6 @@ final class DataPartitionCommand extends OptionsCommand {
     return options;
   }
 
-  /** {@code --out} names a file, written whole or not at all. */
-  @Override
-  Path outputFolder(CommandLine line) {
-    return null;
-  }
-
   @Override
   int execute(CommandLine line, Console console) throws Exception {
     MultiAnnotatedDataset dataset = DatasetReader.read(dataOption(line), ReadOptions.strict());

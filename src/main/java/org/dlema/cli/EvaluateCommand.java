@@ -81,11 +81,11 @@ final class EvaluateCommand extends OptionsCommand {
     try {
       for (String model : models) {
         Path folder = Path.of(model);
-        byLabel.put(unique(byLabel, name(folder.toAbsolutePath().normalize().getParent())), folder);
+        byLabel.put(unique(byLabel, folderName(folder.toAbsolutePath().normalize().getParent(), "model")), folder);
       }
       for (String run : runs) {
         Path folder = Path.of(run);
-        byLabel.put(unique(byLabel, name(folder.toAbsolutePath().normalize())), export(folder, work, console));
+        byLabel.put(unique(byLabel, folderName(folder, "model")), export(folder, work, console));
       }
       Map<String, Object> about = new LinkedHashMap<>();
       about.put("models", List.of(models));
@@ -115,10 +115,5 @@ final class EvaluateCommand extends OptionsCommand {
   private static Path export(Path run, Path work, Console console) throws IOException {
     return Exports.exportRun(run, Checkpoints.BEST, Files.createTempDirectory(work, "export-"), "model", 1,
         FusionRule.UNIFORM, ProbabilityCalibration.TEMPERATURE, console.err());
-  }
-
-  /** A folder's name as a model label; the file-system root has none and is labelled "model". */
-  private static String name(Path folder) {
-    return folder == null || folder.getFileName() == null ? "model" : folder.getFileName().toString();
   }
 }

@@ -97,7 +97,7 @@ final class ExperimentCommand extends OptionsCommand {
     }
     List<Path> testSets = Arrays.stream(tests).map(Path::of).toList();
     Experiment experiment = Experiment.of(data, testSets, budget, SpecFiles.load(line.getOptionValue("spec",
-        SpecFiles.DEFAULT)), longOption(line, "seed", 1), Path.of(line.getOptionValue("out", "runs/experiment")));
+        SpecFiles.DEFAULT)), longOption(line, "seed", 1), outputFolder(line));
     experiment = experiment.withSideBySide(intOption(line, "side-by-side", 1, 1));
     if (line.hasOption("members")) {
       experiment = experiment.withMembers(intOption(line, "members", 0, 1));

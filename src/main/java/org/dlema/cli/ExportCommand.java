@@ -64,9 +64,8 @@ final class ExportCommand extends OptionsCommand {
   @Override
   int execute(CommandLine line, Console console) throws Exception {
     Path run = Path.of(required(line, "run"));
-    Path root = Path.of(line.getOptionValue("out", "export"));
-    Path folderName = run.toAbsolutePath().normalize().getFileName();
-    String name = line.getOptionValue("name", folderName == null ? "" : folderName.toString());
+    Path root = outputFolder(line);
+    String name = line.getOptionValue("name", folderName(run, ""));
     // A plain folder name: "." and ".." would put the model beside or above the export root.
     if (!name.matches("[A-Za-z0-9._-]+") || name.matches("\\.+")) {
       throw new UsageException((line.hasOption("name") ? "--name" : "the model name (the run folder's name unless "

@@ -13,8 +13,7 @@ import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
-import org.dlema.train.Checkpoints;
-import org.dlema.train.EnsembleRun;
+import org.dlema.train.TrainingRun;
 
 /** A verb with commons-cli options, {@code --help}, and typed option parsing that fails with a usage error. */
 abstract class OptionsCommand implements Command {
@@ -70,7 +69,9 @@ abstract class OptionsCommand implements Command {
       throw new UsageException("unexpected argument '" + line.getArgList().get(positionalArguments()) + "'");
     }
     refuseRepeats(line);
-    Path out = outputFolder(line);
+    // --out names a folder (argument DIR) or a file (FILE, written whole by the verb): only a folder is managed.
+    Option outOption = options.getOption("out");
+    Path out = outOption != null && outOption.getArgName().equals("DIR") ? outputFolder(line) : null;
     if (out == null) {
       return execute(line, console);
     }
@@ -91,8 +92,7 @@ abstract class OptionsCommand implements Command {
   }
 
   /**
-   * The folder this verb writes into ({@code --out}, or {@link #defaultOut}), or null when it writes none (or only
-   * files). A folder that the verb created is removed again when the verb fails, unless the verb trains runs and
+   * The folder this verb writes into ({@code --out DIR}, or {@link #defaultOut}). A folder that the verb created is removed again when the verb fails, unless the verb trains runs and
    * the folder holds a checkpoint that {@code --resume} (or the same command again) continues, or is shared by
    * members trained in separate processes ({@code --member}).
    */
@@ -116,8 +116,7 @@ abstract class OptionsCommand implements Command {
    * claimed by any of them) is never removed: another process may be training in it.
    */
   private boolean keepsAfterFailure(CommandLine line, Path folder) {
-    return trainsRuns() && (Checkpoints.anyUnder(folder) || line.hasOption("member")
-        || EnsembleRun.claimedUnder(folder));
+    return trainsRuns() && (line.hasOption("member") || TrainingRun.holdsWork(folder));
   }
 
   /** Options whose repetitions are meant (given more than once, each adds a value). */
@@ -223,6 +222,12 @@ abstract class OptionsCommand implements Command {
     } catch (NumberFormatException e) {
       throw new UsageException("--" + option + " expects a number, got '" + text + "'");
     }
+  }
+
+  /** A folder's own name, or {@code fallback} for the file-system root (which has none). */
+  static String folderName(Path folder, String fallback) {
+    Path name = folder == null ? null : folder.toAbsolutePath().normalize().getFileName();
+    return name == null ? fallback : name.toString();
   }
 
   static Option valued(String longName, String argName, String description) {

@@ -109,7 +109,7 @@ final class QuickstartCommand extends OptionsCommand {
 
   @Override
   int execute(CommandLine line, Console console) throws Exception {
-    Path out = Path.of(line.getOptionValue("out", "runs/quickstart"));
+    Path out = outputFolder(line);
     int count = intOption(line, "count", DataSynthCommand.DEFAULT_COUNT, 5);
     int steps = intOption(line, "steps", DEFAULT_STEPS, 1);
     int memberSteps = intOption(line, "member-steps", DEFAULT_MEMBER_STEPS, 1);

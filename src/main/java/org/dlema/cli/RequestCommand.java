@@ -46,12 +46,6 @@ final class RequestCommand extends OptionsCommand {
     return options;
   }
 
-  /** {@code --out} names a file, written whole or not at all. */
-  @Override
-  Path outputFolder(CommandLine line) {
-    return null;
-  }
-
   @Override
   int execute(CommandLine line, Console console) throws Exception {
     Path model = Path.of(required(line, "model"));

@@ -138,7 +138,7 @@ final class TrainCommand extends OptionsCommand {
   @Override
   int execute(CommandLine line, Console console) throws Exception {
     Method method = methodOption(line);
-    Path out = Path.of(line.getOptionValue("out", "runs/" + method.id()));
+    Path out = outputFolder(line);
     if (line.hasOption("steps") && line.hasOption("epochs")) {
       throw new UsageException("give --steps or --epochs, not both");
     }

@@ -37,12 +37,6 @@ final class WeightsCommand extends OptionsCommand {
     return options;
   }
 
-  /** {@code --out} names a file, written whole or not at all. */
-  @Override
-  Path outputFolder(CommandLine line) {
-    return null;
-  }
-
   @Override
   int execute(CommandLine line, Console console) throws Exception {
     Path out = WeightFigure.draw(Path.of(required(line, "run")), line.getOptionValue("image"),

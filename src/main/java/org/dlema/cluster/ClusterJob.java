@@ -7,11 +7,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.dlema.data.DatasetReader;
-import org.dlema.data.MultiAnnotatedDataset;
 import org.dlema.data.ReadOptions;
-import org.dlema.data.partition.TrainValidationSplit;
 import org.dlema.train.EnsembleRun;
+import org.dlema.train.Method;
 import org.dlema.train.RunConfig;
+import org.dlema.train.TrainingRun;
+import org.dlema.train.TrainingSettings;
 
 /**
  * One D-LEMA ensemble to train on a cluster: member i of M is task i, trained by {@code dlema train --method dlema
@@ -36,7 +37,7 @@ public record ClusterJob(String name, String dlema, Path run, Path data, List<Pa
    */
   public static int members(Path run, Path data, int asked, long seed, double validationFraction)
       throws IOException {
-    if (Files.isRegularFile(run.resolve("config.json"))) {
+    if (Files.isRegularFile(run.resolve(TrainingRun.CONFIG))) {
       RunConfig config = RunConfig.read(run);
       if (config.ensemble() == null) {
         throw new IOException(run + ": holds a " + config.method() + " run, not a D-LEMA ensemble");
@@ -46,8 +47,8 @@ public record ClusterJob(String name, String dlema, Path run, Path data, List<Pa
     if (asked > 0) {
       return asked;
     }
-    MultiAnnotatedDataset dataset = DatasetReader.read(data, ReadOptions.strict());
-    return TrainValidationSplit.create(dataset, validationFraction, seed).trainingSet(dataset).maxAnnotations();
+    return EnsembleRun.size(DatasetReader.read(data, ReadOptions.strict()), TrainingSettings.builder(Method.DLEMA)
+        .seed(seed).validationFraction(validationFraction).build(), 0);
   }
 
   /** A name Kubernetes accepts (RFC 1123 label, at most 40 characters to leave room for suffixes). */

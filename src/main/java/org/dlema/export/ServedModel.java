@@ -1,7 +1,6 @@
 package org.dlema.export;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,15 +9,15 @@ import java.util.TreeMap;
 import org.dlema.data.RgbImage;
 import org.dlema.graph.FusionRule;
 import org.dlema.graph.ServingGraph;
-import org.dlema.graph.TensorFlowMessage;
 import org.dlema.graph.Tensors;
-import org.dlema.io.DamagedFileException;
+import org.dlema.train.Checkpoints;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
 import org.tensorflow.SessionFunction;
 import org.tensorflow.Signature;
 import org.tensorflow.Tensor;
+import org.tensorflow.exceptions.TFResourceExhaustedException;
 import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.proto.SignatureDef;
@@ -102,12 +101,16 @@ public final class ServedModel implements AutoCloseable {
   }
 
   public static ServedModel load(Path versionFolder, String signature) throws IOException {
-    SavedModelInspection.read(versionFolder);
     SavedModelBundle bundle;
     try {
       bundle = SavedModelBundle.load(versionFolder.toString(), ModelExporter.SERVE);
+    } catch (TFResourceExhaustedException e) {
+      throw e;
     } catch (TensorFlowException e) {
-      throw unreadable(versionFolder, e);
+      // Only now is the graph read on its own: it tells a missing or damaged saved_model.pb (which it reports)
+      // from damaged variables.
+      SavedModelInspection.read(versionFolder);
+      throw Checkpoints.damaged(versionFolder.resolve("variables").resolve("variables"), e);
     }
     List<String> available = bundle.signatures().stream().map(Signature::key).sorted().toList();
     if (!available.contains(signature)) {
@@ -117,15 +120,6 @@ public final class ServedModel implements AutoCloseable {
     }
     SessionFunction function = bundle.function(signature);
     return new ServedModel(bundle, function);
-  }
-
-  /** A SavedModel that TensorFlow could not load: its graph parsed, so the variables are what is damaged. */
-  private static IOException unreadable(Path versionFolder, TensorFlowException e) {
-    Path variables = versionFolder.resolve("variables");
-    String message = TensorFlowMessage.firstLine(e.getMessage());
-    Path file = variables.resolve(message.contains("sstable") || message.contains(".index") ? "variables.index"
-        : "variables.data-00000-of-00001");
-    return new DamagedFileException(Files.exists(file) ? file : variables, message, e);
   }
 
   /** Whether the signature takes encoded image files ({@code image_bytes}) rather than pixels. */

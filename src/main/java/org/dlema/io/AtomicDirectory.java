@@ -3,7 +3,6 @@ package org.dlema.io;
 import com.google.common.io.MoreFiles;
 import com.google.common.io.RecursiveDeleteOption;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
@@ -30,17 +29,7 @@ public final class AtomicDirectory implements AutoCloseable {
   private static final Pattern STAGING = Pattern.compile("\\..+\\.partial-([A-Za-z0-9.]*)_(\\d{1,18})-.+");
 
   /** This machine's name as it appears in staging folder names. */
-  private static final String HOST = host();
-
-  private static String host() {
-    String name;
-    try {
-      name = InetAddress.getLocalHost().getHostName();
-    } catch (IOException e) {
-      name = "";
-    }
-    return name.replaceAll("[^A-Za-z0-9.]", "");
-  }
+  private static final String HOST = ThisProcess.HOST.replaceAll("[^A-Za-z0-9.]", "");
   private final Path target;
   private final Path staging;
   private final Thread cleanupOnExit;

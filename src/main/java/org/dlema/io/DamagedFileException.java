@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * A file of one of dlema's own formats (JSON, checkpoint, SavedModel, TFRecord) that exists but cannot be read as
+ * A file of one of dlema's own formats (JSON, checkpoint, SavedModel) that exists but cannot be read as
  * that format: flipped or missing bytes, or not the format at all. The message names the file and says so.
  */
 public final class DamagedFileException extends IOException {

@@ -1,8 +1,6 @@
 package org.dlema.io;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -69,7 +67,7 @@ public final class FolderLock implements AutoCloseable {
 
   /** Whether a holder ({@link #holder}) is a process of this machine. */
   public static boolean heldHere(String holder) {
-    return holder.startsWith(hostName() + " ");
+    return holder.startsWith(ThisProcess.HOST + " ");
   }
 
   private static FileChannel open(Path file) throws IOException {
@@ -79,18 +77,9 @@ public final class FolderLock implements AutoCloseable {
 
   private static FolderLock claimed(FileChannel channel, FileLock lock) throws IOException {
     channel.truncate(0);
-    channel.write(ByteBuffer.wrap((hostName() + " " + ProcessHandle.current().pid() + "\n")
-        .getBytes(StandardCharsets.UTF_8)), 0);
+    channel.write(ByteBuffer.wrap((ThisProcess.id() + "\n").getBytes(StandardCharsets.UTF_8)), 0);
     channel.force(false);
     return new FolderLock(channel, lock);
-  }
-
-  private static String hostName() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (IOException e) {
-      return ManagementFactory.getRuntimeMXBean().getName().replaceFirst("^\\d+@", "");
-    }
   }
 
   @Override

@@ -23,7 +23,7 @@ public final class Checkpoints {
   public static final String BEST = "best";
   public static final String FINAL = "final";
   static final String PREFIX = "model";
-  private static final String STATE = "state.json";
+  static final String STATE = "state.json";
 
   /**
    * What a checkpoint knows beyond the weights. Scores are null before the first validation (JSON has no NaN).
@@ -51,16 +51,6 @@ public final class Checkpoints {
 
   public Path folder(String kind) {
     return folder.resolve(kind);
-  }
-
-  /** Whether a folder (a run, an ensemble or an experiment) holds a saved checkpoint anywhere inside it. */
-  public static boolean anyUnder(Path folder) {
-    try (var files = Files.walk(folder)) {
-      return files.anyMatch(f -> f.getFileName().toString().equals(STATE) && f.getParent().getParent() != null
-          && f.getParent().getParent().getFileName().toString().equals("checkpoints"));
-    } catch (IOException | java.io.UncheckedIOException e) {
-      return true;
-    }
   }
 
   /** The variable prefix TensorFlow saves under and restores from. */
@@ -109,17 +99,25 @@ public final class Checkpoints {
     if (message.contains("Failed to find any matching files") || message.contains("NotFound")) {
       return new IOException(checkpoint + ": no checkpoint files (" + message + ")", e);
     }
-    Path file = message.contains("sstable") || message.contains(".index") ? variables(checkpoint).resolveSibling(
-        PREFIX + ".index") : dataFile(checkpoint);
-    return new DamagedFileException(file, message, e);
+    return damaged(variables(checkpoint), e);
   }
 
-  private static Path dataFile(Path checkpoint) {
-    try (var files = Files.list(checkpoint)) {
-      return files.filter(f -> f.getFileName().toString().startsWith(PREFIX + ".data-")).sorted().findFirst()
-          .orElse(checkpoint);
-    } catch (IOException e) {
-      return checkpoint;
+  /**
+   * TensorFlow's variable files under {@code prefix} (a checkpoint's, or a SavedModel's {@code variables/variables})
+   * as damaged: the index when TensorFlow could not read the table, else the data file whose bytes failed.
+   */
+  public static DamagedFileException damaged(Path prefix, TensorFlowException e) {
+    String message = TensorFlowMessage.firstLine(e.getMessage());
+    String base = prefix.getFileName().toString();
+    Path file = prefix.resolveSibling(base + ".index");
+    if (!message.contains("sstable") && !message.contains(".index")) {
+      try (var files = Files.list(prefix.getParent())) {
+        file = files.filter(f -> f.getFileName().toString().startsWith(base + ".data-")).sorted().findFirst()
+            .orElse(prefix.getParent());
+      } catch (IOException listing) {
+        file = prefix.getParent();
+      }
     }
+    return new DamagedFileException(file, message, e);
   }
 }

@@ -59,15 +59,15 @@ public final class EnsembleRun {
   private EnsembleRun() {}
 
   /**
-   * Whether a folder holds an ensemble run that member processes have claimed: another process may be training in
-   * it, so a failed process must not remove it.
+   * The size of a new ensemble on {@code dataset}: {@code asked}, or when 0 the largest annotation count of the
+   * training images that {@code settings}' split leaves.
    */
-  public static boolean claimedUnder(Path folder) {
-    try (var files = Files.walk(folder)) {
-      return files.anyMatch(f -> f.getFileName().toString().equals(CLAIM));
-    } catch (IOException | UncheckedIOException e) {
-      return true;
-    }
+  public static int size(MultiAnnotatedDataset dataset, TrainingSettings settings, int asked) {
+    return asked > 0 ? asked : size(TrainingRun.split(dataset, settings).trainingSet(dataset), 0);
+  }
+
+  private static int size(MultiAnnotatedDataset training, int asked) {
+    return asked > 0 ? asked : training.maxAnnotations();
   }
 
   /** The folder of member {@code i} (1-based). */
@@ -221,7 +221,7 @@ public final class EnsembleRun {
     TrainValidationSplit split = TrainingRun.split(dataset, settings);
     MultiAnnotatedDataset training = split.trainingSet(dataset);
     PreparedSet.requireHeap(training, spec.inputSize(), settings.batchSize());
-    int members = ensemble.members() > 0 ? ensemble.members() : training.maxAnnotations();
+    int members = size(training, ensemble.members());
     ensemble = ensemble.withMembers(members);
     NonContradictoryPartition partition = NonContradictoryPartition.create(training, members,
         ensemble.partitionRule(), settings.seed());

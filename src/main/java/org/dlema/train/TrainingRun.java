@@ -4,6 +4,7 @@ import com.google.common.io.MoreFiles;
 import com.google.common.io.RecursiveDeleteOption;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -69,6 +70,23 @@ public final class TrainingRun {
           + selection.kept() + " images, one annotation each");
     }
     return trainer(out, dataset, split, normalization, spec, settings, log).train(false);
+  }
+
+  /**
+   * Whether a folder (a run, an ensemble or an experiment) holds work that a later start continues: a saved
+   * checkpoint, or a member that some process has claimed (and may be training). A failed verb keeps such a folder.
+   */
+  public static boolean holdsWork(Path folder) {
+    try (var files = Files.walk(folder)) {
+      return files.anyMatch(f -> {
+        String name = f.getFileName().toString();
+        Path kind = f.getParent();
+        return name.equals(EnsembleRun.CLAIM) || name.equals(Checkpoints.STATE) && kind.getParent() != null
+            && kind.getParent().getFileName().toString().equals("checkpoints");
+      });
+    } catch (IOException | UncheckedIOException e) {
+      return true;
+    }
   }
 
   /** The run's split, refused before anything is written when it leaves no image to train or to validate on. */

@@ -33,7 +33,10 @@ public final class SyntheticDataset {
         new SimulatedDatasetWriter.SyntheticOrigin(generator, simulator.seed(), count), progress);
   }
 
-  /** Disk bytes per pixel of one image with its reference and 2-5 masks, as PNG (measured: about 2.5). */
+  /**
+   * Disk bytes per pixel of one image with its reference and 2-5 masks, as PNG, with room to spare: {@code du -sb}
+   * of {@code dlema data synth --count 12 --size 64} over 12 x 64 x 64 pixels gives 2.6.
+   */
   private static final double DISK_BYTES_PER_PIXEL = 3;
   /** Heap bytes per image while the set is made: its source, annotation count and summary entries. */
   private static final long HEAP_BYTES_PER_IMAGE = 512;
