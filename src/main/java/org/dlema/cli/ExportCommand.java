@@ -51,8 +51,9 @@ final class ExportCommand extends OptionsCommand {
     options.addOption(valued("fusion", "RULE", "ensemble only: the rule behind serving_default, uniform, "
         + "pixel_confidence or image_confidence (default: the best on the run's validation images)"));
     options.addOption(valued("calibration", "NAME", "temperature (each network's logit divided by the temperature "
-        + "fitted on the run's validation images, stored in calibration.json; the default) or none (the "
-        + "probabilities as trained)"));
+        + "fitted on the run's validation images against their reference masks, or every annotation when the data "
+        + "has none, stored in calibration.json; a fused ensemble's probability then divided by one more per rule, "
+        + "stored in fusion-calibration.json; the default) or none (the probabilities as trained)"));
     return options;
   }
 

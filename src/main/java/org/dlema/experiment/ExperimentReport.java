@@ -48,8 +48,9 @@ final class ExperimentReport {
         + "`D-LEMA pixel_confidence`, `D-LEMA image_confidence` = rows G, H, I; `less-is-more` = row J; `STAPLE` "
         + "= a network trained on each image's STAPLE consensus (not in the paper); `MC dropout i` = Table 2 "
         + "rows A-E (row F, the deep ensemble, is `D-LEMA uniform`). Every model serves temperature-scaled "
-        + "probabilities (one temperature per network, fitted on its run's validation images and recorded in its "
-        + "model card); the rows marked `(uncalibrated)` are the baseline and the ensemble as trained, for "
+        + "probabilities (one temperature per network, fitted on its run's validation images against their "
+        + "reference masks when the data keeps them, else every annotation, and one more per fusion rule on the "
+        + "fused probability; all recorded in the model cards); the rows marked `(uncalibrated)` are the baseline and the ensemble as trained, for "
         + "calibration before and after.\n\n");
     md.append(Files.readString(evaluation.resolve(EvaluationReport.TABLES)));
     if (dlemaRun != null) {

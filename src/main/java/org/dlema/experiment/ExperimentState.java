@@ -47,7 +47,9 @@ record ExperimentState(String data, List<String> tests, List<String> methods, St
             + before.budget() + ", " + before.spec() + ", seed " + before.seed() + ", methods "
             + String.join(",", before.methods()) + ")");
       }
-      return before;
+      // Maps the stages will add to, also where an older file has no CPU times.
+      return new ExperimentState(before.data, before.tests, before.methods, before.budget, before.spec, before.seed,
+          new LinkedHashMap<>(before.seconds), new LinkedHashMap<>(before.cpuSeconds()));
     }
     if (Files.isDirectory(out)) {
       try (var entries = Files.list(out)) {

@@ -35,16 +35,18 @@ import org.tensorflow.types.TFloat32;
  * in {@code calibration.json} in the run folder (for an ensemble, in each member's folder), so that every export of
  * that checkpoint serves the same calibrated probabilities and the data is read once.
  *
- * <p>The network runs in inference mode on the validation images at its input size, and its logits are scored
- * against every annotation of each image (a pixel counts once per annotation), not only against the one drawn for
- * model selection: the calibrated probability of a pixel then estimates how often annotators mark it, and the fit
- * uses every validation label.
+ * <p>The network runs in inference mode on the validation images at its input size. Its logits are scored against
+ * the images' reference masks when every validation image has one (the data keeps {@code reference/}), otherwise
+ * against every annotation of each image (a pixel counts once per annotation). The reference is the better target
+ * where it exists: annotators disagree with each other more than with it, so a fit to the annotations makes the
+ * probability estimate how often annotators mark a pixel, which is softer than how often it is lesion.
  */
 public final class Calibrations {
   public static final String FILE = "calibration.json";
   /** Validation images per session run, as training's validation batches them. */
   private static final int BATCH = 16;
-  private static final String TARGETS = "every annotation of each validation image";
+  public static final String ANNOTATIONS = "every annotation of each validation image";
+  public static final String REFERENCES = "the reference mask of each validation image";
 
   /**
    * {@code calibration.json}: the checkpoint's temperature and its effect on the validation pixels.
@@ -93,13 +95,33 @@ public final class Calibrations {
         log.println(e.getMessage() + "; fitting the temperature again");
         stored = Optional.empty();
       }
-      if (stored.isPresent() && stored.get().step() == state.step() && stored.get().temperature() > 0) {
+      if (stored.isPresent() && stored.get().step() == state.step() && stored.get().temperature() > 0
+          && expectedTargets(run).map(stored.get().targets()::equals).orElse(true)) {
         temperatures.add(stored.get());
       } else {
         temperatures.add(fit(run, checkpoint, loaded, log));
       }
     }
     return temperatures;
+  }
+
+  /** What a fit would score against now, or empty when the run's data cannot be read (a stored fit is kept). */
+  static Optional<String> expectedTargets(Path run) {
+    try {
+      return Optional.of(TrainingRun.validationHasReferences(run) ? REFERENCES : ANNOTATIONS);
+    } catch (IOException | DatasetException | UncheckedIOException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** What the fits on this set score against ({@link #ANNOTATIONS} or {@link #REFERENCES}). */
+  static String targets(PreparedSet set) {
+    return set.hasReferences() ? REFERENCES : ANNOTATIONS;
+  }
+
+  /** The labels one validation image is scored against: its reference mask, or each of its annotations. */
+  static List<float[]> labels(PreparedSet set, int image) {
+    return set.hasReferences() ? List.of(set.references()[image]) : List.of(set.masks()[image]);
   }
 
   /**
@@ -138,19 +160,19 @@ public final class Calibrations {
     List<float[]> blocks = new ArrayList<>();
     List<float[]> labels = new ArrayList<>();
     for (int i = 0; i < validation.count(); i++) {
-      for (float[] annotation : validation.masks()[i]) {
+      for (float[] label : labels(validation, i)) {
         blocks.add(logits[i]);
-        labels.add(annotation);
+        labels.add(label);
       }
     }
     int passes = spec.hasDropout() ? spec.mcPasses() : 1;
     TemperatureScaling.Fit fit = TemperatureScaling.fit(blocks, labels, passes);
     Temperature temperature = new Temperature(checkpoint, state.step(), fit.temperature(), fit.nllBefore(),
-        fit.nllAfter(), fit.eceBefore(), fit.eceAfter(), fit.pixels(), validation.count(), passes, TARGETS);
+        fit.nllAfter(), fit.eceBefore(), fit.eceAfter(), fit.pixels(), validation.count(), passes, targets(validation));
     JsonFiles.write(run.resolve(FILE), temperature);
-    log.printf("%s: temperature %.4f fitted on %d validation images (NLL %.4f -> %.4f, ECE %.4f -> %.4f)%n",
-        run, fit.temperature(), validation.count(), fit.nllBefore(), fit.nllAfter(), fit.eceBefore(),
-        fit.eceAfter());
+    log.printf("%s: temperature %.4f fitted on %d validation images against %s (NLL %.4f -> %.4f, ECE %.4f -> "
+        + "%.4f)%n", run, fit.temperature(), validation.count(), validation.hasReferences() ? "their reference masks"
+        : "their annotations", fit.nllBefore(), fit.nllAfter(), fit.eceBefore(), fit.eceAfter());
     return temperature;
   }
 

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -117,30 +118,47 @@ public final class EnsembleExporter {
             version, temperatures[i - 1]);
       }
       Normalization normalization = Normalization.load(run.resolve(TrainingRun.NORMALIZATION));
+      double[] divisors = new double[members];
+      for (int i = 0; i < members; i++) {
+        divisors[i] = temperatures[i] == null ? 1 : temperatures[i];
+      }
       Path combined = work.resolve("ensemble");
-      FusionValidation.Scores scores;
+      List<Path> prefixes = new ArrayList<>();
+      for (Path member : memberRuns) {
+        prefixes.add(Checkpoints.variables(new Checkpoints(member.resolve("checkpoints")).folder(checkpoint)));
+      }
+      try (Graph graph = new Graph()) {
+        // Only the members' variable names are needed here; the served graph is built below.
+        EnsembleCheckpoint.write(ServingGraph.ensemble(Ops.create(graph), config.spec(), normalization.mean(),
+            normalization.std(), divisors).members(), prefixes, combined);
+      }
+      FusionValidation.Scores scores = null;
+      FusedCalibration.Temperatures fusedFit = null;
+      if (calibration == ProbabilityCalibration.TEMPERATURE) {
+        List<Long> steps = states.stream().map(Checkpoints.State::step).toList();
+        List<Double> memberTemperatures = Arrays.asList(temperatures);
+        fusedFit = FusedCalibration.stored(run, checkpoint, steps, memberTemperatures, log).orElse(null);
+        if (fusedFit == null) {
+          FusionValidation.Outputs outputs = validationOutputs(run, members, combined, divisors, log);
+          fusedFit = FusedCalibration.fit(run, checkpoint, steps, memberTemperatures, outputs, log);
+          scores = outputs.scores();
+        }
+      }
+      if (scores == null && (fusion == null || scoreRules)) {
+        scores = scores(run, members, combined, divisors, fusion != null, log);
+      }
       String chosenBy;
+      if (fusion == null) {
+        fusion = scores.best();
+        chosenBy = "highest validation Jaccard";
+      } else {
+        chosenBy = "chosen by the user";
+      }
+      log.println("serving_default = " + fusion.signature() + " (" + chosenBy + ")");
       try (Graph graph = new Graph(); Session session = SessionThreads.open(graph)) {
         Ops tf = Ops.create(graph);
-        double[] divisors = new double[members];
-        for (int i = 0; i < members; i++) {
-          divisors[i] = temperatures[i] == null ? 1 : temperatures[i];
-        }
         ServingGraph.EnsembleEndpoints endpoints = ServingGraph.ensemble(tf, config.spec(), normalization.mean(),
-            normalization.std(), divisors);
-        List<Path> prefixes = new ArrayList<>();
-        for (Path member : memberRuns) {
-          prefixes.add(Checkpoints.variables(new Checkpoints(member.resolve("checkpoints")).folder(checkpoint)));
-        }
-        EnsembleCheckpoint.write(endpoints.members(), prefixes, combined);
-        scores = fusion == null || scoreRules ? scores(run, members, combined, divisors, fusion != null, log) : null;
-        if (fusion == null) {
-          fusion = scores.best();
-          chosenBy = "highest validation Jaccard";
-        } else {
-          chosenBy = "chosen by the user";
-        }
-        log.println("serving_default = " + fusion.signature() + " (" + chosenBy + ")");
+            normalization.std(), divisors, fusedFit == null ? Map.of() : fusedFit.byRule());
         session.restore(combined.toString());
         List<Signature> signatures = new ArrayList<>();
         signatures.add(signature(ModelExporter.DEFAULT_SIGNATURE, endpoints, fusion));
@@ -155,7 +173,7 @@ public final class EnsembleExporter {
       }
       JsonFiles.write(fused.path().resolve(ModelExporter.CARD),
           card(run, config, checkpoint, name, version, normalization, fusion, chosenBy, scores, states,
-              temperatures));
+              temperatures, fusedFit));
       for (AtomicDirectory dir : staged) {
         dir.commit();
       }
@@ -170,6 +188,17 @@ public final class EnsembleExporter {
         dir.close();
       }
       MoreFiles.deleteRecursively(work, RecursiveDeleteOption.ALLOW_INSECURE);
+    }
+  }
+
+  /** Validation scores and fused probabilities per rule, for the ensemble's temperatures. */
+  private static FusionValidation.Outputs validationOutputs(Path run, int members, Path combined,
+      double[] temperatures, PrintStream log) throws IOException {
+    try {
+      return FusionValidation.outputs(run, members, combined, temperatures, log);
+    } catch (IOException | DatasetException | UncheckedIOException e) {
+      throw new IOException(run + ": cannot fit the ensemble's temperatures on the run's validation images ("
+          + e.getMessage() + "); make the training data readable again, or export without calibration", e);
     }
   }
 
@@ -201,7 +230,7 @@ public final class EnsembleExporter {
 
   private static ModelCard card(Path run, RunConfig config, String checkpoint, String name, int version,
       Normalization normalization, FusionRule fusion, String chosenBy, FusionValidation.Scores scores,
-      List<Checkpoints.State> states, Double[] temperatures) {
+      List<Checkpoints.State> states, Double[] temperatures, FusedCalibration.Temperatures fusedFit) {
     List<String> signatures = new ArrayList<>(List.of(ModelExporter.DEFAULT_SIGNATURE));
     List<ModelCard.Member> members = new ArrayList<>();
     for (int i = 1; i <= states.size(); i++) {
@@ -215,7 +244,7 @@ public final class EnsembleExporter {
     signatures.add(ModelExporter.BYTES_SIGNATURE);
     ModelCard.Ensemble ensemble = new ModelCard.Ensemble(fusion.signature(), chosenBy, signatures,
         scores == null ? null : byName(scores.jaccard()), scores == null ? null : byName(scores.referenceJaccard()),
-        members);
+        members, fusedFit == null ? null : byName(fusedFit.byRule()), fusedFit == null ? null : fusedFit.targets());
     return new ModelCard(name, version, "D-LEMA ensemble of " + states.size() + " members",
         ModelExporter.DEFAULT_SIGNATURE, ModelExporter.PREDICT, ModelCard.singleModelInputs(),
         ModelCard.ensembleOutputs(states.size(), temperatures[0] != null),

@@ -37,9 +37,13 @@ public record ModelCard(String name, int version, String kind, String signature,
    * @param chosenBy how it was chosen: highest validation Jaccard, or given on the command line
    * @param validationJaccard per rule, against one annotation per validation image (null when not scored)
    * @param referenceJaccard per rule, against the reference masks when the data has them
+   * @param fusedTemperatures per rule, the ensemble's own temperature on the fused probability (null: not
+   *     calibrated; see {@code fusion-calibration.json} in the run)
+   * @param calibrationTargets what the temperatures were fitted against on the validation images
    */
   public record Ensemble(String defaultFusion, String chosenBy, List<String> signatures,
-      Map<String, Double> validationJaccard, Map<String, Double> referenceJaccard, List<Member> members) {}
+      Map<String, Double> validationJaccard, Map<String, Double> referenceJaccard, List<Member> members,
+      Map<String, Double> fusedTemperatures, String calibrationTargets) {}
 
   /**
    * One member of an ensemble and where its own export lives.
@@ -91,7 +95,8 @@ public record ModelCard(String name, int version, String kind, String signature,
     List<Tensor> outputs = new ArrayList<>(List.of(
         new Tensor("probability", "float32", new long[] {-1, -1, -1, 1},
             "fused lesion probability sum_i alpha_i p_i (paper eq. 4) under the signature's rule"
-            + (calibrated ? ", p_i = sigmoid(logit_i / temperature_i)" : "")),
+            + (calibrated ? ", p_i = sigmoid(logit_i / temperature_i), then sigmoid(logit(p) / T) with the rule's "
+            + "ensemble temperature T" : "")),
         new Tensor("mask", "float32", new long[] {-1, -1, -1, 1}, "1 where the fused probability >= 0.5, else 0"),
         new Tensor("aleatoric", "float32", new long[] {-1, -1, -1, 1},
             "alpha-weighted aleatoric variance sum_i alpha_i sigma_i^2"),

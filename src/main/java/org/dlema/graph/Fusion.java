@@ -32,6 +32,9 @@ public final class Fusion {
   public record Fused(Operand<TFloat32> alphas, Operand<TFloat32> probability, Operand<TFloat32> aleatoric,
       Operand<TFloat32> epistemic, Operand<TFloat32> memberProbabilities) {}
 
+  /** The smallest fused probability (and distance from 1) whose logit {@link #recalibrated} takes. */
+  public static final float PROBABILITY_FLOOR = 1e-6f;
+
   private final Ops tf;
   private final Operand<TFloat32> probabilities;
   private final Operand<TFloat32> logVariances;
@@ -75,6 +78,30 @@ public final class Fusion {
       throw new IllegalArgumentException("a temperature must be positive and finite, got " + temperature);
     }
     return temperature == 1 ? logit : tf.math.div(logit, tf.constant((float) temperature));
+  }
+
+  /**
+   * The fused probability recalibrated by one temperature of the whole ensemble: sigmoid(logit(p) / T), with p
+   * clipped to [{@link #PROBABILITY_FLOOR}, 1 - floor] so that its logit is finite. Averaging calibrated members
+   * gives a softer probability than any of them wherever they disagree, so the fused output needs a temperature of
+   * its own ({@link #logit} is the same clipped logit in Java, for fitting it).
+   *
+   * @param temperature positive; 1 returns {@code probability} itself
+   */
+  public static Operand<TFloat32> recalibrated(Ops tf, Operand<TFloat32> probability, double temperature) {
+    if (temperature == 1) {
+      return probability;
+    }
+    Operand<TFloat32> p = tf.clipByValue(probability, tf.constant(PROBABILITY_FLOOR),
+        tf.constant(1 - PROBABILITY_FLOOR));
+    Operand<TFloat32> logit = tf.math.sub(tf.math.log(p), tf.math.log1p(tf.math.neg(p)));
+    return tf.math.sigmoid(calibrated(tf, logit, temperature));
+  }
+
+  /** The clipped logit of a fused probability, as {@link #recalibrated} forms it in the graph. */
+  public static float logit(float probability) {
+    double p = Math.min(Math.max(probability, PROBABILITY_FLOOR), 1 - PROBABILITY_FLOOR);
+    return (float) (Math.log(p) - Math.log1p(-p));
   }
 
   /** Temperatures of 1: uncalibrated members. */

@@ -163,7 +163,7 @@ public final class ServingGraph {
   /**
    * All members in one graph over one preprocessed input (variables prefixed {@link Ensemble#memberPrefix}), fused by every
    * rule at the network's resolution; the fused maps are then resized to the input's size. Resizing is linear, so
-   * the uniform fusion equals the average of the members' served probabilities.
+   * the uniform fusion (without an ensemble temperature) equals the average of the members' served probabilities.
    */
   public static EnsembleEndpoints ensemble(Ops tf, NetworkSpec spec, double[] mean, double[] std, int members) {
     return ensemble(tf, spec, mean, std, Fusion.ones(members));
@@ -175,6 +175,17 @@ public final class ServingGraph {
    */
   public static EnsembleEndpoints ensemble(Ops tf, NetworkSpec spec, double[] mean, double[] std,
       double[] temperatures) {
+    return ensemble(tf, spec, mean, std, temperatures, Map.of());
+  }
+
+  /**
+   * The fused ensemble with calibrated members and, per rule, the fused probability recalibrated by the ensemble's
+   * own temperature ({@link Fusion#recalibrated}); the mask follows the served probability.
+   *
+   * @param fusedTemperatures a temperature per rule; a rule without one is served as fused
+   */
+  public static EnsembleEndpoints ensemble(Ops tf, NetworkSpec spec, double[] mean, double[] std,
+      double[] temperatures, Map<FusionRule, Double> fusedTemperatures) {
     Input in = input(tf);
     Operand<TFloat32> image = in.image();
     Operand<TFloat32> input = preprocess(tf, image, spec.inputSize(), mean, std);
@@ -189,7 +200,8 @@ public final class ServingGraph {
         epistemic = toInputSize(tf, fused.epistemic(), image);
         memberProbabilities = toInputSize(tf, fused.memberProbabilities(), image);
       }
-      Operand<TFloat32> probability = toInputSize(tf, fused.probability(), image);
+      Operand<TFloat32> probability = toInputSize(tf,
+          Fusion.recalibrated(tf, fused.probability(), fusedTemperatures.getOrDefault(rule, 1.0)), image);
       Operand<TFloat32> mask = threshold(tf, probability);
       served.put(rule, new FusedOutputs(probability, mask, toInputSize(tf, fused.aleatoric(), image), epistemic,
           memberProbabilities));

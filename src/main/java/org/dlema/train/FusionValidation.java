@@ -42,6 +42,12 @@ public final class FusionValidation {
     }
   }
 
+  /**
+   * The scores and what they were computed from: the validation images and, per rule, the fused probability of
+   * every validation pixel (image by image, [count * side * side]), for fitting the ensemble's temperatures.
+   */
+  public record Outputs(Scores scores, PreparedSet set, Map<FusionRule, float[]> probabilities) {}
+
   private FusionValidation() {}
 
   /**
@@ -54,6 +60,17 @@ public final class FusionValidation {
    */
   public static Scores score(Path run, int members, Path checkpoint, double[] temperatures, PrintStream log)
       throws IOException {
+    return validate(run, members, checkpoint, temperatures, false, log).scores();
+  }
+
+  /** {@link #score} that also keeps the fused probabilities it scored. */
+  public static Outputs outputs(Path run, int members, Path checkpoint, double[] temperatures, PrintStream log)
+      throws IOException {
+    return validate(run, members, checkpoint, temperatures, true, log);
+  }
+
+  private static Outputs validate(Path run, int members, Path checkpoint, double[] temperatures, boolean keep,
+      PrintStream log) throws IOException {
     RunConfig config = RunConfig.read(run);
     PreparedSet set = TrainingRun.validationImages(run, log);
     if (set.count() == 0) {
@@ -63,6 +80,8 @@ public final class FusionValidation {
     Validation targets = new Validation(set, config.settings().seed());
     Map<FusionRule, Double> jaccard = new EnumMap<>(FusionRule.class);
     Map<FusionRule, Double> reference = new EnumMap<>(FusionRule.class);
+    Map<FusionRule, float[]> kept = new EnumMap<>(FusionRule.class);
+    int pixels = side * side;
     try (Graph graph = new Graph(); Session session = SessionThreads.open(graph)) {
       Ops tf = Ops.create(graph);
       Placeholder<TFloat32> images = tf.placeholder(TFloat32.class,
@@ -73,7 +92,11 @@ public final class FusionValidation {
       List<Operand<TFloat32>> probabilities = new ArrayList<>();
       for (FusionRule rule : rules) {
         probabilities.add(ensemble.fusion().fuse(rule).probability());
+        if (keep) {
+          kept.put(rule, new float[set.count() * pixels]);
+        }
       }
+      int[] done = {0};
       Validation.Score[] scores = targets.score(rules.length, (batch, n) -> {
         try (TFloat32 input = Tensors.of(batch, Shape.of(n, side, side, 3))) {
           Session.Runner runner = session.runner().feed(images, input);
@@ -82,7 +105,11 @@ public final class FusionValidation {
             float[][] out = new float[rules.length][];
             for (int r = 0; r < rules.length; r++) {
               out[r] = Tensors.toArray((TFloat32) result.get(r));
+              if (keep) {
+                System.arraycopy(out[r], 0, kept.get(rules[r]), done[0] * pixels, n * pixels);
+              }
             }
+            done[0] += n;
             return out;
           }
         }
@@ -92,6 +119,6 @@ public final class FusionValidation {
         reference.put(rules[r], scores[r].referenceJaccard());
       }
     }
-    return new Scores(jaccard, reference);
+    return new Outputs(new Scores(jaccard, reference), set, kept);
   }
 }

@@ -14,6 +14,7 @@ import org.dlema.data.DatasetReader;
 import org.dlema.data.DatasetValidator;
 import org.dlema.data.MultiAnnotatedDataset;
 import org.dlema.data.ReadOptions;
+import org.dlema.data.ReferenceMasks;
 import org.dlema.data.ValidationReport;
 import org.dlema.data.partition.TrainValidationSplit;
 import org.dlema.data.preprocess.Normalization;
@@ -209,6 +210,18 @@ public final class TrainingRun {
     MultiAnnotatedDataset validation = TrainValidationSplit.load(run.resolve(SPLIT)).validationSet(dataset);
     return PreparedSet.of(validation, config.spec().inputSize(), Normalization.load(run.resolve(NORMALIZATION)),
         Progress.on(log, "loading validation images", validation.size()));
+  }
+
+  /**
+   * Whether every validation image of the run keeps a reference mask (what {@link #validationImages} would load
+   * with them), found from the file names alone.
+   */
+  public static boolean validationHasReferences(Path run) throws IOException {
+    RunConfig config = RunConfig.read(run);
+    ValidationReport report = new ValidationReport();
+    MultiAnnotatedDataset dataset = DatasetReader.read(config.data(), ReadOptions.strict(), report);
+    report.throwIfErrors();
+    return ReferenceMasks.complete(TrainValidationSplit.load(run.resolve(SPLIT)).validationSet(dataset));
   }
 
   private static void requireUnchanged(RunConfig config, MultiAnnotatedDataset dataset) throws IOException {

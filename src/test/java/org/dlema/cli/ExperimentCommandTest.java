@@ -2,11 +2,14 @@ package org.dlema.cli;
 
 import static com.google.common.truth.Truth.assertThat;
 
+import com.google.gson.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.dlema.data.DatasetReader;
 import org.dlema.data.ReadOptions;
+import org.dlema.io.JsonFiles;
+import org.dlema.testing.TestFiles;
 import org.dlema.testing.TinyRun;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -75,6 +78,26 @@ class ExperimentCommandTest {
     assertThat(again.exitCode()).isEqualTo(0);
     assertThat(again.out()).contains("[evaluation] finished earlier, skipped");
     assertThat(again.out()).doesNotContain("training:");
+  }
+
+  @Test
+  void anExperimentWrittenBeforeCpuTimesWereRecordedContinues() throws Exception {
+    assertThat(first.exitCode()).isEqualTo(0);
+    Path older = dir.resolve("older");
+    TestFiles.copyTree(out, older);
+    JsonObject state = JsonFiles.read(older.resolve("experiment.json"), JsonObject.class);
+    state.remove("cpuSeconds");
+    state.getAsJsonObject("seconds").remove("figures");
+    JsonFiles.write(older.resolve("experiment.json"), state);
+    String[] args = experiment("2");
+    args[args.length - 1] = older.toString();
+    CliRunner.Outcome again = CliRunner.run(args);
+    assertThat(again.err()).doesNotContain("internal error");
+    assertThat(again.exitCode()).isEqualTo(0);
+    assertThat(again.out()).contains("[figures]");
+    JsonObject after = JsonFiles.read(older.resolve("experiment.json"), JsonObject.class);
+    assertThat(after.getAsJsonObject("seconds").has("figures")).isTrue();
+    assertThat(after.getAsJsonObject("cpuSeconds").keySet()).containsExactly("figures");
   }
 
   @Test

@@ -5,15 +5,21 @@ import static org.dlema.export.EnsembleExporterTest.call;
 import static org.dlema.export.EnsembleExporterTest.quiet;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.google.common.io.MoreFiles;
+import com.google.common.io.RecursiveDeleteOption;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
+import org.dlema.data.ReferenceMasks;
 import org.dlema.data.partition.TrainValidationSplit;
 import org.dlema.data.preprocess.Normalization;
+import org.dlema.eval.TemperatureScaling;
 import org.dlema.graph.FusionRule;
 import org.dlema.graph.LinkNet;
 import org.dlema.graph.NetworkSpec;
@@ -45,10 +51,32 @@ class CalibratedExportTest {
     return copy;
   }
 
+  private static long bestStep(Path run) throws IOException {
+    return new Checkpoints(run.resolve("checkpoints")).state(Checkpoints.BEST).orElseThrow().step();
+  }
+
+  /** A calibration.json for the best checkpoint, fitted (as far as the export can tell) against today's targets. */
   private static void store(Path run, double temperature) throws IOException {
-    long step = new Checkpoints(run.resolve("checkpoints")).state(Checkpoints.BEST).orElseThrow().step();
-    JsonFiles.write(run.resolve(Calibrations.FILE), new Calibrations.Temperature(Checkpoints.BEST, step,
-        temperature, 0, 0, 0, 0, 1, 1, 1, "set by the test"));
+    store(run, temperature, Calibrations.expectedTargets(run).orElseThrow());
+  }
+
+  private static void store(Path run, double temperature, String targets) throws IOException {
+    JsonFiles.write(run.resolve(Calibrations.FILE), new Calibrations.Temperature(Checkpoints.BEST, bestStep(run),
+        temperature, 0, 0, 0, 0, 1, 1, 1, targets));
+  }
+
+  /** A fusion-calibration.json for an ensemble whose members have the given temperatures. */
+  private static void storeFused(Path run, double[] members, Map<FusionRule, Double> rules) throws IOException {
+    List<Long> steps = new ArrayList<>();
+    List<Double> temperatures = new ArrayList<>();
+    for (int i = 1; i <= members.length; i++) {
+      steps.add(bestStep(run.resolve("members").resolve(Integer.toString(i))));
+      temperatures.add(members[i - 1]);
+    }
+    Map<String, FusedCalibration.Rule> byName = new LinkedHashMap<>();
+    rules.forEach((rule, t) -> byName.put(rule.signature(), new FusedCalibration.Rule(t, 0, 0, 0, 0)));
+    JsonFiles.write(run.resolve(FusedCalibration.FILE), new FusedCalibration.Temperatures(Checkpoints.BEST, steps,
+        temperatures, byName, 1, 1, Calibrations.expectedTargets(run.resolve("members/1")).orElseThrow()));
   }
 
   private static double logit(double p) {
@@ -126,9 +154,9 @@ class CalibratedExportTest {
     assertThat(fitted.checkpoint()).isEqualTo(Checkpoints.BEST);
     assertThat(fitted.images()).isEqualTo(images);
     assertThat(fitted.passes()).isEqualTo(1);
-    // Every annotation of every validation image, each pixel once per annotation.
-    assertThat(fitted.pixels() % (side * side)).isEqualTo(0);
-    assertThat(fitted.pixels()).isAtLeast((long) images * side * side);
+    // The synthetic data keeps reference masks: one per validation image is the target.
+    assertThat(fitted.targets()).isEqualTo(Calibrations.REFERENCES);
+    assertThat(fitted.pixels()).isEqualTo((long) images * side * side);
     assertThat(fitted.temperature()).isAtLeast(1.0 / 20);
     assertThat(fitted.temperature()).isAtMost(20.0);
     assertThat(fitted.validationNllAfter()).isAtMost(fitted.validationNllBefore());
@@ -138,9 +166,30 @@ class CalibratedExportTest {
     JsonFiles.write(run.resolve(Calibrations.FILE), new Calibrations.Temperature(Checkpoints.BEST, step + 1, 7, 0,
         0, 0, 0, 1, 1, 1, "stale"));
     assertThat(Calibrations.ensure(run, Checkpoints.BEST, quiet())).isEqualTo(fitted);
-    // A file of the checkpoint's step is used as it is.
+    // A file of the checkpoint's step is used as it is, unless it was fitted against other targets.
     store(run, 3);
     assertThat(Calibrations.ensure(run, Checkpoints.BEST, quiet()).temperature()).isEqualTo(3.0);
+    store(run, 3, Calibrations.ANNOTATIONS);
+    assertThat(Calibrations.ensure(run, Checkpoints.BEST, quiet())).isEqualTo(fitted);
+  }
+
+  @Test
+  void dataWithoutReferenceMasksIsCalibratedAgainstEveryAnnotation() throws Exception {
+    Path run = copy(TinyRun.run());
+    Path data = dir.resolve("data");
+    TestFiles.copyTree(TinyRun.data(), data);
+    MoreFiles.deleteRecursively(data.resolve(ReferenceMasks.FOLDER), RecursiveDeleteOption.ALLOW_INSECURE);
+    JsonObject config = JsonFiles.read(run.resolve("config.json"), JsonObject.class);
+    config.addProperty("data", data.toString());
+    JsonFiles.write(run.resolve("config.json"), config);
+    Files.deleteIfExists(run.resolve(Calibrations.FILE));
+    Calibrations.Temperature fitted = Calibrations.ensure(run, Checkpoints.BEST, quiet());
+    int side = TinyRun.spec().inputSize();
+    int images = TrainValidationSplit.load(run.resolve("split.json")).validation().size();
+    assertThat(fitted.targets()).isEqualTo(Calibrations.ANNOTATIONS);
+    // Each pixel once per annotation; every image has at least two.
+    assertThat(fitted.pixels() % (side * side)).isEqualTo(0);
+    assertThat(fitted.pixels()).isAtLeast(2L * images * side * side);
   }
 
   @Test
@@ -222,7 +271,15 @@ class CalibratedExportTest {
     for (int i = 1; i <= temperatures.length; i++) {
       store(run.resolve("members").resolve(Integer.toString(i)), temperatures[i - 1]);
     }
+    Map<FusionRule, Double> ensembleTemperatures = Map.of(FusionRule.UNIFORM, 0.6, FusionRule.PIXEL_CONFIDENCE,
+        1.4, FusionRule.IMAGE_CONFIDENCE, 0.9);
     Path root = dir.resolve("export");
+    // "u": calibrated members, ensemble temperatures of 1 (the fusion as it is); "c": the ensemble's own too.
+    storeFused(run, temperatures, Map.of(FusionRule.UNIFORM, 1.0, FusionRule.PIXEL_CONFIDENCE, 1.0,
+        FusionRule.IMAGE_CONFIDENCE, 1.0));
+    EnsembleExporter.Written members1 = EnsembleExporter.export(run, Checkpoints.BEST, root, "u", 1,
+        FusionRule.UNIFORM, false, ProbabilityCalibration.TEMPERATURE, quiet());
+    storeFused(run, temperatures, ensembleTemperatures);
     EnsembleExporter.Written calibrated = EnsembleExporter.export(run, Checkpoints.BEST, root, "c", 1,
         FusionRule.UNIFORM, false, ProbabilityCalibration.TEMPERATURE, quiet());
     EnsembleExporter.Written raw = EnsembleExporter.export(run, Checkpoints.BEST, root, "r", 1, FusionRule.UNIFORM,
@@ -238,8 +295,9 @@ class CalibratedExportTest {
       members.add(member);
     }
     try (SavedModelBundle fused = SavedModelBundle.load(calibrated.ensemble().toString(), "serve");
+        SavedModelBundle membersOnly = SavedModelBundle.load(members1.ensemble().toString(), "serve");
         SavedModelBundle plain = SavedModelBundle.load(raw.ensemble().toString(), "serve")) {
-      float[] uniform = call(fused, "uniform", "probability", pixels, side, side, 1);
+      float[] uniform = call(membersOnly, "uniform", "probability", pixels, side, side, 1);
       float[] each = call(fused, "uniform", "member_probabilities", pixels, side, side, m);
       for (int q = 0; q < uniform.length; q++) {
         double mean = 0;
@@ -248,6 +306,16 @@ class CalibratedExportTest {
           assertThat(each[q * m + i]).isWithin(1e-6f).of(members.get(i)[q]);
         }
         assertThat((double) uniform[q]).isWithin(1e-6).of(mean);
+      }
+      // Every rule: the calibrated members' fusion, then the rule's own temperature on its logit; the mask follows.
+      for (FusionRule rule : FusionRule.values()) {
+        float[] served = call(fused, rule.signature(), "probability", pixels, side, side, 1);
+        assertScaled(served, call(membersOnly, rule.signature(), "probability", pixels, side, side, 1),
+            ensembleTemperatures.get(rule));
+        float[] mask = call(fused, rule.signature(), "mask", pixels, side, side, 1);
+        for (int q = 0; q < served.length; q++) {
+          assertThat(mask[q]).isEqualTo(served[q] >= 0.5f ? 1f : 0f);
+        }
       }
       // The variances are not calibrated: the same with and without temperatures.
       float[] aleatoric = call(fused, "pixel_confidence", "aleatoric", pixels, side, side, 1);
@@ -263,7 +331,56 @@ class CalibratedExportTest {
           .temperature()).isEqualTo(temperatures[i]);
     }
     assertThat(card.temperature()).isNull();
-    assertThat(JsonFiles.read(raw.ensemble().resolve(ModelExporter.CARD), ModelCard.class).ensemble().members()
-        .get(0).temperature()).isNull();
+    assertThat(card.ensemble().fusedTemperatures()).containsExactly("uniform", 0.6, "pixel_confidence", 1.4,
+        "image_confidence", 0.9);
+    assertThat(card.ensemble().calibrationTargets()).isEqualTo(Calibrations.REFERENCES);
+    ModelCard plainCard = JsonFiles.read(raw.ensemble().resolve(ModelExporter.CARD), ModelCard.class);
+    assertThat(plainCard.ensemble().members().get(0).temperature()).isNull();
+    assertThat(plainCard.ensemble().fusedTemperatures()).isNull();
+  }
+
+  @Test
+  void theEnsemblesTemperaturesAreFittedWhenMissingAndReusedWhileTheMembersStayTheSame() throws Exception {
+    Path run = copy(TinyRun.ensemble());
+    double[] temperatures = {1.5, 0.8, 1.1};
+    for (int i = 1; i <= temperatures.length; i++) {
+      store(run.resolve("members").resolve(Integer.toString(i)), temperatures[i - 1]);
+    }
+    Files.deleteIfExists(run.resolve(FusedCalibration.FILE));
+    Path root = dir.resolve("export");
+    EnsembleExporter.export(run, Checkpoints.BEST, root, "a", 1, FusionRule.UNIFORM, false,
+        ProbabilityCalibration.TEMPERATURE, quiet());
+    FusedCalibration.Temperatures fitted = JsonFiles.read(run.resolve(FusedCalibration.FILE),
+        FusedCalibration.Temperatures.class);
+    assertThat(fitted.memberTemperatures()).containsExactly(1.5, 0.8, 1.1).inOrder();
+    assertThat(fitted.targets()).isEqualTo(Calibrations.REFERENCES);
+    assertThat(fitted.images()).isEqualTo(
+        TrainValidationSplit.load(run.resolve("split.json")).validation().size());
+    for (FusionRule rule : FusionRule.values()) {
+      FusedCalibration.Rule r = fitted.rules().get(rule.signature());
+      assertThat(r.temperature()).isAtLeast(TemperatureScaling.MIN_TEMPERATURE);
+      assertThat(r.temperature()).isAtMost(TemperatureScaling.MAX_TEMPERATURE);
+      assertThat(r.validationNllAfter()).isAtMost(r.validationNllBefore());
+    }
+    // The fit is deterministic: the same members give the same temperatures, and a stored file is reused.
+    Files.delete(run.resolve(FusedCalibration.FILE));
+    EnsembleExporter.export(run, Checkpoints.BEST, root, "b", 1, FusionRule.UNIFORM, false,
+        ProbabilityCalibration.TEMPERATURE, quiet());
+    assertThat(JsonFiles.read(run.resolve(FusedCalibration.FILE), FusedCalibration.Temperatures.class))
+        .isEqualTo(fitted);
+    storeFused(run, temperatures, Map.of(FusionRule.UNIFORM, 3.0, FusionRule.PIXEL_CONFIDENCE, 3.0,
+        FusionRule.IMAGE_CONFIDENCE, 3.0));
+    EnsembleExporter.Written reused = EnsembleExporter.export(run, Checkpoints.BEST, root, "c", 1,
+        FusionRule.UNIFORM, false, ProbabilityCalibration.TEMPERATURE, quiet());
+    assertThat(JsonFiles.read(reused.ensemble().resolve(ModelExporter.CARD), ModelCard.class).ensemble()
+        .fusedTemperatures().get("uniform")).isEqualTo(3.0);
+    // A member with another temperature makes the stored fit stale.
+    store(run.resolve("members/2"), 0.9);
+    EnsembleExporter.export(run, Checkpoints.BEST, root, "d", 1, FusionRule.UNIFORM, false,
+        ProbabilityCalibration.TEMPERATURE, quiet());
+    FusedCalibration.Temperatures refitted = JsonFiles.read(run.resolve(FusedCalibration.FILE),
+        FusedCalibration.Temperatures.class);
+    assertThat(refitted.memberTemperatures()).containsExactly(1.5, 0.9, 1.1).inOrder();
+    assertThat(refitted.byRule().get(FusionRule.UNIFORM)).isNotEqualTo(3.0);
   }
 }

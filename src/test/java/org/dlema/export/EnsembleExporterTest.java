@@ -104,8 +104,9 @@ class EnsembleExporterTest {
 
   @Test
   void uniformDefaultIsTheAverageOfTheMemberExportsAndConfidenceRulesMatchAPlainJavaFusion() throws Exception {
+    // As trained: the fusion itself (CalibratedExportTest checks the temperatures on top of it).
     EnsembleExporter.Written written = EnsembleExporter.export(TinyRun.ensemble(), Checkpoints.FINAL, dir, "e", 1,
-        FusionRule.UNIFORM, quiet());
+        FusionRule.UNIFORM, false, ProbabilityCalibration.NONE, quiet());
     int side = TinyRun.spec().inputSize();
     int m = written.members().size();
     List<SavedModelBundle> members = new ArrayList<>();
