@@ -53,7 +53,8 @@ final class ExportCommand extends OptionsCommand {
     options.addOption(valued("calibration", "NAME", "temperature (each network's logit divided by the temperature "
         + "fitted on the run's validation images against their reference masks, or every annotation when the data "
         + "has none, stored in calibration.json; a fused ensemble's probability then divided by one more per rule, "
-        + "stored in fusion-calibration.json; the default) or none (the probabilities as trained)"));
+        + "stored in fusion-calibration.json; the default), members (each network's temperature only; the fusion "
+        + "served as it is) or none (the probabilities as trained)"));
     return options;
   }
 
@@ -80,8 +81,9 @@ final class ExportCommand extends OptionsCommand {
     }
     ProbabilityCalibration calibration = switch (line.getOptionValue("calibration", "temperature")) {
       case "temperature" -> ProbabilityCalibration.TEMPERATURE;
+      case "members" -> ProbabilityCalibration.MEMBERS;
       case "none" -> ProbabilityCalibration.NONE;
-      default -> throw new UsageException("--calibration must be temperature or none, got '"
+      default -> throw new UsageException("--calibration must be temperature, members or none, got '"
           + line.getOptionValue("calibration") + "'");
     };
     FusionRule fusion = null;

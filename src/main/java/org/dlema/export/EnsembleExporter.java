@@ -106,7 +106,7 @@ public final class EnsembleExporter {
       AtomicDirectory fused = AtomicDirectory.create(ModelExporter.versionFolder(root, name, version));
       staged.add(fused);
       Double[] temperatures = new Double[members];
-      if (calibration == ProbabilityCalibration.TEMPERATURE) {
+      if (calibration != ProbabilityCalibration.NONE) {
         List<Calibrations.Temperature> fitted = Calibrations.ensure(memberRuns, checkpoint, log);
         for (int i = 0; i < members; i++) {
           temperatures[i] = fitted.get(i).temperature();

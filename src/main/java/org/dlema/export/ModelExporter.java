@@ -93,7 +93,7 @@ public final class ModelExporter {
   /** The run's temperature, or null when the export is not calibrated. */
   static Double temperature(Path run, String checkpoint, ProbabilityCalibration calibration, PrintStream log)
       throws IOException {
-    return calibration == ProbabilityCalibration.TEMPERATURE
+    return calibration != ProbabilityCalibration.NONE
         ? Calibrations.ensure(run, checkpoint, log).temperature() : null;
   }
 

@@ -203,11 +203,7 @@ public final class TrainingRun {
    */
   public static PreparedSet validationImages(Path run, PrintStream log) throws IOException {
     RunConfig config = RunConfig.read(run);
-    ValidationReport report = new ValidationReport();
-    MultiAnnotatedDataset dataset = DatasetReader.read(config.data(), ReadOptions.strict(), report);
-    report.throwIfErrors();
-    requireUnchanged(config, dataset);
-    MultiAnnotatedDataset validation = TrainValidationSplit.load(run.resolve(SPLIT)).validationSet(dataset);
+    MultiAnnotatedDataset validation = validationSet(run, config);
     return PreparedSet.of(validation, config.spec().inputSize(), Normalization.load(run.resolve(NORMALIZATION)),
         Progress.on(log, "loading validation images", validation.size()));
   }
@@ -217,11 +213,16 @@ public final class TrainingRun {
    * with them), found from the file names alone.
    */
   public static boolean validationHasReferences(Path run) throws IOException {
-    RunConfig config = RunConfig.read(run);
+    return ReferenceMasks.complete(validationSet(run, RunConfig.read(run)));
+  }
+
+  /** The run's validation images as listed (nothing decoded), from its data, checked unchanged, and its split. */
+  private static MultiAnnotatedDataset validationSet(Path run, RunConfig config) throws IOException {
     ValidationReport report = new ValidationReport();
     MultiAnnotatedDataset dataset = DatasetReader.read(config.data(), ReadOptions.strict(), report);
     report.throwIfErrors();
-    return ReferenceMasks.complete(TrainValidationSplit.load(run.resolve(SPLIT)).validationSet(dataset));
+    requireUnchanged(config, dataset);
+    return TrainValidationSplit.load(run.resolve(SPLIT)).validationSet(dataset);
   }
 
   private static void requireUnchanged(RunConfig config, MultiAnnotatedDataset dataset) throws IOException {

@@ -274,12 +274,10 @@ class CalibratedExportTest {
     Map<FusionRule, Double> ensembleTemperatures = Map.of(FusionRule.UNIFORM, 0.6, FusionRule.PIXEL_CONFIDENCE,
         1.4, FusionRule.IMAGE_CONFIDENCE, 0.9);
     Path root = dir.resolve("export");
-    // "u": calibrated members, ensemble temperatures of 1 (the fusion as it is); "c": the ensemble's own too.
-    storeFused(run, temperatures, Map.of(FusionRule.UNIFORM, 1.0, FusionRule.PIXEL_CONFIDENCE, 1.0,
-        FusionRule.IMAGE_CONFIDENCE, 1.0));
-    EnsembleExporter.Written members1 = EnsembleExporter.export(run, Checkpoints.BEST, root, "u", 1,
-        FusionRule.UNIFORM, false, ProbabilityCalibration.TEMPERATURE, quiet());
+    // "u": calibrated members, the fusion as it is; "c": the ensemble's own temperatures too.
     storeFused(run, temperatures, ensembleTemperatures);
+    EnsembleExporter.Written members1 = EnsembleExporter.export(run, Checkpoints.BEST, root, "u", 1,
+        FusionRule.UNIFORM, false, ProbabilityCalibration.MEMBERS, quiet());
     EnsembleExporter.Written calibrated = EnsembleExporter.export(run, Checkpoints.BEST, root, "c", 1,
         FusionRule.UNIFORM, false, ProbabilityCalibration.TEMPERATURE, quiet());
     EnsembleExporter.Written raw = EnsembleExporter.export(run, Checkpoints.BEST, root, "r", 1, FusionRule.UNIFORM,
@@ -337,6 +335,9 @@ class CalibratedExportTest {
     ModelCard plainCard = JsonFiles.read(raw.ensemble().resolve(ModelExporter.CARD), ModelCard.class);
     assertThat(plainCard.ensemble().members().get(0).temperature()).isNull();
     assertThat(plainCard.ensemble().fusedTemperatures()).isNull();
+    ModelCard membersCard = JsonFiles.read(members1.ensemble().resolve(ModelExporter.CARD), ModelCard.class);
+    assertThat(membersCard.ensemble().members().get(0).temperature()).isEqualTo(temperatures[0]);
+    assertThat(membersCard.ensemble().fusedTemperatures()).isNull();
   }
 
   @Test
