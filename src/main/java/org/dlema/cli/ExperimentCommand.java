@@ -10,6 +10,7 @@ import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 import org.dlema.experiment.Budget;
 import org.dlema.experiment.Experiment;
+import org.dlema.train.EnsembleRun;
 import org.dlema.train.Method;
 
 /** {@code dlema experiment}: every method of the paper's experimental section, evaluated, in one report. */
@@ -55,7 +56,8 @@ final class ExperimentCommand extends OptionsCommand {
     options.addOption(valued("spec", "SPEC", "network spec (default " + SpecFiles.DEFAULT + ")"));
     options.addOption(valued("seed", "N", "seed of split, partition, weights and batches (default 1)"));
     options.addOption(valued("side-by-side", "N", "D-LEMA members trained at the same time, each on its own "
-        + "threads; the results are the same (default 1)"));
+        + "threads; the results are the same (default " + EnsembleRun.defaultSideBySide() + " on this machine: 2 "
+        + "with at least two cores, else 1)"));
     options.addOption(valued("methods", "LIST", "comma-separated methods to train and evaluate, e.g. "
         + "baseline,dlema,staple,less-is-more for one point of a noise sweep (default all: "
         + Experiment.METHODS.stream().map(Method::id).collect(Collectors.joining(",")) + ")"));
@@ -98,7 +100,7 @@ final class ExperimentCommand extends OptionsCommand {
     List<Path> testSets = Arrays.stream(tests).map(Path::of).toList();
     Experiment experiment = Experiment.of(data, testSets, budget, SpecFiles.load(line.getOptionValue("spec",
         SpecFiles.DEFAULT)), longOption(line, "seed", 1), outputFolder(line));
-    experiment = experiment.withSideBySide(intOption(line, "side-by-side", 1, 1));
+    experiment = experiment.withSideBySide(intOption(line, "side-by-side", EnsembleRun.defaultSideBySide(), 1));
     if (line.hasOption("members")) {
       experiment = experiment.withMembers(intOption(line, "members", 0, 1));
     }

@@ -101,11 +101,15 @@ final class TrainCommand extends OptionsCommand {
     options.addOption(valued("weight-samples", "N", "dlema: training images whose weight maps are kept for "
         + "figures (default 16)"));
     options.addOption(valued("side-by-side", "N", "dlema: members trained at the same time, each on its own "
-        + "threads (their weights are the same as trained one after another) (default 1)"));
+        + "threads (their weights are the same as trained one after another) (default "
+        + EnsembleRun.defaultSideBySide() + " on this machine: 2 with at least two cores, else 1)"));
     options.addOption(valued("schedule", "NAME", "learning-rate schedule: constant (the paper's) or cosine "
         + "(linear warm-up over --warmup steps, then cosine decay to --lr-floor times --lr) (default constant)"));
     options.addOption(valued("warmup", "N", "steps of linear learning-rate warm-up (default 0)"));
     options.addOption(valued("lr-floor", "X", "cosine: the final rate as a fraction of --lr (default 0.02)"));
+    options.addOption(valued("ema", "D", "keep an exponential moving average of the weights, decay D per step "
+        + "(e.g. 0.995: about the last 200 steps); validation, model selection, checkpoints' served weights and "
+        + "exports use the average (default 0: none, the paper)"));
     options.addOption(valued("augment", "NAME", "training augmentation: none (the paper's), standard (flips, "
         + "quarter turns, zoom 0.9-1.1, shift 5%, brightness, contrast and hue jitter), geometric (the same "
         + "without the colour changes) or dihedral (flips and quarter turns only); one transform per image, applied "
@@ -154,7 +158,7 @@ final class TrainCommand extends OptionsCommand {
       if (config.ensemble() != null) {
         TrainingSettings settings = steps == null ? config.settings() : config.settings().withSteps(steps);
         return report(EnsembleRun.train(config.data(), config.spec(), settings, config.ensemble(), out,
-            memberOption(line), intOption(line, "side-by-side", 1, 1), console.out()), out, console);
+            memberOption(line), intOption(line, "side-by-side", EnsembleRun.defaultSideBySide(), 1), console.out()), out, console);
       }
       return report(List.of(TrainingRun.resume(out, steps, console.out())), out, console);
     }
@@ -164,7 +168,7 @@ final class TrainCommand extends OptionsCommand {
     TrainingSettings settings = settings(line, method, data);
     if (method == Method.DLEMA) {
       return report(EnsembleRun.train(data, spec, settings, ensembleSettings(line), out, memberOption(line),
-          intOption(line, "side-by-side", 1, 1), console.out()), out, console);
+          intOption(line, "side-by-side", EnsembleRun.defaultSideBySide(), 1), console.out()), out, console);
     }
     TrainingTargets.Options options = new TrainingTargets.Options(doubleOption(line, "min-kappa",
         TrainingTargets.DEFAULT_MIN_KAPPA, -1, 1), intOption(line, "subset", 1, 1), intOption(line, "members", 1, 1));
@@ -222,7 +226,8 @@ final class TrainCommand extends OptionsCommand {
         .seed(longOption(line, "seed", 1)).validationFraction(validationFraction)
         .validateEvery(intOption(line, "validate-every", interval, 1))
         .checkpointEvery(intOption(line, "checkpoint-every", interval, 1))
-        .schedule(schedule(line)).augmentation(augmentation(line)).build();
+        .schedule(schedule(line)).augmentation(augmentation(line))
+        .averageDecay(doubleOption(line, "ema", 0, 0, 0.999999)).build();
   }
 
   private static LearningRateSchedule schedule(CommandLine line) throws UsageException {

@@ -50,6 +50,19 @@ public final class Calibration {
     }
   }
 
+  /** Adds another accumulation's pixels (the same bins): the sums of both, as if its images were added here. */
+  public void add(Calibration other) {
+    if (other.count.length != count.length) {
+      throw new IllegalArgumentException("calibration with " + other.count.length + " bins added to one with "
+          + count.length);
+    }
+    for (int b = 0; b < count.length; b++) {
+      count[b] += other.count[b];
+      probabilitySum[b] += other.probabilitySum[b];
+      positives[b] += other.positives[b];
+    }
+  }
+
   /** The pixels in a bin. */
   public long count(int bin) {
     return count[bin];

@@ -21,7 +21,8 @@ import org.dlema.io.Progress;
  * Runs a predictor over test sets at each image's own size and scores every method it returns against the set's
  * masks ({@link MethodScores}): each annotation (averaged per image), and when the set keeps reference masks, those
  * too, as a second column {@code <set> (reference)}. The first few images of each set are also drawn as overlays,
- * one per method.
+ * one per method. Images are decoded, predicted and scored on one thread per core (a batch-1 prediction of a small
+ * network keeps one core busy) and added in the set's order, so the results do not depend on the threads.
  */
 public final class Evaluator {
   /** The lesion probability maps of one image at its own size, by method name, in table order. */
@@ -73,40 +74,39 @@ public final class Evaluator {
       Map<String, MethodScores> referenceMethods = new LinkedHashMap<>();
       Progress progress = log == null ? Progress.silent()
           : Progress.on(log, "evaluating on " + set.name(), set.dataset().size());
-      int index = 0;
-      for (AnnotatedImage entry : set.dataset().images()) {
-        RgbImage image = ImageFiles.readRgb(entry.image()).image();
-        List<String> names = new ArrayList<>();
-        List<float[]> masks = new ArrayList<>();
-        for (Annotation annotation : entry.annotations()) {
-          names.add(annotation.file().getFileName().toString());
-          masks.add(values(annotation.file(), image));
-        }
-        targetMasks += masks.size();
-        emptyTargets += (int) masks.stream().filter(Evaluator::isEmpty).count();
-        float[] reference = null;
-        if (references) {
-          reference = values(ReferenceMasks.file(set.dataset(), entry).orElseThrow(), image);
-        }
-        Map<String, float[]> predictions = predictor.predict(image);
-        for (Map.Entry<String, float[]> prediction : predictions.entrySet()) {
-          methods.computeIfAbsent(prediction.getKey(), k -> new MethodScores())
-              .add(entry.id(), prediction.getValue(), names, masks);
-          if (reference != null) {
-            referenceMethods.computeIfAbsent(prediction.getKey(), k -> new MethodScores())
-                .add(entry.id(), prediction.getValue(), List.of("reference"), List.of(reference));
+      List<AnnotatedImage> entries = set.dataset().images();
+      try (ImageWorkers<Scored> workers = new ImageWorkers<>(WORKERS)) {
+        for (int index = 0; index < entries.size(); index++) {
+          int at = index;
+          // Decoding, prediction and the pixel scores of the next images run while this one is added.
+          for (int ahead = index; ahead < Math.min(entries.size(), index + WORKERS * 2); ahead++) {
+            int i = ahead;
+            boolean keep = examples != null && i < exampleCount;
+            workers.submitOnce(i, () -> score(set.dataset(), entries.get(i), references, predictor, keep));
           }
-          if (examples != null && index < exampleCount) {
-            float[] mask = new float[prediction.getValue().length];
-            for (int q = 0; q < mask.length; q++) {
-              mask[q] = prediction.getValue()[q] >= ImageScores.THRESHOLD ? 1 : 0;
+          Scored scored = workers.take(at);
+          AnnotatedImage entry = entries.get(at);
+          targetMasks += scored.targets();
+          emptyTargets += scored.emptyTargets();
+          for (Map.Entry<String, MethodScores.Scored> method : scored.annotations().entrySet()) {
+            methods.computeIfAbsent(method.getKey(), k -> new MethodScores()).add(method.getValue());
+          }
+          for (Map.Entry<String, MethodScores.Scored> method : scored.reference().entrySet()) {
+            referenceMethods.computeIfAbsent(method.getKey(), k -> new MethodScores()).add(method.getValue());
+          }
+          if (scored.predictions() != null) {
+            RgbImage image = scored.image();
+            for (Map.Entry<String, float[]> prediction : scored.predictions().entrySet()) {
+              float[] mask = new float[prediction.getValue().length];
+              for (int q = 0; q < mask.length; q++) {
+                mask[q] = prediction.getValue()[q] >= ImageScores.THRESHOLD ? 1 : 0;
+              }
+              ImageFiles.writePng(Pictures.overlay(image, mask, 0x00ff40), examples.resolve(fileSafe(set.name()))
+                  .resolve(entry.id() + "_" + fileSafe(prediction.getKey()) + ".png"));
             }
-            ImageFiles.writePng(Pictures.overlay(image, mask, 0x00ff40), examples.resolve(fileSafe(set.name()))
-                .resolve(entry.id() + "_" + fileSafe(prediction.getKey()) + ".png"));
           }
+          progress.step();
         }
-        index++;
-        progress.step();
       }
       progress.done();
       if (emptyTargets > 0) {
@@ -121,6 +121,40 @@ public final class Evaluator {
       }
     }
     return new Results(scores, targets, List.copyOf(warnings));
+  }
+
+  /** Images decoded, predicted and scored at the same time: the processor's cores. */
+  private static final int WORKERS = Math.max(1, Runtime.getRuntime().availableProcessors());
+
+  /**
+   * One image's scores by method, against its annotations and (when the set keeps them) its reference mask; the
+   * image and its predictions only when they are drawn as examples (else null).
+   */
+  private record Scored(Map<String, MethodScores.Scored> annotations, Map<String, MethodScores.Scored> reference,
+      int targets, int emptyTargets, RgbImage image, Map<String, float[]> predictions) {}
+
+  private static Scored score(MultiAnnotatedDataset dataset, AnnotatedImage entry, boolean references,
+      Predictor predictor, boolean keep) throws IOException {
+    RgbImage image = ImageFiles.readRgb(entry.image()).image();
+    List<String> names = new ArrayList<>();
+    List<float[]> masks = new ArrayList<>();
+    for (Annotation annotation : entry.annotations()) {
+      names.add(annotation.file().getFileName().toString());
+      masks.add(values(annotation.file(), image));
+    }
+    float[] reference = references ? values(ReferenceMasks.file(dataset, entry).orElseThrow(), image) : null;
+    Map<String, MethodScores.Scored> annotations = new LinkedHashMap<>();
+    Map<String, MethodScores.Scored> referenceScores = new LinkedHashMap<>();
+    Map<String, float[]> predictions = predictor.predict(image);
+    for (Map.Entry<String, float[]> prediction : predictions.entrySet()) {
+      annotations.put(prediction.getKey(), MethodScores.score(entry.id(), prediction.getValue(), names, masks));
+      if (reference != null) {
+        referenceScores.put(prediction.getKey(), MethodScores.score(entry.id(), prediction.getValue(),
+            List.of("reference"), List.of(reference)));
+      }
+    }
+    return new Scored(annotations, referenceScores, masks.size(),
+        (int) masks.stream().filter(Evaluator::isEmpty).count(), keep ? image : null, keep ? predictions : null);
   }
 
   private static boolean isEmpty(float[] mask) {

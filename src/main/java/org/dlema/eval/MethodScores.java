@@ -20,16 +20,26 @@ public final class MethodScores {
   private final List<double[]> perImage = new ArrayList<>();
   private final Calibration calibration = new Calibration();
 
+  /** One image's scores against its targets, made on any thread and added in image order ({@link #add(Scored)}). */
+  public record Scored(List<Row> rows, double[] mean, Calibration calibration) {}
+
   /**
    * Scores one image.
    *
    * @param targets the targets (0/1 maps of the image's size), named by {@code names}
    */
   public void add(String image, float[] probability, List<String> names, List<float[]> targets) {
+    add(score(image, probability, names, targets));
+  }
+
+  /** Scores one image without adding it: the pixel work, which images can share out between threads. */
+  public static Scored score(String image, float[] probability, List<String> names, List<float[]> targets) {
     if (targets.isEmpty() || names.size() != targets.size()) {
       throw new IllegalArgumentException(image + ": no targets to score against");
     }
     double[] mean = new double[4];
+    List<Row> rows = new ArrayList<>();
+    Calibration calibration = new Calibration();
     for (int t = 0; t < targets.size(); t++) {
       ImageScores s = ImageScores.of(probability, targets.get(t));
       rows.add(new Row(image, names.get(t), s));
@@ -39,7 +49,14 @@ public final class MethodScores {
       mean[2] += s.nll() / targets.size();
       mean[3] += s.brier() / targets.size();
     }
-    perImage.add(mean);
+    return new Scored(List.copyOf(rows), mean, calibration);
+  }
+
+  /** Adds an image scored by {@link #score}; the order of the calls is the order of the rows. */
+  public void add(Scored scored) {
+    rows.addAll(scored.rows());
+    perImage.add(scored.mean());
+    calibration.add(scored.calibration());
   }
 
   public List<Row> rows() {

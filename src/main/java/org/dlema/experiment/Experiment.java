@@ -62,10 +62,10 @@ public record Experiment(Path data, List<Path> tests, List<Method> methods, Budg
         "mc-dropout without dlema needs the member count (one network per member subset)");
   }
 
-  /** Every method, the paper's ensemble with the budget's clean batch. */
+  /** Every method, the paper's ensemble with the budget's clean batch, members side by side as the machine allows. */
   public static Experiment of(Path data, List<Path> tests, Budget budget, NetworkSpec spec, long seed, Path out) {
     return new Experiment(data, tests, METHODS, budget, spec, seed, EnsembleSettings.paper(0, budget.cleanBatch()),
-        1, out);
+        EnsembleRun.defaultSideBySide(), out);
   }
 
   /** The same experiment with up to {@code n} D-LEMA members trained at the same time. */

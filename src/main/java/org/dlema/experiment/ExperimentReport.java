@@ -32,6 +32,9 @@ final class ExperimentReport {
         experiment.budget().name(), s.steps(), s.batchSize(), s.learningRate(), s.schedule().describe(),
         s.momentum(), s.weightDecay(), s.mcSamples(),
         s.augmentation().enabled() ? "augmentation " + s.augmentation() : "no augmentation"));
+    if (s.averageDecay() > 0) {
+      md.append(String.format(Locale.ROOT, ", weights averaged (decay %s per step)", s.averageDecay()));
+    }
     if (dlemaRun != null) {
       EnsembleSettings e = RunConfig.read(dlemaRun).ensemble();
       md.append(String.format(Locale.ROOT, "; D-LEMA clean batch %d, %d members, clean loss %s, partition %s%s",

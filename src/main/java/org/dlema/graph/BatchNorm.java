@@ -50,6 +50,11 @@ final class BatchNorm {
     return tf.math.add(tf.math.mul(tf.math.sub(x, mean), scale), beta);
   }
 
+  /** The batch statistics of a training-mode pass, in the order of its layers. */
+  List<Operand<TFloat32>> statistics() {
+    return pending.stream().map(UpdateRequest::batchValue).toList();
+  }
+
   /** Creates the moving-average assigns; call with an Ops that carries the step's barrier. */
   List<Op> updates(Ops afterBarrier) {
     List<Op> ops = new ArrayList<>();

@@ -36,4 +36,9 @@ public final class NetworkOutputs {
   public List<Op> batchNormUpdates(Ops afterBarrier) {
     return batchNorm.updates(afterBarrier);
   }
+
+  /** The batch means and variances of a training-mode pass (empty in inference mode). */
+  public List<Operand<TFloat32>> batchStatistics() {
+    return batchNorm.statistics();
+  }
 }

@@ -18,6 +18,13 @@ import org.tensorflow.types.TFloat32;
  * Creates a network's variables with flat, stable names ({@code enc1.block0.conv1.w}) so that checkpoints, exports
  * and ensemble prefixes never depend on creation order. Weights are He-normal from a stateless generator keyed by
  * (seed, name): the same seed gives bit-identical weights, and adding a layer does not reshuffle the others.
+ *
+ * <p>With weight averaging ({@link #averaging}) every trainable tensor is two variables: the one the optimiser
+ * updates, named {@code NAME.raw}, and its exponential moving average under the plain {@code NAME}. Batch-norm
+ * statistics are two as well: the optimiser's network's ({@code NAME.raw}) and the averaged network's own
+ * ({@code NAME}), since statistics gathered with other weights do not match the average. Whatever reads a network by
+ * its names (export, calibration, fused ensembles) therefore reads the averaged network, and a checkpoint holds
+ * both, so that resume continues the optimiser and the average exactly.
  */
 public final class Parameters {
   private final Ops tf;
@@ -28,14 +35,25 @@ public final class Parameters {
   private final boolean reuse;
   /** In a substituted view, the tensors that stand in for the trainable variables, by full name. */
   private final Map<String, Operand<TFloat32>> substitutes;
+  /** The moving averages of the trainable variables, by full name; null without weight averaging. */
+  private final Map<String, Variable<TFloat32>> averages;
+  /** The averaged network's batch-norm statistics, by full name; null without weight averaging. */
+  private final Map<String, Variable<TFloat32>> averageStatistics;
+  /** Whether this view is the averaged network (its statistics are {@link #averageStatistics}). */
+  private final boolean averagedView;
+
+  /** Suffix of the optimiser's variables when the plain names hold their averages. */
+  public static final String RAW_SUFFIX = ".raw";
 
   /** @param prefix prepended to every name (e.g. {@code "member3."} in a fused ensemble), may be empty */
   public Parameters(Ops tf, long seed, String prefix) {
-    this(tf, seed, prefix, new LinkedHashMap<>(), new LinkedHashMap<>(), false, null);
+    this(tf, seed, prefix, new LinkedHashMap<>(), new LinkedHashMap<>(), false, null, null, null, false);
   }
 
   private Parameters(Ops tf, long seed, String prefix, Map<String, Variable<TFloat32>> trainable,
-      Map<String, Variable<TFloat32>> statistics, boolean reuse, Map<String, Operand<TFloat32>> substitutes) {
+      Map<String, Variable<TFloat32>> statistics, boolean reuse, Map<String, Operand<TFloat32>> substitutes,
+      Map<String, Variable<TFloat32>> averages, Map<String, Variable<TFloat32>> averageStatistics,
+      boolean averagedView) {
     this.tf = tf;
     this.seed = seed;
     this.prefix = prefix;
@@ -43,6 +61,18 @@ public final class Parameters {
     this.statistics = statistics;
     this.reuse = reuse;
     this.substitutes = substitutes;
+    this.averages = averages;
+    this.averageStatistics = averageStatistics;
+    this.averagedView = averagedView;
+  }
+
+  /**
+   * A training network's parameters with a moving average beside every trainable variable, starting equal to it
+   * (see the class comment for the names).
+   */
+  public static Parameters averaging(Ops tf, long seed, String prefix) {
+    return new Parameters(tf, seed, prefix, new LinkedHashMap<>(), new LinkedHashMap<>(), false, null,
+        new LinkedHashMap<>(), new LinkedHashMap<>(), false);
   }
 
   /**
@@ -50,7 +80,25 @@ public final class Parameters {
    * same network (inference beside training) shares its weights.
    */
   public Parameters shared() {
-    return new Parameters(tf, seed, prefix, trainable, statistics, true, null);
+    return new Parameters(tf, seed, prefix, trainable, statistics, true, null, averages, averageStatistics, false);
+  }
+
+  /**
+   * The network validation and export see: with weight averaging the moving averages in place of the trainable
+   * variables, with their own batch-norm statistics; else the trainable variables themselves ({@link #shared}).
+   */
+  public Parameters evaluated() {
+    return averages == null ? shared() : new Parameters(tf, seed, prefix, trainable, statistics, true,
+        Map.copyOf(averages), averages, averageStatistics, true);
+  }
+
+  public boolean isAveraging() {
+    return averages != null;
+  }
+
+  /** The moving averages in the order of {@link #trainable()}; empty without weight averaging. */
+  public List<Variable<TFloat32>> averages() {
+    return averages == null ? List.of() : new ArrayList<>(averages.values());
   }
 
   /**
@@ -61,7 +109,8 @@ public final class Parameters {
   public Parameters substituted(Map<String, Operand<TFloat32>> byName) {
     checkArgument(byName.keySet().equals(trainable.keySet()), "substitutes must cover exactly the trainable "
         + "variables");
-    return new Parameters(tf, seed, prefix, trainable, statistics, true, Map.copyOf(byName));
+    return new Parameters(tf, seed, prefix, trainable, statistics, true, Map.copyOf(byName), averages,
+        averageStatistics, false);
   }
 
   public Ops ops() {
@@ -93,7 +142,7 @@ public final class Parameters {
   /** A non-trainable statistic filled with {@code value} (batch-norm moving mean and variance). */
   public Variable<TFloat32> statistic(String name, Shape shape, float value) {
     if (reuse) {
-      return existing(statistics, name);
+      return existing(averagedView ? averageStatistics : statistics, name);
     }
     Ops init = tf.withInitScope();
     return register(statistics, name, init.fill(init.constant(shape), init.constant(value)));
@@ -114,8 +163,12 @@ public final class Parameters {
       Operand<TFloat32> init) {
     String full = prefix + name;
     checkArgument(!trainable.containsKey(full) && !statistics.containsKey(full), "variable %s declared twice", full);
-    Variable<TFloat32> variable = tf.withName(full).variable(init);
+    Variable<TFloat32> variable = tf.withName(averages == null ? full : full + RAW_SUFFIX).variable(init);
     into.put(full, variable);
+    if (averages != null) {
+      // The same initial value: the average starts where the optimiser does.
+      (into == trainable ? averages : averageStatistics).put(full, tf.withName(full).variable(init));
+    }
     return variable;
   }
 

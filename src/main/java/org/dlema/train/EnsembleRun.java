@@ -92,6 +92,14 @@ public final class EnsembleRun {
   }
 
   /**
+   * Members trained at the same time unless told otherwise: two on a machine with at least two cores (one member's
+   * steps leave part of the second core idle between their ops), else one. The weights do not depend on it.
+   */
+  public static int defaultSideBySide() {
+    return Math.min(2, Runtime.getRuntime().availableProcessors());
+  }
+
+  /**
    * As {@link #train(Path, NetworkSpec, TrainingSettings, EnsembleSettings, Path, Integer, PrintStream)}, with up
    * to {@code sideBySide} members trained at the same time, each with its own graph and session on its own thread.
    * A member's weights do not depend on what runs beside it: the same as training it alone.

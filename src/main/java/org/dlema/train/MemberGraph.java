@@ -105,8 +105,10 @@ public final class MemberGraph extends NetworkGraph {
     meanLoss = tf.math.mean(lossMap, all);
     uniformWeight = 1f / (noisyBatch * size * size);
     List<Variable<TFloat32>> variables = params.trainable();
+    NetworkOutputs averaged = averagedPass(noisyImages, null);
     plainStep = ensemble.weighting() == Weighting.UNIFORM || ensemble.metaWarmup() > 0
-        ? momentumStep(gradients("meta.plain", meanLoss, outputsOf(variables)), learningRate, noisy, List.of())
+        ? momentumStep(gradients("meta.plain", meanLoss, outputsOf(variables)), learningRate, noisy, averaged,
+            List.of())
         : null;
     if (ensemble.weighting() == Weighting.UNIFORM) {
       // Every pixel weighs 1 / (B H W): the weighted loss is the mean loss and the step the plain one.
@@ -172,7 +174,7 @@ public final class MemberGraph extends NetworkGraph {
     weightedLoss = share == 0 ? weighted : tf.math.add(tf.math.mul(tf.constant(1 - share), weighted),
         tf.math.mul(tf.constant(share), meanLoss));
     Output<?>[] update = gradients("meta.update", weightedLoss, outputsOf(variables));
-    step = momentumStep(update, learningRate, noisy, List.of());
+    step = momentumStep(update, learningRate, noisy, averaged, List.of());
     finish();
   }
 

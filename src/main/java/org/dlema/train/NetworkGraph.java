@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.dlema.graph.LinkNet;
+import org.dlema.graph.Mode;
 import org.dlema.graph.NetworkOutputs;
 import org.dlema.graph.NetworkSpec;
 import org.dlema.graph.Parameters;
@@ -22,6 +23,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
 
 /**
  * What every training graph has: the network's variables, an inference pass sharing them (validation), the
@@ -45,7 +47,8 @@ abstract class NetworkGraph implements AutoCloseable {
     this.spec = spec;
     this.settings = settings;
     this.net = new LinkNet(spec);
-    this.params = new Parameters(tf, settings.seed(), "");
+    this.params = settings.averageDecay() > 0 ? Parameters.averaging(tf, settings.seed(), "")
+        : new Parameters(tf, settings.seed(), "");
     this.size = spec.inputSize();
   }
 
@@ -53,7 +56,7 @@ abstract class NetworkGraph implements AutoCloseable {
   protected final void finish() {
     inferenceImages = tf.withName("infer.images").placeholder(TFloat32.class,
         Placeholder.shape(Shape.of(-1, size, size, 3)));
-    probability = net.infer(params.shared(), inferenceImages, LinkNet.batchSize(tf, inferenceImages)).probability();
+    probability = net.infer(params.evaluated(), inferenceImages, LinkNet.batchSize(tf, inferenceImages)).probability();
     session = SessionThreads.open(graph);
   }
 
@@ -67,16 +70,37 @@ abstract class NetworkGraph implements AutoCloseable {
   }
 
   /**
+   * With weight averaging, the averaged network's training-mode pass over the step's batch, whose batch statistics
+   * {@link #momentumStep} makes the averaged network's own batch-norm statistics (the optimiser's network's do not
+   * match the averaged weights); null without averaging.
+   */
+  protected final NetworkOutputs averagedPass(Operand<TFloat32> images, Operand<TInt64> dropoutSeed) {
+    if (!params.isAveraging()) {
+      return null;
+    }
+    return net.build(params.evaluated(), images, tf.constant((int) images.shape().get(0)), Mode.TRAIN,
+        dropoutSeed);
+  }
+
+  /**
    * The real update: momentum SGD with L2 weight decay folded into the gradient (g + wd * w, as SGD's weight_decay
    * does). Every write waits behind one barrier on all of {@code gradients} and on {@code alsoWaitFor}: reference
    * variables are updated in place, and without the barrier a backward op could read a weight that another update
-   * already changed. {@code batchNorm} supplies the moving-average updates, created behind the same barrier.
+   * already changed. {@code batchNorm} supplies the moving-average updates, created behind the same barrier. With
+   * weight averaging ({@code averaged}, from {@link #averagedPass}) each average then moves towards its updated
+   * variable, after the averaged pass has read it.
    */
   protected final Op momentumStep(Output<?>[] gradients, Operand<TFloat32> learningRate, NetworkOutputs batchNorm,
-      List<Op> alsoWaitFor) {
+      NetworkOutputs averaged, List<Op> alsoWaitFor) {
     List<Op> barrier = new ArrayList<>(alsoWaitFor);
     for (Output<?> g : gradients) {
       barrier.add(tf.identity(g));
+    }
+    if (averaged != null) {
+      // Every weight the averaged pass executes feeds one of its batch statistics.
+      for (Operand<TFloat32> statistic : averaged.batchStatistics()) {
+        barrier.add(tf.identity(statistic));
+      }
     }
     Ops after = tf.withControlDependencies(barrier);
     Operand<TFloat32> momentum = tf.constant((float) settings.momentum());
@@ -95,7 +119,24 @@ abstract class NetworkGraph implements AutoCloseable {
           after.math.add(g, after.math.mul(decay, v)), momentum));
     }
     updates.addAll(batchNorm.batchNormUpdates(after));
+    if (averaged != null) {
+      updates.addAll(averaged.batchNormUpdates(after));
+      updates = averageUpdates(tf.withControlDependencies(updates));
+    }
     return tf.withControlDependencies(updates).withName("train.step").noOp();
+  }
+
+  /** a <- a - (1 - decay) (a - w) for every average a of a trainable w, read after w's update. */
+  private List<Op> averageUpdates(Ops after) {
+    Operand<TFloat32> rate = tf.constant((float) (1 - settings.averageDecay()));
+    List<Variable<TFloat32>> variables = params.trainable();
+    List<Variable<TFloat32>> averages = params.averages();
+    List<Op> updates = new ArrayList<>();
+    for (int i = 0; i < variables.size(); i++) {
+      Variable<TFloat32> average = averages.get(i);
+      updates.add(after.assignSub(average, after.math.mul(rate, after.math.sub(average, variables.get(i)))));
+    }
+    return updates;
   }
 
   public Session session() {

@@ -41,13 +41,14 @@ public final class TrainingGraph extends NetworkGraph {
     learningRate = tf.withName("train.learning_rate").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
 
     // MC dropout draws its masks from the step's seed too, on a stream of its own.
-    NetworkOutputs out = net.build(params, images, tf.constant(batch), Mode.TRAIN, spec.hasDropout()
-        ? tf.math.add(noiseSeed, tf.constant(new long[] {0x64726f70L, 0})) : null);
+    Operand<TInt64> dropoutSeed = spec.hasDropout()
+        ? tf.math.add(noiseSeed, tf.constant(new long[] {0x64726f70L, 0})) : null;
+    NetworkOutputs out = net.build(params, images, tf.constant(batch), Mode.TRAIN, dropoutSeed);
     Operand<TFloat32> lossMap = AleatoricLoss.lossMap(tf, out.logit(), out.logVariance(), labels,
         AleatoricLoss.noise(tf, settings.mcSamples(), batch, size, noiseSeed), settings.mcSamples());
     loss = tf.withName("train.loss").math.mean(lossMap, tf.constant(new int[] {0, 1, 2, 3}));
     Output<?>[] gradients = gradients("gradients", loss, outputsOf(params.trainable()));
-    step = momentumStep(gradients, learningRate, out, List.of());
+    step = momentumStep(gradients, learningRate, out, averagedPass(images, dropoutSeed), List.of());
     finish();
   }
 

@@ -14,10 +14,13 @@ import org.dlema.data.augment.AugmentationSettings;
  * @param checkpointEvery steps between "latest" checkpoints
  * @param schedule the learning rate of each step (the paper: constant)
  * @param augmentation random transforms of every training image and its masks (the paper: none)
+ * @param averageDecay decay per step of the exponential moving average of the weights that validation, checkpoints'
+ *     served weights and exports use (0: no average, the paper)
  */
 public record TrainingSettings(Method method, int batchSize, double learningRate, double momentum,
     double weightDecay, int mcSamples, long seed, int steps, int validateEvery, int checkpointEvery,
-    double validationFraction, LearningRateSchedule schedule, AugmentationSettings augmentation) {
+    double validationFraction, LearningRateSchedule schedule, AugmentationSettings augmentation,
+    double averageDecay) {
   public static final int DEFAULT_BATCH = 2;
   public static final double DEFAULT_LEARNING_RATE = 1e-4;
   public static final double DEFAULT_MOMENTUM = 0.99;
@@ -38,6 +41,8 @@ public record TrainingSettings(Method method, int batchSize, double learningRate
     checkArgument(steps >= 1, "steps must be at least 1, got %s", steps);
     checkArgument(validateEvery >= 1 && checkpointEvery >= 1, "validation and checkpoint intervals must be >= 1");
     checkArgument(validationFraction > 0 && validationFraction < 1, "validation fraction must be in (0, 1)");
+    checkArgument(averageDecay >= 0 && averageDecay < 1, "weight-average decay must be in [0, 1), got %s",
+        averageDecay);
     if (schedule == null) {
       schedule = LearningRateSchedule.constant();
     }
@@ -80,6 +85,7 @@ public record TrainingSettings(Method method, int batchSize, double learningRate
     b.validationFraction = validationFraction;
     b.schedule = schedule;
     b.augmentation = augmentation;
+    b.averageDecay = averageDecay;
     return b;
   }
 
@@ -98,6 +104,7 @@ public record TrainingSettings(Method method, int batchSize, double learningRate
     private double validationFraction = DEFAULT_VALIDATION_FRACTION;
     private LearningRateSchedule schedule = LearningRateSchedule.constant();
     private AugmentationSettings augmentation = AugmentationSettings.none();
+    private double averageDecay;
 
     private Builder(Method method) {
       this.method = method;
@@ -175,12 +182,18 @@ public record TrainingSettings(Method method, int batchSize, double learningRate
       return this;
     }
 
+    /** The decay of the weights' moving average (0: none). */
+    public Builder averageDecay(double value) {
+      averageDecay = value;
+      return this;
+    }
+
     /** Intervals not set are {@value #DEFAULT_INTERVAL} steps, or the step count when smaller. */
     public TrainingSettings build() {
       int interval = Math.max(1, Math.min(DEFAULT_INTERVAL, steps));
       return new TrainingSettings(method, batchSize, learningRate, momentum, weightDecay, mcSamples, seed, steps,
           validateEvery == null ? interval : validateEvery, checkpointEvery == null ? interval : checkpointEvery,
-          validationFraction, schedule, augmentation);
+          validationFraction, schedule, augmentation, averageDecay);
     }
   }
 }

@@ -1,5 +1,6 @@
 /**
- * Training: the step graph (momentum SGD with weight decay behind a gradient barrier), seeded batching, validation
+ * Training: the step graph (momentum SGD with weight decay behind a gradient barrier, optionally a moving average of
+ * the weights with batch-norm statistics of its own), seeded batching, validation
  * Jaccard, checkpoints with exact resume, run folders ({@code config.json}, {@code split.json},
  * {@code normalization.json}, {@code metrics.jsonl}, TensorBoard event files, {@code progress.png}); the D-LEMA
  * members' meta step and ensemble run folders; the members' weights gathered for a fused ensemble and its fusion

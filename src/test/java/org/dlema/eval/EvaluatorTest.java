@@ -1,11 +1,13 @@
 package org.dlema.eval;
 
 import static com.google.common.truth.Truth.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Iterator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,9 +37,14 @@ class EvaluatorTest {
   @Test
   void theReferenceItselfScoresPerfectlyAndAnnotationsAreScoredOneByOne() throws Exception {
     MultiAnnotatedDataset data = DatasetReader.read(TinyRun.data(), ReadOptions.strict());
-    Iterator<AnnotatedImage> order = data.images().iterator();
+    // Images are predicted on several threads in any order: the predictor finds each image's entry by its pixels.
+    Map<String, AnnotatedImage> byPixels = new HashMap<>();
+    for (AnnotatedImage entry : data.images()) {
+      byPixels.put(Arrays.toString(ImageFiles.readRgb(entry.image()).image().data()), entry);
+    }
+    assertThat(byPixels).hasSize(data.size());
     Evaluator.Results results = Evaluator.evaluate(List.of(new Evaluator.TestSet("tiny", data)), image -> {
-      AnnotatedImage entry = order.next();
+      AnnotatedImage entry = byPixels.get(Arrays.toString(image.data()));
       Map<String, float[]> out = new LinkedHashMap<>();
       out.put("oracle", mask(ReferenceMasks.file(data, entry).orElseThrow()));
       out.put("first annotator", mask(entry.annotations().get(0).file()));
@@ -92,5 +99,55 @@ class EvaluatorTest {
     try (var pictures = Files.list(dir.resolve("examples/tiny"))) {
       assertThat(pictures.count()).isEqualTo(2 * 3);
     }
+  }
+
+  @Test
+  void scoresAreAddedInTheSetsOrderWhateverOrderTheImagesFinishIn() throws Exception {
+    MultiAnnotatedDataset data = DatasetReader.read(TinyRun.data(), ReadOptions.strict());
+    // A prediction that depends on the image only, slower for some images than for others.
+    Evaluator.Predictor predictor = image -> {
+      byte[] rgb = image.data();
+      float[] p = new float[image.width() * image.height()];
+      for (int q = 0; q < p.length; q++) {
+        p[q] = (rgb[3 * q] & 0xff) / 255f;
+      }
+      if ((rgb[0] & 1) == 0) {
+        try {
+          Thread.sleep(30);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return Map.of("red", p);
+    };
+    Evaluator.Results results = Evaluator.evaluate(List.of(new Evaluator.TestSet("tiny", data)), predictor, null, 0);
+
+    // The oracle: every image scored here, one after another, in the set's order.
+    MethodScores expected = new MethodScores();
+    MethodScores expectedReference = new MethodScores();
+    for (AnnotatedImage entry : data.images()) {
+      var image = ImageFiles.readRgb(entry.image()).image();
+      float[] p = predictor.predict(image).get("red");
+      expected.add(entry.id(), p, entry.annotations().stream().map(a -> a.file().getFileName().toString()).toList(),
+          entry.annotations().stream().map(a -> mask(a.file())).toList());
+      expectedReference.add(entry.id(), p, List.of("reference"),
+          List.of(mask(ReferenceMasks.file(data, entry).orElseThrow())));
+    }
+    MethodScores actual = results.scores().get("tiny").get("red");
+    assertThat(actual.rows()).isEqualTo(expected.rows());
+    assertThat(actual.summary()).isEqualTo(expected.summary());
+    assertThat(results.scores().get("tiny (reference)").get("red").summary()).isEqualTo(expectedReference.summary());
+    assertThat(actual.rows().stream().map(MethodScores.Row::image).distinct().toList())
+        .isEqualTo(data.images().stream().map(AnnotatedImage::id).toList());
+  }
+
+  @Test
+  void aFailingPredictionStopsTheEvaluationWithItsOwnError() throws Exception {
+    MultiAnnotatedDataset data = DatasetReader.read(TinyRun.data(), ReadOptions.strict());
+    IOException thrown = assertThrows(IOException.class,
+        () -> Evaluator.evaluate(List.of(new Evaluator.TestSet("tiny", data)), image -> {
+          throw new IOException("model.pb: cannot be read");
+        }, null, 0));
+    assertThat(thrown).hasMessageThat().isEqualTo("model.pb: cannot be read");
   }
 }

@@ -86,6 +86,19 @@ class TrainerTest {
   }
 
   @Test
+  void aRunWithAveragedWeightsResumesBitIdentically() throws Exception {
+    TrainingSettings recipe = settings(6, 0.01).toBuilder().averageDecay(0.8).build();
+    Path whole = dir.resolve("whole");
+    Path halves = dir.resolve("halves");
+    TrainingRun.start(data, tiny, recipe, whole, quiet());
+    TrainingRun.start(data, tiny, recipe.withSteps(3), halves, quiet());
+    TrainingRun.resume(halves, 6, quiet());
+    assertThat(RunConfig.read(halves).settings().averageDecay()).isEqualTo(0.8);
+    assertThat(weights(halves, Checkpoints.FINAL)).isEqualTo(weights(whole, Checkpoints.FINAL));
+    assertThat(weights(halves, Checkpoints.BEST)).isEqualTo(weights(whole, Checkpoints.BEST));
+  }
+
+  @Test
   void aDecayingScheduleKeepsItsTotal() throws Exception {
     Path run = dir.resolve("cosine");
     TrainingRun.start(data, tiny, settings(3, 0.01).toBuilder().schedule(LearningRateSchedule.cosine(1, 0.1))
@@ -101,12 +114,15 @@ class TrainerTest {
     TrainingRun.start(data, tiny, settings(3, 0.01), run, quiet());
     String config = Files.readString(run.resolve("config.json"));
     String older = config.replaceAll("(?s),\\s*\"schedule\": \\{[^}]*\\}", "")
-        .replaceAll("(?s),\\s*\"augmentation\": \\{[^}]*\\}", "");
+        .replaceAll("(?s),\\s*\"augmentation\": \\{[^}]*\\}", "")
+        .replaceAll(",\\s*\"averageDecay\": [0-9.]+", "");
     assertThat(older).doesNotContain("schedule");
+    assertThat(older).doesNotContain("averageDecay");
     Files.writeString(run.resolve("config.json"), older);
     TrainingSettings read = RunConfig.read(run).settings();
     assertThat(read.schedule()).isEqualTo(LearningRateSchedule.constant());
     assertThat(read.augmentation()).isEqualTo(AugmentationSettings.none());
+    assertThat(read.averageDecay()).isEqualTo(0.0);
     assertThat(read.method()).isEqualTo(Method.BASELINE);
   }
 
