@@ -158,7 +158,8 @@ final class TrainCommand extends OptionsCommand {
       if (config.ensemble() != null) {
         TrainingSettings settings = steps == null ? config.settings() : config.settings().withSteps(steps);
         return report(EnsembleRun.train(config.data(), config.spec(), settings, config.ensemble(), out,
-            memberOption(line), intOption(line, "side-by-side", EnsembleRun.defaultSideBySide(), 1), console.out()), out, console);
+            memberOption(line), intOption(line, "side-by-side", EnsembleRun.defaultSideBySide(), 1),
+            console.out()), out, console);
       }
       return report(List.of(TrainingRun.resume(out, steps, console.out())), out, console);
     }
@@ -166,6 +167,13 @@ final class TrainCommand extends OptionsCommand {
     Path data = dataOption(line);
     NetworkSpec spec = SpecFiles.load(line.getOptionValue("spec", SpecFiles.DEFAULT));
     TrainingSettings settings = settings(line, method, data);
+    double kept = Math.pow(settings.averageDecay(), settings.steps());
+    if (settings.averageDecay() > 0 && kept > 0.05) {
+      // The average starts at the initial weights; with too slow a decay they are still part of it at the end.
+      console.err().printf(Locale.ROOT, "dlema: warning: with --ema %s over %d steps the initial weights are still "
+          + "%.0f%% of the final average; a smaller decay forgets them%n", settings.averageDecay(), settings.steps(),
+          100 * kept);
+    }
     if (method == Method.DLEMA) {
       return report(EnsembleRun.train(data, spec, settings, ensembleSettings(line), out, memberOption(line),
           intOption(line, "side-by-side", EnsembleRun.defaultSideBySide(), 1), console.out()), out, console);

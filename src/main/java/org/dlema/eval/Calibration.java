@@ -50,7 +50,10 @@ public final class Calibration {
     }
   }
 
-  /** Adds another accumulation's pixels (the same bins): the sums of both, as if its images were added here. */
+  /**
+   * Adds another accumulation's pixels (the same bins): the sums of both, as if its images were added here up to the
+   * order of the floating-point sums.
+   */
   public void add(Calibration other) {
     if (other.count.length != count.length) {
       throw new IllegalArgumentException("calibration with " + other.count.length + " bins added to one with "

@@ -25,7 +25,10 @@ import org.dlema.io.Progress;
  * network keeps one core busy) and added in the set's order, so the results do not depend on the threads.
  */
 public final class Evaluator {
-  /** The lesion probability maps of one image at its own size, by method name, in table order. */
+  /**
+   * The lesion probability maps of one image at its own size, by method name, in table order. Called from several
+   * threads at once: a pure function of the image (as a served model is).
+   */
   public interface Predictor {
     Map<String, float[]> predict(RgbImage image) throws IOException;
   }
@@ -78,8 +81,9 @@ public final class Evaluator {
       try (ImageWorkers<Scored> workers = new ImageWorkers<>(WORKERS)) {
         for (int index = 0; index < entries.size(); index++) {
           int at = index;
-          // Decoding, prediction and the pixel scores of the next images run while this one is added.
-          for (int ahead = index; ahead < Math.min(entries.size(), index + WORKERS * 2); ahead++) {
+          // Decoding, prediction and the pixel scores of the next images run while this one is added; one image
+          // per worker at a time, since an image's probability maps, one per method, are held until it is added.
+          for (int ahead = index; ahead < Math.min(entries.size(), index + WORKERS); ahead++) {
             int i = ahead;
             boolean keep = examples != null && i < exampleCount;
             workers.submitOnce(i, () -> score(set.dataset(), entries.get(i), references, predictor, keep));

@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Per-image jobs on a few threads, collected by index: the caller submits the images it will need next and takes
@@ -69,8 +70,14 @@ final class ImageWorkers<T> implements AutoCloseable {
     }
   }
 
+  /** Stops the jobs not yet started and waits for the running ones, so none outlives the models it uses. */
   @Override
   public void close() {
     pool.shutdownNow();
+    try {
+      pool.awaitTermination(10, TimeUnit.MINUTES);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

@@ -78,8 +78,7 @@ abstract class NetworkGraph implements AutoCloseable {
     if (!params.isAveraging()) {
       return null;
     }
-    return net.build(params.evaluated(), images, tf.constant((int) images.shape().get(0)), Mode.TRAIN,
-        dropoutSeed);
+    return net.build(params.evaluated(), images, LinkNet.batchSize(tf, images), Mode.TRAIN, dropoutSeed);
   }
 
   /**
@@ -97,7 +96,8 @@ abstract class NetworkGraph implements AutoCloseable {
       barrier.add(tf.identity(g));
     }
     if (averaged != null) {
-      // Every weight the averaged pass executes feeds one of its batch statistics.
+      // The step fetches nothing else of the averaged pass, so the ops it runs are those its batch statistics need,
+      // and every average they read is read before the barrier opens; fetching its logit with the step would race.
       for (Operand<TFloat32> statistic : averaged.batchStatistics()) {
         barrier.add(tf.identity(statistic));
       }

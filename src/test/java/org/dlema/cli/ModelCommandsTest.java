@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.dlema.testing.TinyRun;
+import org.dlema.train.RunConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,6 +53,24 @@ class ModelCommandsTest {
       assertThat(picture.getHeight()).isEqualTo(48);
     }
     assertThat(Files.readAllLines(out.resolve("predictions.csv"))).hasSize(2);
+  }
+
+  @Test
+  void weightAveragingFromTheCommandLine() throws Exception {
+    Path run = dir.resolve("runs/ema");
+    CliRunner.Outcome train = CliRunner.run("train", "--method", "baseline", "--data", TinyRun.data().toString(),
+        "--spec", "tiny", "--steps", "3", "--batch", "2", "--lr", "0.01", "--ema", "0.9", "--out", run.toString());
+    assertThat(train.exitCode()).isEqualTo(0);
+    assertThat(RunConfig.read(run).settings().averageDecay()).isEqualTo(0.9);
+    // 0.9^3 of the initial weights are left in the average after 3 steps.
+    assertThat(train.err()).contains("the initial weights are still 73% of the final average");
+    CliRunner.Outcome exported = CliRunner.run("export", "--run", run.toString(), "--out",
+        dir.resolve("export").toString());
+    assertThat(exported.exitCode()).isEqualTo(0);
+    CliRunner.Outcome refused = CliRunner.run("train", "--data", TinyRun.data().toString(), "--spec", "tiny",
+        "--ema", "1", "--out", dir.resolve("x").toString());
+    assertThat(refused.exitCode()).isNotEqualTo(0);
+    assertThat(refused.err()).contains("--ema");
   }
 
   @Test
