@@ -167,9 +167,9 @@ final class TrainCommand extends OptionsCommand {
     Path data = dataOption(line);
     NetworkSpec spec = SpecFiles.load(line.getOptionValue("spec", SpecFiles.DEFAULT));
     TrainingSettings settings = settings(line, method, data);
+    // The average starts at the initial weights; with too slow a decay they are still part of it at the end.
     double kept = Math.pow(settings.averageDecay(), settings.steps());
-    if (settings.averageDecay() > 0 && kept > 0.05) {
-      // The average starts at the initial weights; with too slow a decay they are still part of it at the end.
+    if (kept > 0.05) {
       console.err().printf(Locale.ROOT, "dlema: warning: with --ema %s over %d steps the initial weights are still "
           + "%.0f%% of the final average; a smaller decay forgets them%n", settings.averageDecay(), settings.steps(),
           100 * kept);

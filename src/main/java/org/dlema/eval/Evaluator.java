@@ -15,6 +15,7 @@ import org.dlema.data.ImageFiles;
 import org.dlema.data.MultiAnnotatedDataset;
 import org.dlema.data.ReferenceMasks;
 import org.dlema.data.RgbImage;
+import org.dlema.io.LookAhead;
 import org.dlema.io.Progress;
 
 /**
@@ -61,6 +62,12 @@ public final class Evaluator {
   /** As {@link #evaluate(List, Predictor, Path, int)}, with progress on {@code log} (none when null). */
   public static Results evaluate(List<TestSet> sets, Predictor predictor, Path examples, int exampleCount,
       PrintStream log) throws IOException {
+    return evaluate(sets, predictor, examples, exampleCount, log, Runtime.getRuntime().availableProcessors());
+  }
+
+  /** As {@link #evaluate(List, Predictor, Path, int, PrintStream)}, with {@code workers} images at a time. */
+  static Results evaluate(List<TestSet> sets, Predictor predictor, Path examples, int exampleCount,
+      PrintStream log, int workers) throws IOException {
     Map<String, Map<String, MethodScores>> scores = new LinkedHashMap<>();
     Map<String, String> targets = new LinkedHashMap<>();
     List<String> warnings = new ArrayList<>();
@@ -78,17 +85,13 @@ public final class Evaluator {
       Progress progress = log == null ? Progress.silent()
           : Progress.on(log, "evaluating on " + set.name(), set.dataset().size());
       List<AnnotatedImage> entries = set.dataset().images();
-      try (ImageWorkers<Scored> workers = new ImageWorkers<>(WORKERS)) {
-        for (int index = 0; index < entries.size(); index++) {
-          int at = index;
-          // Decoding, prediction and the pixel scores of the next images run while this one is added; one image
-          // per worker at a time, since an image's probability maps, one per method, are held until it is added.
-          for (int ahead = index; ahead < Math.min(entries.size(), index + WORKERS); ahead++) {
-            int i = ahead;
-            boolean keep = examples != null && i < exampleCount;
-            workers.submitOnce(i, () -> score(set.dataset(), entries.get(i), references, predictor, keep));
-          }
-          Scored scored = workers.take(at);
+      // Decoding, prediction and the pixel scores of the next images run while one is added; one image per worker,
+      // since an image's probability maps, one per method, are held until it is added.
+      try (LookAhead<Scored> scoring = new LookAhead<>("dlema-evaluation", workers, workers, 0, entries.size(),
+          i -> score(set.dataset(), entries.get((int) i), references, predictor,
+              examples != null && i < exampleCount))) {
+        for (int at = 0; at < entries.size(); at++) {
+          Scored scored = scoring.take(at);
           AnnotatedImage entry = entries.get(at);
           targetMasks += scored.targets();
           emptyTargets += scored.emptyTargets();
@@ -127,8 +130,6 @@ public final class Evaluator {
     return new Results(scores, targets, List.copyOf(warnings));
   }
 
-  /** Images decoded, predicted and scored at the same time: the processor's cores. */
-  private static final int WORKERS = Math.max(1, Runtime.getRuntime().availableProcessors());
 
   /**
    * One image's scores by method, against its annotations and (when the set keeps them) its reference mask; the

@@ -1,12 +1,9 @@
 package org.dlema.train;
 
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.function.LongFunction;
+import org.dlema.io.LookAhead;
 
 /**
  * The inputs of the next steps, made ahead on one background thread while the session runs the current step
@@ -17,62 +14,25 @@ final class BatchQueue<I> implements AutoCloseable {
   /** Steps made ahead: one hides the cost; a second absorbs a slow batch. */
   static final int DEPTH = 2;
 
-  private final LongFunction<I> make;
-  private final long end;
-  private final ExecutorService worker;
-  private final Deque<Future<I>> pending = new ArrayDeque<>();
-  private long next;
-  private long expected;
+  private final LookAhead<I> ahead;
 
   /** Inputs of steps {@code first .. end - 1}, taken in order. */
   BatchQueue(LongFunction<I> make, long first, long end) {
-    this.make = make;
-    this.end = end;
-    this.next = first;
-    this.expected = first;
-    this.worker = Executors.newSingleThreadExecutor(task -> {
-      Thread thread = new Thread(task, "dlema-batches");
-      thread.setDaemon(true);
-      return thread;
-    });
-    for (int k = 0; k < DEPTH; k++) {
-      submit();
-    }
+    ahead = new LookAhead<>("dlema-batches", 1, DEPTH, first, end, make::apply);
   }
 
   /** The inputs of {@code step}, which must be the step after the one taken last. */
   I take(long step) {
-    if (step != expected || pending.isEmpty()) {
-      throw new IllegalStateException("inputs of step " + step + " asked for, step " + expected + " expected");
-    }
-    expected++;
-    Future<I> head = pending.poll();
-    submit();
     try {
-      return head.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for a batch", e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      if (e.getCause() instanceof Error error) {
-        throw error;
-      }
-      throw new IllegalStateException(e.getCause());
-    }
-  }
-
-  private void submit() {
-    if (next < end) {
-      long step = next++;
-      pending.add(worker.submit(() -> make.apply(step)));
+      return ahead.take(step);
+    } catch (IOException e) {
+      // Making inputs reads nothing from disk; only an interrupt ends up here.
+      throw new UncheckedIOException(e);
     }
   }
 
   @Override
   public void close() {
-    worker.shutdownNow();
+    ahead.close();
   }
 }
