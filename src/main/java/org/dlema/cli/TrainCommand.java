@@ -114,10 +114,14 @@ final class TrainCommand extends OptionsCommand {
         + "quarter turns, zoom 0.9-1.1, shift 5%, brightness, contrast and hue jitter), geometric (the same "
         + "without the colour changes) or dihedral (flips and quarter turns only); one transform per image, applied "
         + "to its masks too (default none)"));
-    options.addOption(valued("weighting", "NAME", "dlema variant: meta (the paper's learned weights) or uniform "
-        + "(every pixel the same: an ensemble of unweighted members on the same subsets and seeds) (default meta)"));
+    options.addOption(valued("weighting", "NAME", "dlema variant: meta (the paper's learned weights), sign "
+        + "(the same selection, every selected pixel weighing the same) or uniform (every pixel the same: an "
+        + "ensemble of unweighted members on the same subsets and seeds) (default meta)"));
     options.addOption(valued("weight-normalization", "NAME", "dlema variant: batch (the paper's: weights sum to "
         + "one over the batch) or image (over each image) (default batch)"));
+    options.addOption(valued("weight-region", "NAME", "dlema variant: all (the paper's: learned weights on every "
+        + "pixel) or disputed (learned weights only where the image's annotations disagree, every other pixel "
+        + "weighing as in the plain loss) (default all)"));
     options.addOption(valued("plain-share", "X", "dlema variant: share of the unweighted mean loss mixed into the "
         + "weighted loss, 0-1 (default 0)"));
     options.addOption(valued("meta-warmup", "N", "dlema variant: steps trained with uniform weights before the "
@@ -206,8 +210,8 @@ final class TrainCommand extends OptionsCommand {
     }
     if (method != Method.DLEMA) {
       for (String option : List.of("members", "member", "clean-batch", "clean-loss", "partition-rule",
-          "weight-samples", "side-by-side", "weighting", "weight-normalization", "plain-share", "meta-warmup", "clean-source",
-          "init-from")) {
+          "weight-samples", "side-by-side", "weighting", "weight-normalization", "weight-region", "plain-share",
+          "meta-warmup", "clean-source", "init-from")) {
         if (line.hasOption(option) && !(option.equals("members") && method == Method.MC_DROPOUT)) {
           throw new UsageException("--" + option + " applies to --method dlema only");
         }
@@ -296,6 +300,11 @@ final class TrainCommand extends OptionsCommand {
       throw new UsageException("--init-from: " + initial + " is not a checkpoint folder (no model.index; e.g. "
           + "RUN/checkpoints/best)");
     }
+    if ("disputed".equals(line.getOptionValue("weight-region"))
+        && "image".equals(line.getOptionValue("weight-normalization"))) {
+      throw new UsageException("--weight-region disputed normalises over the batch; drop --weight-normalization "
+          + "image");
+    }
     return EnsembleSettings.paper(members, intOption(line, "clean-batch", EnsembleSettings.PAPER_CLEAN_BATCH, 1))
         .withCleanLoss(cleanLoss).withPartitionRule(rule)
         .withWeightSamples(intOption(line, "weight-samples", EnsembleSettings.DEFAULT_WEIGHT_SAMPLES, 0))
@@ -304,7 +313,9 @@ final class TrainCommand extends OptionsCommand {
                 EnsembleSettings.WeightNormalization.values()),
             doubleOption(line, "plain-share", 0, 0, 1), intOption(line, "meta-warmup", 0, 0),
             choice(line, "clean-source", EnsembleSettings.CleanSource.SEPARATE,
-                EnsembleSettings.CleanSource.values()), initial);
+                EnsembleSettings.CleanSource.values()), initial)
+        .withWeightRegion(choice(line, "weight-region", EnsembleSettings.WeightRegion.ALL,
+            EnsembleSettings.WeightRegion.values()));
   }
 
   private static NetworkSpec dropoutSpec(CommandLine line, NetworkSpec spec, TrainingTargets.Options options)

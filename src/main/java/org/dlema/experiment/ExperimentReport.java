@@ -95,8 +95,8 @@ final class ExperimentReport {
   }
 
   private static String variant(EnsembleSettings e) {
-    return String.format(Locale.ROOT, "weighting %s, normalised per %s, plain share %s, meta warm-up %d, clean "
-        + "source %s, initial checkpoint %s", e.weighting(), e.weightNormalization(), e.plainShare(),
-        e.metaWarmup(), e.cleanSource(), e.initialCheckpoint());
+    return String.format(Locale.ROOT, "weighting %s, normalised per %s, region %s, plain share %s, meta warm-up "
+        + "%d, clean source %s, initial checkpoint %s", e.weighting(), e.weightNormalization(), e.weightRegion(),
+        e.plainShare(), e.metaWarmup(), e.cleanSource(), e.initialCheckpoint());
   }
 }

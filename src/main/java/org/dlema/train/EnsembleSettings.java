@@ -16,7 +16,8 @@ import org.dlema.data.partition.PartitionRule;
  * @param cleanLoss how the clean batch is scored (eq. 1: cross-entropy)
  * @param partitionRule how annotations are spread over the subsets
  * @param weightSamples training images whose latest weight maps are kept on disk for figures
- * @param weighting meta-learned weights (the paper) or uniform weights (an ensemble of unweighted members)
+ * @param weighting meta-learned weights (the paper), their sign only, or uniform weights (an ensemble of unweighted
+ *     members)
  * @param weightNormalization weights sum to one over the batch (the paper) or over each image
  * @param plainShare share of the unweighted mean loss mixed into the weighted loss (the paper: 0)
  * @param metaWarmup steps trained with uniform weights before the meta-weighting starts (the paper: 0)
@@ -24,10 +25,12 @@ import org.dlema.data.partition.PartitionRule;
  *     own images with their trusted annotations first, filled up by the separate draw
  * @param initialCheckpoint a checkpoint folder (e.g. a trained baseline's {@code checkpoints/best}) the members
  *     start from instead of random weights; null for the paper's random initialisation
+ * @param weightRegion where the learned weights apply: every pixel (the paper), or only the pixels where the
+ *     image's annotations disagree, every other pixel weighing as in the plain loss
  */
 public record EnsembleSettings(int members, int cleanBatch, CleanLoss cleanLoss, PartitionRule partitionRule,
     int weightSamples, Weighting weighting, WeightNormalization weightNormalization, double plainShare,
-    int metaWarmup, CleanSource cleanSource, Path initialCheckpoint) {
+    int metaWarmup, CleanSource cleanSource, Path initialCheckpoint, WeightRegion weightRegion) {
   public static final int PAPER_CLEAN_BATCH = 64;
   public static final int DEFAULT_WEIGHT_SAMPLES = 16;
 
@@ -43,6 +46,12 @@ public record EnsembleSettings(int members, int cleanBatch, CleanLoss cleanLoss,
   public enum Weighting {
     /** Eq. 1-3: weights from the meta-gradient of the clean loss. */
     @SerializedName("meta") META,
+    /**
+     * The meta-gradient's sign only: every pixel whose up-weighting would lower the clean loss weighs the same, the
+     * others zero. Eq. 1's weight grows with the pixel's own gradient, so it also favours the pixels that are hardest
+     * to fit; this keeps the selection and drops that emphasis.
+     */
+    @SerializedName("sign") SIGN,
     /** Every pixel of the noisy batch weighs the same: the members differ only in their seeds. */
     @SerializedName("uniform") UNIFORM
   }
@@ -61,6 +70,17 @@ public record EnsembleSettings(int members, int cleanBatch, CleanLoss cleanLoss,
     @SerializedName("noisy-first") NOISY_FIRST
   }
 
+  /** Which pixels of the noisy batch the learned weights apply to. */
+  public enum WeightRegion {
+    @SerializedName("all") ALL,
+    /**
+     * Only the pixels where the image's annotations disagree (some annotator marks lesion, another not) take
+     * learned weights, which share the weight those pixels would have in the mean loss; every other pixel weighs
+     * 1 / (B H W) as in the plain loss. Where every annotator agrees there is no contradiction to turn down.
+     */
+    @SerializedName("disputed") DISPUTED
+  }
+
   public EnsembleSettings {
     checkArgument(members >= 0, "the member count must be at least 1 (0: as many as annotations), got %s", members);
     checkArgument(cleanBatch >= 1, "clean batch must be at least 1, got %s", cleanBatch);
@@ -72,49 +92,59 @@ public record EnsembleSettings(int members, int cleanBatch, CleanLoss cleanLoss,
     weighting = weighting == null ? Weighting.META : weighting;
     weightNormalization = weightNormalization == null ? WeightNormalization.BATCH : weightNormalization;
     cleanSource = cleanSource == null ? CleanSource.SEPARATE : cleanSource;
+    weightRegion = weightRegion == null ? WeightRegion.ALL : weightRegion;
+    checkArgument(weightRegion == WeightRegion.ALL || weightNormalization == WeightNormalization.BATCH,
+        "learned weights on the disputed pixels only are normalised over the batch, not per image");
   }
 
   /** The paper's ensemble with M members (0: the largest annotation count) and the given clean batch. */
   public static EnsembleSettings paper(int members, int cleanBatch) {
     return new EnsembleSettings(members, cleanBatch, CleanLoss.CROSS_ENTROPY, PartitionRule.UNIFORM,
-        DEFAULT_WEIGHT_SAMPLES, Weighting.META, WeightNormalization.BATCH, 0, 0, CleanSource.SEPARATE, null);
+        DEFAULT_WEIGHT_SAMPLES, Weighting.META, WeightNormalization.BATCH, 0, 0, CleanSource.SEPARATE, null,
+        WeightRegion.ALL);
   }
 
   public EnsembleSettings withMembers(int m) {
     return new EnsembleSettings(m, cleanBatch, cleanLoss, partitionRule, weightSamples, weighting,
-        weightNormalization, plainShare, metaWarmup, cleanSource, initialCheckpoint);
+        weightNormalization, plainShare, metaWarmup, cleanSource, initialCheckpoint, weightRegion);
   }
 
   public EnsembleSettings withCleanBatch(int n) {
     return new EnsembleSettings(members, n, cleanLoss, partitionRule, weightSamples, weighting,
-        weightNormalization, plainShare, metaWarmup, cleanSource, initialCheckpoint);
+        weightNormalization, plainShare, metaWarmup, cleanSource, initialCheckpoint, weightRegion);
   }
 
   public EnsembleSettings withCleanLoss(CleanLoss loss) {
     return new EnsembleSettings(members, cleanBatch, loss, partitionRule, weightSamples, weighting,
-        weightNormalization, plainShare, metaWarmup, cleanSource, initialCheckpoint);
+        weightNormalization, plainShare, metaWarmup, cleanSource, initialCheckpoint, weightRegion);
   }
 
   public EnsembleSettings withPartitionRule(PartitionRule rule) {
     return new EnsembleSettings(members, cleanBatch, cleanLoss, rule, weightSamples, weighting,
-        weightNormalization, plainShare, metaWarmup, cleanSource, initialCheckpoint);
+        weightNormalization, plainShare, metaWarmup, cleanSource, initialCheckpoint, weightRegion);
   }
 
   public EnsembleSettings withWeightSamples(int n) {
     return new EnsembleSettings(members, cleanBatch, cleanLoss, partitionRule, n, weighting,
-        weightNormalization, plainShare, metaWarmup, cleanSource, initialCheckpoint);
+        weightNormalization, plainShare, metaWarmup, cleanSource, initialCheckpoint, weightRegion);
   }
 
   /** The variants beyond the paper, in one call (each argument's paper value leaves it as the paper has it). */
   public EnsembleSettings withVariant(Weighting w, WeightNormalization normalization, double share, int warmup,
       CleanSource source, Path initial) {
     return new EnsembleSettings(members, cleanBatch, cleanLoss, partitionRule, weightSamples, w, normalization,
-        share, warmup, source, initial);
+        share, warmup, source, initial, weightRegion);
+  }
+
+  public EnsembleSettings withWeightRegion(WeightRegion region) {
+    return new EnsembleSettings(members, cleanBatch, cleanLoss, partitionRule, weightSamples, weighting,
+        weightNormalization, plainShare, metaWarmup, cleanSource, initialCheckpoint, region);
   }
 
   /** Whether every variant field has the paper's value. */
   public boolean isPaperMethod() {
     return weighting == Weighting.META && weightNormalization == WeightNormalization.BATCH && plainShare == 0
-        && metaWarmup == 0 && cleanSource == CleanSource.SEPARATE && initialCheckpoint == null;
+        && metaWarmup == 0 && cleanSource == CleanSource.SEPARATE && initialCheckpoint == null
+        && weightRegion == WeightRegion.ALL;
   }
 }

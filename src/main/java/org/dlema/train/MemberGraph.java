@@ -12,6 +12,7 @@ import org.dlema.graph.SecondOrderGradients;
 import org.dlema.graph.Tensors;
 import org.dlema.train.EnsembleSettings.CleanLoss;
 import org.dlema.train.EnsembleSettings.WeightNormalization;
+import org.dlema.train.EnsembleSettings.WeightRegion;
 import org.dlema.train.EnsembleSettings.Weighting;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
@@ -42,8 +43,8 @@ import org.tensorflow.types.TInt64;
  * </ol>
  *
  * <p>The variants of {@link EnsembleSettings} beyond the paper change steps 4 and 5 only: uniform weights (no meta
- * step at all), weights normalised per image, a share of the plain mean loss mixed in, and plain steps during a
- * warm-up.
+ * step at all), the meta-gradient's sign only, weights normalised per image, learned weights on the disputed pixels
+ * only, a share of the plain mean loss mixed in, and plain steps during a warm-up.
  */
 public final class MemberGraph extends NetworkGraph {
   /** The figures of one step. */
@@ -58,6 +59,8 @@ public final class MemberGraph extends NetworkGraph {
   private final Placeholder<TInt64> noiseSeed;
   private final Placeholder<TFloat32> learningRate;
   private final PlaceholderWithDefault<TFloat32> eps;
+  /** 1 where the noisy image's annotations disagree; fed for the disputed-region variant, else all ones. */
+  private final PlaceholderWithDefault<TFloat32> disputed;
   private final Operand<TFloat32> meanLoss;
   private final Operand<TFloat32> weightedLoss;
   private final Operand<TFloat32> weights;
@@ -96,6 +99,8 @@ public final class MemberGraph extends NetworkGraph {
     Shape map = Shape.of(noisyBatch, size, size, 1);
     // Fed only by the finite-difference test; training uses the default, zeros.
     eps = tf.withName("meta.eps").placeholderWithDefault(tf.zeros(tf.constant(map), TFloat32.class), map);
+    disputed = tf.withName("meta.disputed").placeholderWithDefault(
+        tf.fill(tf.constant(new int[] {noisyBatch, size, size, 1}), tf.constant(1f)), map);
 
     // 1. The noisy pass and its per-pixel loss map.
     NetworkOutputs noisy = net.build(params, noisyImages, tf.constant(noisyBatch), Mode.TRAIN);
@@ -155,9 +160,21 @@ public final class MemberGraph extends NetworkGraph {
     metaGradient = g;
 
     // 4. Weights: the pixels whose up-weighting would lower the clean loss, normalised over the batch.
-    Operand<TFloat32> raw = tf.math.maximum(tf.math.neg(g), tf.constant(0f));
+    Operand<TFloat32> raw = ensemble.weighting() == Weighting.SIGN
+        ? tf.dtypes.cast(tf.math.less(g, tf.constant(0f)), TFloat32.class)
+        : tf.math.maximum(tf.math.neg(g), tf.constant(0f));
     weightTotal = tf.sum(raw, all);
-    if (ensemble.weightNormalization() == WeightNormalization.IMAGE) {
+    if (ensemble.weightRegion() == WeightRegion.DISPUTED) {
+      // Undisputed pixels weigh 1 / (B H W) as in the mean loss; the disputed ones share their mean-loss weight,
+      // n_d / (B H W), in proportion to their learned weights (none, when no disputed pixel has any).
+      Operand<TFloat32> learned = tf.math.mul(raw, disputed);
+      Operand<TFloat32> learnedTotal = tf.sum(learned, all);
+      Operand<TFloat32> isZero = tf.dtypes.cast(tf.math.equal(learnedTotal, tf.constant(0f)), TFloat32.class);
+      Operand<TFloat32> disputedShare = tf.math.mul(tf.sum(disputed, all), tf.constant(uniformWeight));
+      Operand<TFloat32> undisputed = tf.math.mul(tf.math.sub(tf.constant(1f), disputed), tf.constant(uniformWeight));
+      weights = tf.stopGradient(tf.math.add(undisputed,
+          tf.math.mul(learned, tf.math.div(disputedShare, tf.math.add(learnedTotal, isZero)))));
+    } else if (ensemble.weightNormalization() == WeightNormalization.IMAGE) {
       // Each image's weights sum to 1/B (an image whose weights are all zero keeps them).
       Operand<TFloat32> perImage = tf.sum(raw, tf.constant(new int[] {1, 2, 3}), Sum.keepDims(true));
       Operand<TFloat32> empty = tf.dtypes.cast(tf.math.equal(perImage, tf.constant(0f)), TFloat32.class);
@@ -189,6 +206,16 @@ public final class MemberGraph extends NetworkGraph {
    */
   public Step trainStep(float[] noisyX, float[] noisyY, float[] cleanX, float[] cleanY, long noiseStep, float rate,
       boolean meta) {
+    return trainStep(noisyX, noisyY, cleanX, cleanY, noiseStep, rate, meta, null);
+  }
+
+  /**
+   * As {@link #trainStep(float[], float[], float[], float[], long, float, boolean)}, with the map of the noisy
+   * batch's disputed pixels (1 where the image's annotations disagree) for the disputed-region variant; null: every
+   * pixel, which leaves the paper's weights.
+   */
+  public Step trainStep(float[] noisyX, float[] noisyY, float[] cleanX, float[] cleanY, long noiseStep, float rate,
+      boolean meta, float[] disputedMap) {
     if (!meta && plainStep != step) {
       try (Feeds feeds = new Feeds(noisyX, noisyY, cleanX, cleanY, noiseStep, rate);
           var result = feeds.runner().addTarget(plainStep).fetch(meanLoss).run()) {
@@ -199,8 +226,9 @@ public final class MemberGraph extends NetworkGraph {
       }
     }
     try (Feeds feeds = new Feeds(noisyX, noisyY, cleanX, cleanY, noiseStep, rate);
-        var result = feeds.runner().addTarget(step).fetch(meanLoss).fetch(weightedLoss).fetch(weights)
-            .fetch(weightTotal).run()) {
+        TFloat32 d = disputedMap == null ? null : Tensors.of(disputedMap, Shape.of(noisyBatch, size, size, 1));
+        var result = (d == null ? feeds.runner() : feeds.runner().feed(disputed, d)).addTarget(step)
+            .fetch(meanLoss).fetch(weightedLoss).fetch(weights).fetch(weightTotal).run()) {
       float[] w = Tensors.toArray((TFloat32) result.get(2));
       int zeros = 0;
       for (float v : w) {

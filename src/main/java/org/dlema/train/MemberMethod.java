@@ -21,11 +21,16 @@ import org.dlema.graph.NetworkSpec;
  * exactly like the baseline.
  */
 final class MemberMethod extends NetworkMethod<MemberGraph, MemberMethod.Inputs> {
-  /** The noisy batch (with its (image, annotation) items) and the clean batch of one step. */
-  record Inputs(int[][] noisyItems, PreparedSet.Batch noisy, PreparedSet.Batch clean) {}
+  /**
+   * The noisy batch (with its (image, annotation) items), the clean batch of one step, and the noisy images'
+   * disputed pixels (1 where their annotations disagree, under the same transform; null unless the variant asks).
+   */
+  record Inputs(int[][] noisyItems, PreparedSet.Batch noisy, PreparedSet.Batch clean, float[] disputed) {}
 
   private final PreparedSet train;
   private final int[][] union;
+  /** Per training image one mask, its disputed pixels; null unless the ensemble weighs the disputed region only. */
+  private final PreparedSet disputed;
   private final int[][] trusted;
   private final EpochSampler noisy;
   private final EpochSampler clean;
@@ -59,6 +64,7 @@ final class MemberMethod extends NetworkMethod<MemberGraph, MemberMethod.Inputs>
       }
     }
     this.union = items.toArray(int[][]::new);
+    this.disputed = ensemble.weightRegion() == EnsembleSettings.WeightRegion.DISPUTED ? disputedPixels(train) : null;
     this.trusted = trusted;
     this.trustedAnnotation = new int[train.count()];
     Arrays.fill(trustedAnnotation, -1);
@@ -110,15 +116,41 @@ final class MemberMethod extends NetworkMethod<MemberGraph, MemberMethod.Inputs>
       cleanSeeds[filled] = EpochSampler.mix(EpochSampler.mix(stream, 2), filled);
       cleanItems[filled++] = trusted[cleanDraw[k]];
     }
+    float[] disputedMaps = null;
+    if (disputed != null) {
+      int[][] own = new int[noisyBatch][];
+      for (int k = 0; k < noisyBatch; k++) {
+        own[k] = new int[] {noisyItems[k][0], 0};
+      }
+      disputedMaps = disputed.batch(own, augmenter, noisySeeds).labels();
+    }
     return new Inputs(noisyItems, train.batch(noisyItems, augmenter, noisySeeds),
-        train.batch(cleanItems, augmenter, cleanSeeds));
+        train.batch(cleanItems, augmenter, cleanSeeds), disputedMaps);
+  }
+
+  /** The same images, each with one mask: 1 where its annotations disagree (at the 0.5 threshold), else 0. */
+  static PreparedSet disputedPixels(PreparedSet set) {
+    float[][][] maps = new float[set.count()][][];
+    for (int image = 0; image < set.count(); image++) {
+      float[][] masks = set.masks()[image];
+      float[] map = new float[masks[0].length];
+      for (int p = 0; p < map.length; p++) {
+        boolean first = masks[0][p] > 0.5f;
+        for (int k = 1; k < masks.length && map[p] == 0; k++) {
+          map[p] = (masks[k][p] > 0.5f) != first ? 1f : 0f;
+        }
+      }
+      maps[image] = new float[][] {map};
+    }
+    return set.withMasks(maps);
   }
 
   @Override
   public StepResult step(long step, Inputs inputs, float learningRate) {
     lastItems = inputs.noisyItems();
     MemberGraph.Step result = graph.trainStep(inputs.noisy().images(), inputs.noisy().labels(),
-        inputs.clean().images(), inputs.clean().labels(), step, learningRate, step >= ensemble.metaWarmup());
+        inputs.clean().images(), inputs.clean().labels(), step, learningRate, step >= ensemble.metaWarmup(),
+        inputs.disputed());
     lastWeights = result.weights();
     float scale = noisyBatch * pixels;
     float max = 0;

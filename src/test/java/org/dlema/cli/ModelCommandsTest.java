@@ -123,6 +123,12 @@ class ModelCommandsTest {
 
     assertThat(CliRunner.run("train", "--data", data, "--member", "1", "--out", dir.resolve("x").toString()).err())
         .contains("--member applies to --method dlema only");
+    assertThat(CliRunner.run("train", "--method", "dlema", "--data", data, "--weight-region", "disputed",
+        "--weight-normalization", "image", "--out", dir.resolve("y").toString()).err())
+        .contains("--weight-region disputed normalises over the batch");
+    assertThat(CliRunner.run("train", "--method", "dlema", "--data", data, "--weight-region", "some",
+        "--out", dir.resolve("z").toString()).err())
+        .contains("--weight-region must be one of all, disputed, got 'some'");
   }
 
   @Test

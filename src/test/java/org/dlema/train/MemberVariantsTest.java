@@ -61,6 +61,22 @@ class MemberVariantsTest {
     assertThat(worst).isLessThan(1e-5);
   }
 
+  /** A noisy and a clean batch drawn from {@code random}. */
+  private record Batches(float[] x, float[] y, float[] cx, float[] cy) {
+    static Batches draw(Random random) {
+      return new Batches(MemberGraphTest.images(random, B), MemberGraphTest.labels(random, B),
+          MemberGraphTest.images(random, C), MemberGraphTest.labels(random, C));
+    }
+  }
+
+  /** The weights of the first step of a fresh member (the same initial weights for every variant). */
+  private static float[] firstWeights(EnsembleSettings ensemble, Batches b, float[] disputed) {
+    try (MemberGraph graph = new MemberGraph(tiny, SETTINGS, ensemble)) {
+      graph.session().initialize();
+      return graph.trainStep(b.x(), b.y(), b.cx(), b.cy(), 5, MemberGraphTest.RATE, true, disputed).weights();
+    }
+  }
+
   @Test
   void uniformWeightsAPlainShareOfOneAndTheWarmUpAreEachThePlainStep() {
     Random random = new Random(3);
@@ -115,6 +131,81 @@ class MemberVariantsTest {
         // 1/B for an image with any positive weight, 0 for one whose meta-gradient is nowhere negative.
         assertThat(sum == 0 || Math.abs(sum - 1.0 / B) < 1e-5).isTrue();
       }
+    }
+  }
+
+  @Test
+  void signWeightingSpreadsTheWeightEvenlyOverThePixelsTheMetaGradientSelects() {
+    Batches b = Batches.draw(new Random(7));
+    float[] meta = firstWeights(variant(Weighting.META, WeightNormalization.BATCH, 0, 0), b, null);
+    float[] sign = firstWeights(variant(Weighting.SIGN, WeightNormalization.BATCH, 0, 0), b, null);
+    // The oracle: the paper's weights from the same initial weights and batches say which pixels are selected.
+    int selected = 0;
+    for (float w : meta) {
+      selected += w > 0 ? 1 : 0;
+    }
+    assertThat(selected).isGreaterThan(0);
+    assertThat(selected).isLessThan(meta.length);
+    for (int i = 0; i < meta.length; i++) {
+      assertThat(sign[i]).isEqualTo(meta[i] > 0 ? 1f / selected : 0f);
+    }
+  }
+
+  @Test
+  void disputedRegionKeepsThePlainWeightOutsideAndSharesItInsideByTheLearnedWeights() {
+    Random random = new Random(8);
+    Batches b = Batches.draw(random);
+    float[] region = new float[B * PIXELS];
+    for (int i = 0; i < region.length; i++) {
+      region[i] = random.nextInt(3) == 0 ? 1f : 0f;
+    }
+    float[] meta = firstWeights(variant(Weighting.META, WeightNormalization.BATCH, 0, 0), b, null);
+    EnsembleSettings disputed = variant(Weighting.META, WeightNormalization.BATCH, 0, 0)
+        .withWeightRegion(EnsembleSettings.WeightRegion.DISPUTED);
+    float[] restricted = firstWeights(disputed, b, region);
+    float[] everywhere = firstWeights(disputed, b, null);
+    // The oracle: the paper's weights of the same initial network and batches, renormalised over the region.
+    double learnedInRegion = 0;
+    int inRegion = 0;
+    for (int i = 0; i < meta.length; i++) {
+      learnedInRegion += region[i] * meta[i];
+      inRegion += (int) region[i];
+    }
+    assertThat(learnedInRegion).isGreaterThan(0.0);
+    double uniform = 1.0 / (B * PIXELS);
+    double total = 0;
+    for (int i = 0; i < meta.length; i++) {
+      double expected = region[i] == 0 ? uniform : meta[i] / learnedInRegion * inRegion * uniform;
+      assertThat((double) restricted[i]).isWithin(1e-4 * uniform + 1e-4 * expected).of(expected);
+      total += restricted[i];
+      // Every pixel disputed: the paper's weights.
+      assertThat((double) everywhere[i]).isWithin(1e-6 * uniform + 1e-5 * meta[i]).of(meta[i]);
+    }
+    assertThat(total).isWithin(1e-4).of(1.0);
+  }
+
+  @Test
+  void theDisputedMapMarksWhereAnImagesAnnotationsDisagreeAndFollowsTheNoisyBatch() throws Exception {
+    float[][] a = {{0, 1, 1, 0}, {0, 1, 0, 0}, {1, 1, 0, 0}};
+    PreparedSet set = new PreparedSet(List.of("x"), new float[][] {new float[12]}, new float[][][] {a}, null, 2);
+    assertThat(MemberMethod.disputedPixels(set).masks()[0][0]).isEqualTo(new float[] {1, 0, 1, 0});
+    EnsembleSettings disputed = EnsembleSettings.paper(1, C).withWeightRegion(
+        EnsembleSettings.WeightRegion.DISPUTED);
+    try (MemberMethod method = method(disputed)) {
+      PreparedSet train = method.trainSet();
+      for (long step = 0; step < 3; step++) {
+        MemberMethod.Inputs inputs = method.inputs(step);
+        for (int k = 0; k < B; k++) {
+          float[][] masks = train.masks()[inputs.noisyItems()[k][0]];
+          for (int p = 0; p < PIXELS; p++) {
+            float expected = (masks[0][p] > 0.5f) != (masks[1][p] > 0.5f) ? 1f : 0f;
+            assertThat(inputs.disputed()[k * PIXELS + p]).isEqualTo(expected);
+          }
+        }
+      }
+    }
+    try (MemberMethod paper = method(EnsembleSettings.paper(1, C))) {
+      assertThat(paper.inputs(0).disputed()).isNull();
     }
   }
 
