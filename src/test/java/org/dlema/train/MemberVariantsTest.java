@@ -204,9 +204,6 @@ class MemberVariantsTest {
         }
       }
     }
-    try (MemberMethod paper = method(EnsembleSettings.paper(1, C))) {
-      assertThat(paper.inputs(0).disputed()).isNull();
-    }
   }
 
   /** Four images with two annotations each; member 1 trusts annotation 0 of images 0 and 2 only. */
