@@ -300,12 +300,8 @@ final class TrainCommand extends OptionsCommand {
       throw new UsageException("--init-from: " + initial + " is not a checkpoint folder (no model.index; e.g. "
           + "RUN/checkpoints/best)");
     }
-    if ("disputed".equals(line.getOptionValue("weight-region"))
-        && "image".equals(line.getOptionValue("weight-normalization"))) {
-      throw new UsageException("--weight-region disputed normalises over the batch; drop --weight-normalization "
-          + "image");
-    }
-    return EnsembleSettings.paper(members, intOption(line, "clean-batch", EnsembleSettings.PAPER_CLEAN_BATCH, 1))
+    int cleanBatch = intOption(line, "clean-batch", EnsembleSettings.PAPER_CLEAN_BATCH, 1);
+    EnsembleSettings variant = EnsembleSettings.paper(members, cleanBatch)
         .withCleanLoss(cleanLoss).withPartitionRule(rule)
         .withWeightSamples(intOption(line, "weight-samples", EnsembleSettings.DEFAULT_WEIGHT_SAMPLES, 0))
         .withVariant(choice(line, "weighting", EnsembleSettings.Weighting.META, EnsembleSettings.Weighting.values()),
@@ -313,9 +309,14 @@ final class TrainCommand extends OptionsCommand {
                 EnsembleSettings.WeightNormalization.values()),
             doubleOption(line, "plain-share", 0, 0, 1), intOption(line, "meta-warmup", 0, 0),
             choice(line, "clean-source", EnsembleSettings.CleanSource.SEPARATE,
-                EnsembleSettings.CleanSource.values()), initial)
-        .withWeightRegion(choice(line, "weight-region", EnsembleSettings.WeightRegion.ALL,
-            EnsembleSettings.WeightRegion.values()));
+                EnsembleSettings.CleanSource.values()), initial);
+    EnsembleSettings.WeightRegion region = choice(line, "weight-region", EnsembleSettings.WeightRegion.ALL,
+        EnsembleSettings.WeightRegion.values());
+    try {
+      return variant.withWeightRegion(region);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--weight-region " + e.getMessage());
+    }
   }
 
   private static NetworkSpec dropoutSpec(CommandLine line, NetworkSpec spec, TrainingTargets.Options options)
