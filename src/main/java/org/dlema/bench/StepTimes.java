@@ -140,8 +140,8 @@ public final class StepTimes {
         return new SpecFlops(spec.name(), f.parameters(), f.forwardPerImage(), f.firstLayerPerImage());
       }).toList();
       log.printf("MatMul peak over %d runs: %.1f GFLOP/s (runs ranged %.1f .. %.1f); peak memory: training %s, "
-          + "inference %s%n", measuredPeak.runs(), measuredPeak.gflops(), measuredPeak.minGflops(), measuredPeak.maxGflops(),
-          ReportTables.bytes(trainingPeak), ReportTables.bytes(inferencePeak));
+          + "inference %s%n", measuredPeak.runs(), measuredPeak.gflops(), measuredPeak.minGflops(),
+          measuredPeak.maxGflops(), ReportTables.bytes(trainingPeak), ReportTables.bytes(inferencePeak));
       return new Report(Instant.now().toString(), settings.warmup(), settings.timed(),
           TrainingSettings.DEFAULT_MC_SAMPLES, RunConfig.Versions.current(), machine.cores(), results, machine,
           measuredPeak, new Flops(Formula.CURRENT, flops), inference, memory);

@@ -11,6 +11,7 @@ import org.apache.commons.cli.Options;
 import org.dlema.experiment.Budget;
 import org.dlema.experiment.Experiment;
 import org.dlema.train.EnsembleRun;
+import org.dlema.train.EnsembleSettings;
 import org.dlema.train.Method;
 
 /** {@code dlema experiment}: every method of the paper's experimental section, evaluated, in one report. */
@@ -48,10 +49,14 @@ final class ExperimentCommand extends OptionsCommand {
     options.addOption(valued("test", "DIR", "a test set (repeatable; one table column each, plus one against "
         + "its reference masks when it keeps them)"));
     options.addOption(valued("budget", "NAME", "cpu (1500 steps of batch 16, lr 2e-3 after a 50-step "
-        + "warm-up, clean batch 16: a recipe for 2 CPU cores), quick (1500 steps of the paper's batch 2, constant "
-        + "lr 1e-3, clean batch 8) or paper (100000 steps, lr 1e-4, clean batch 64) (default "
+        + "warm-up, clean batch 16, D-LEMA's weights learned on disputed pixels: a recipe for 2 CPU cores), quick "
+        + "(1500 steps of the paper's batch 2, constant lr 1e-3, clean batch 8) or paper (100000 steps, lr 1e-4, "
+        + "clean batch 64) (default "
         + Budget.DEFAULT + ")"));
     options.addOption(valued("steps", "N", "override the budget's steps per network"));
+    options.addOption(valued("weight-region", "NAME", "override where the budget's D-LEMA members learn eq. 1's "
+        + "weights: all (the paper's, every pixel; quick and paper) or disputed (only where an image's annotations "
+        + "disagree; cpu)"));
     options.addOption(valued("out", "DIR", "experiment folder (default runs/experiment)"));
     options.addOption(valued("spec", "SPEC", "network spec (default " + SpecFiles.DEFAULT + ")"));
     options.addOption(valued("seed", "N", "seed of split, partition, weights and batches (default 1)"));
@@ -97,6 +102,8 @@ final class ExperimentCommand extends OptionsCommand {
     if (line.hasOption("steps")) {
       budget = budget.withSteps(intOption(line, "steps", budget.steps(), 1));
     }
+    budget = budget.withWeightRegion(choice(line, "weight-region", budget.weightRegion(),
+        EnsembleSettings.WeightRegion.values()));
     List<Path> testSets = Arrays.stream(tests).map(Path::of).toList();
     Experiment experiment = Experiment.of(data, testSets, budget, SpecFiles.load(line.getOptionValue("spec",
         SpecFiles.DEFAULT)), longOption(line, "seed", 1), outputFolder(line));

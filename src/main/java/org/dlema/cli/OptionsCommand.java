@@ -3,8 +3,10 @@ package org.dlema.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -92,9 +94,10 @@ abstract class OptionsCommand implements Command {
   }
 
   /**
-   * The folder this verb writes into ({@code --out DIR}, or {@link #defaultOut}). A folder that the verb created is removed again when the verb fails, unless the verb trains runs and
-   * the folder holds a checkpoint that {@code --resume} (or the same command again) continues, or is shared by
-   * members trained in separate processes ({@code --member}).
+   * The folder this verb writes into ({@code --out DIR}, or {@link #defaultOut}). A folder that the verb created is
+   * removed again when the verb fails, unless the verb trains runs and the folder holds a checkpoint that
+   * {@code --resume} (or the same command again) continues, or is shared by members trained in separate processes
+   * ({@code --member}).
    */
   Path outputFolder(CommandLine line) {
     String value = line.getOptionValue("out", defaultOut(line));
@@ -177,6 +180,22 @@ abstract class OptionsCommand implements Command {
       throw new UsageException("missing the dataset: pass --data DIR");
     }
     return Path.of(value);
+  }
+
+  /** The value of an enum option, named in lower case with hyphens ({@code fallback} when absent). */
+  static <E extends Enum<E>> E choice(CommandLine line, String option, E fallback, E[] values)
+      throws UsageException {
+    String text = line.getOptionValue(option);
+    if (text == null) {
+      return fallback;
+    }
+    for (E value : values) {
+      if (value.name().toLowerCase(Locale.ROOT).replace('_', '-').equals(text)) {
+        return value;
+      }
+    }
+    throw new UsageException("--" + option + " must be one of " + String.join(", ", Arrays.stream(values)
+        .map(v -> v.name().toLowerCase(Locale.ROOT).replace('_', '-')).toList()) + ", got '" + text + "'");
   }
 
   static int intOption(CommandLine line, String option, int fallback, int min) throws UsageException {

@@ -2,7 +2,6 @@ package org.dlema.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.apache.commons.cli.CommandLine;
@@ -263,21 +262,6 @@ final class TrainCommand extends OptionsCommand {
     } catch (IllegalArgumentException e) {
       throw new UsageException("--augment: " + e.getMessage());
     }
-  }
-
-  private static <E extends Enum<E>> E choice(CommandLine line, String option, E fallback, E[] values)
-      throws UsageException {
-    String text = line.getOptionValue(option);
-    if (text == null) {
-      return fallback;
-    }
-    for (E value : values) {
-      if (value.name().toLowerCase(Locale.ROOT).replace('_', '-').equals(text)) {
-        return value;
-      }
-    }
-    throw new UsageException("--" + option + " must be one of " + String.join(", ", Arrays.stream(values)
-        .map(v -> v.name().toLowerCase(Locale.ROOT).replace('_', '-')).toList()) + ", got '" + text + "'");
   }
 
   private static EnsembleSettings ensembleSettings(CommandLine line) throws UsageException {

@@ -15,7 +15,10 @@ import org.dlema.train.TrainingSettings;
  * learns at all); {@code cpu} is a recipe for 2 CPU cores: batch 16 (throughput per image is 3-4 times batch 2's on
  * a CPU), twice quick's rate after a 50-step warm-up, and a clean batch of 16. At this budget every network is still
  * improving when it stops, so what slows fitting costs: cosine decay and augmentation both scored lower on the
- * validation images (docs/results.md), and stay options.
+ * validation images (docs/results.md), and stay options. For the same reason {@code cpu}'s D-LEMA members learn
+ * eq. 1's weights only on the pixels where an image's annotations disagree (the best weighted variant measured;
+ * the paper's weighting drops a third of the pixels each step), while {@code quick} and {@code paper} keep the
+ * paper's weighting.
  *
  * @param name the budget's name
  * @param steps optimisation steps of every network
@@ -23,24 +26,25 @@ import org.dlema.train.TrainingSettings;
  * @param learningRate the base rate
  * @param schedule the rate of each step
  * @param cleanBatch D-LEMA's clean batch
+ * @param weightRegion where D-LEMA's members learn eq. 1's weights
  * @param interval steps between validations and checkpoints
  */
 public record Budget(String name, int steps, int batch, double learningRate, LearningRateSchedule schedule,
-    AugmentationSettings augmentation, int cleanBatch, int interval) {
+    AugmentationSettings augmentation, int cleanBatch, EnsembleSettings.WeightRegion weightRegion, int interval) {
   public static final String DEFAULT = "cpu";
 
   /** The budget called {@code name}. */
   public static Budget of(String name) {
     return switch (name) {
       case "cpu" -> new Budget(name, 1500, 16, 2e-3, new LearningRateSchedule(LearningRateSchedule.Decay.CONSTANT,
-          50, 1), AugmentationSettings.none(), 16, 250);
+          50, 1), AugmentationSettings.none(), 16, EnsembleSettings.WeightRegion.DISPUTED, 250);
       // Fits 2 CPU cores in well under 90 minutes with linknet-lite on 1600 ISIC images.
       case "quick" -> new Budget(name, 1500, TrainingSettings.DEFAULT_BATCH, 1e-3, LearningRateSchedule.constant(),
-          AugmentationSettings.none(), 8, 500);
+          AugmentationSettings.none(), 8, EnsembleSettings.WeightRegion.ALL, 500);
       // The paper's settings (3.2): lr 1e-4, clean batch 64; the weight maps of Figures 3-4 are at 100K steps.
       case "paper" -> new Budget(name, 100_000, TrainingSettings.DEFAULT_BATCH,
           TrainingSettings.DEFAULT_LEARNING_RATE, LearningRateSchedule.constant(), AugmentationSettings.none(),
-          EnsembleSettings.PAPER_CLEAN_BATCH, 5000);
+          EnsembleSettings.PAPER_CLEAN_BATCH, EnsembleSettings.WeightRegion.ALL, 5000);
       default -> throw new IllegalArgumentException("no budget called '" + name + "'; available: " + names());
     };
   }
@@ -51,7 +55,18 @@ public record Budget(String name, int steps, int batch, double learningRate, Lea
 
   /** The same budget with another step count (the interval shrinks to fit). */
   public Budget withSteps(int n) {
-    return new Budget(name, n, batch, learningRate, schedule, augmentation, cleanBatch, Math.min(interval, n));
+    return new Budget(name, n, batch, learningRate, schedule, augmentation, cleanBatch, weightRegion,
+        Math.min(interval, n));
+  }
+
+  /** The same budget with D-LEMA's weights learned on {@code region}. */
+  public Budget withWeightRegion(EnsembleSettings.WeightRegion region) {
+    return new Budget(name, steps, batch, learningRate, schedule, augmentation, cleanBatch, region, interval);
+  }
+
+  /** D-LEMA's settings under this budget, with M taken from the data. */
+  public EnsembleSettings ensemble() {
+    return EnsembleSettings.paper(0, cleanBatch).withWeightRegion(weightRegion);
   }
 
   /** The training settings of {@code method} under this budget. */
@@ -68,8 +83,13 @@ public record Budget(String name, int steps, int batch, double learningRate, Lea
 
   static final double MC_DROPOUT_P = 0.3;
 
-  /** One line, e.g. "cpu (1500 steps)": what experiment.json compares to decide whether a folder is this run. */
+  /**
+   * One line, e.g. "cpu (1500 steps, weights on disputed pixels)": what experiment.json compares to decide whether a
+   * folder is this run.
+   */
   public String label() {
-    return String.format(Locale.ROOT, "%s (%d steps)", name, steps);
+    return String.format(Locale.ROOT, "%s (%d steps%s)", name, steps,
+        weightRegion == EnsembleSettings.WeightRegion.ALL ? ""
+            : ", weights on " + weightRegion.name().toLowerCase(Locale.ROOT) + " pixels");
   }
 }

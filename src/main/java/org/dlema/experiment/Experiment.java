@@ -62,9 +62,9 @@ public record Experiment(Path data, List<Path> tests, List<Method> methods, Budg
         "mc-dropout without dlema needs the member count (one network per member subset)");
   }
 
-  /** Every method, the paper's ensemble with the budget's clean batch, members side by side as the machine allows. */
+  /** Every method, the budget's ensemble, members side by side as the machine allows. */
   public static Experiment of(Path data, List<Path> tests, Budget budget, NetworkSpec spec, long seed, Path out) {
-    return new Experiment(data, tests, METHODS, budget, spec, seed, EnsembleSettings.paper(0, budget.cleanBatch()),
+    return new Experiment(data, tests, METHODS, budget, spec, seed, budget.ensemble(),
         EnsembleRun.defaultSideBySide(), out);
   }
 

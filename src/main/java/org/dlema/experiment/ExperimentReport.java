@@ -53,8 +53,8 @@ final class ExperimentReport {
         + "rows A-E (row F, the deep ensemble, is `D-LEMA uniform`). Every model serves temperature-scaled "
         + "probabilities (one temperature per network, fitted on its run's validation images against their "
         + "reference masks when the data keeps them, else every annotation, and one more per fusion rule on the "
-        + "fused probability; all recorded in the model cards); the rows marked `(uncalibrated)` are the baseline and the ensemble as trained, for "
-        + "calibration before and after.\n\n");
+        + "fused probability; all recorded in the model cards); the rows marked `(uncalibrated)` are the baseline "
+        + "and the ensemble as trained, for calibration before and after.\n\n");
     md.append(Files.readString(evaluation.resolve(EvaluationReport.TABLES)));
     if (dlemaRun != null) {
       weights(md, dlemaRun);

@@ -63,8 +63,8 @@ public record ModelCard(String name, int version, String kind, String signature,
   /** The outputs only the encoded-image signature has. */
   static List<Tensor> pngOutputs() {
     return List.of(
-        new Tensor("mask_png_bytes", "string", new long[] {1}, "signature image_bytes only: the mask as an 8-bit grey PNG "
-            + "file (0 or 255) at the input's size"),
+        new Tensor("mask_png_bytes", "string", new long[] {1}, "signature image_bytes only: the mask as an 8-bit "
+            + "grey PNG file (0 or 255) at the input's size"),
         new Tensor("probability_png_bytes", "string", new long[] {1}, "signature image_bytes only: round(255 * "
             + "probability) as an 8-bit grey PNG file at the input's size"));
   }

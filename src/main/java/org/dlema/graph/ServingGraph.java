@@ -161,8 +161,8 @@ public final class ServingGraph {
   }
 
   /**
-   * All members in one graph over one preprocessed input (variables prefixed {@link Ensemble#memberPrefix}), fused by every
-   * rule at the network's resolution; the fused maps are then resized to the input's size. Resizing is linear, so
+   * All members in one graph over one preprocessed input (variables prefixed {@link Ensemble#memberPrefix}), fused by
+   * every rule at the network's resolution; the fused maps are then resized to the input's size. Resizing is linear, so
    * the uniform fusion (without an ensemble temperature) equals the average of the members' served probabilities.
    */
   public static EnsembleEndpoints ensemble(Ops tf, NetworkSpec spec, double[] mean, double[] std, int members) {

@@ -22,15 +22,20 @@ import org.dlema.graph.NetworkSpec;
  */
 final class MemberMethod extends NetworkMethod<MemberGraph, MemberMethod.Inputs> {
   /**
-   * The noisy batch (with its (image, annotation) items), the clean batch of one step, and the noisy images'
-   * disputed pixels (1 where their annotations disagree, under the same transform; null unless the variant asks).
+   * The noisy batch (with its (image, annotation) items) and the clean batch of one step; the noisy batch's maps are
+   * its images' disputed pixels (1 where their annotations disagree, under the same transform; null unless the
+   * variant asks).
    */
-  record Inputs(int[][] noisyItems, PreparedSet.Batch noisy, PreparedSet.Batch clean, float[] disputed) {}
+  record Inputs(int[][] noisyItems, PreparedSet.Batch noisy, PreparedSet.Batch clean) {
+    float[] disputed() {
+      return noisy.maps();
+    }
+  }
 
   private final PreparedSet train;
   private final int[][] union;
-  /** Per training image one mask, its disputed pixels; null unless the ensemble weighs the disputed region only. */
-  private final PreparedSet disputed;
+  /** Per training image its disputed pixels; null unless the ensemble weighs the disputed region only. */
+  private final float[][] disputed;
   private final int[][] trusted;
   private final EpochSampler noisy;
   private final EpochSampler clean;
@@ -116,21 +121,13 @@ final class MemberMethod extends NetworkMethod<MemberGraph, MemberMethod.Inputs>
       cleanSeeds[filled] = EpochSampler.mix(EpochSampler.mix(stream, 2), filled);
       cleanItems[filled++] = trusted[cleanDraw[k]];
     }
-    float[] disputedMaps = null;
-    if (disputed != null) {
-      int[][] own = new int[noisyBatch][];
-      for (int k = 0; k < noisyBatch; k++) {
-        own[k] = new int[] {noisyItems[k][0], 0};
-      }
-      disputedMaps = disputed.batch(own, augmenter, noisySeeds).labels();
-    }
-    return new Inputs(noisyItems, train.batch(noisyItems, augmenter, noisySeeds),
-        train.batch(cleanItems, augmenter, cleanSeeds), disputedMaps);
+    return new Inputs(noisyItems, train.batch(noisyItems, augmenter, noisySeeds, disputed),
+        train.batch(cleanItems, augmenter, cleanSeeds, null));
   }
 
-  /** The same images, each with one mask: 1 where its annotations disagree (at the 0.5 threshold), else 0. */
-  static PreparedSet disputedPixels(PreparedSet set) {
-    float[][][] maps = new float[set.count()][][];
+  /** Per image one map: 1 where its annotations disagree (at the 0.5 threshold), else 0. */
+  static float[][] disputedPixels(PreparedSet set) {
+    float[][] maps = new float[set.count()][];
     for (int image = 0; image < set.count(); image++) {
       float[][] masks = set.masks()[image];
       float[] map = new float[masks[0].length];
@@ -140,9 +137,9 @@ final class MemberMethod extends NetworkMethod<MemberGraph, MemberMethod.Inputs>
           map[p] = (masks[k][p] > 0.5f) != first ? 1f : 0f;
         }
       }
-      maps[image] = new float[][] {map};
+      maps[image] = map;
     }
-    return set.withMasks(maps);
+    return maps;
   }
 
   @Override

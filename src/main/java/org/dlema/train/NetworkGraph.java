@@ -40,7 +40,7 @@ abstract class NetworkGraph implements AutoCloseable {
   private Placeholder<TFloat32> inferenceImages;
   private Operand<TFloat32> probability;
   private Session session;
-  /** One momentum accumulator per variable, shared by every update op of the graph (a member's plain and meta steps). */
+  /** One momentum accumulator per variable, shared by every update op of the graph (a member's plain and meta step). */
   private final Map<String, Variable<TFloat32>> accumulators = new HashMap<>();
 
   NetworkGraph(NetworkSpec spec, TrainingSettings settings) {

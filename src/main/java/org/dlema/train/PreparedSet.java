@@ -27,8 +27,11 @@ public record PreparedSet(List<String> ids, float[][] images, float[][][] masks,
     return ids.size();
   }
 
-  /** Images and labels of (image index, annotation index) items, laid out as a batch. */
-  record Batch(float[] images, float[] labels) {}
+  /**
+   * Images and labels of (image index, annotation index) items, laid out as a batch, and when asked for, one more
+   * per-image map of every item under the same transform as its label (else null).
+   */
+  record Batch(float[] images, float[] labels, float[] maps) {}
 
   Batch batch(int[][] items) {
     return batch(items, null, 0);
@@ -43,35 +46,36 @@ public record PreparedSet(List<String> ids, float[][] images, float[][][] masks,
     for (int k = 0; k < seeds.length; k++) {
       seeds[k] = EpochSampler.mix(seed, k);
     }
-    return batch(items, augmenter, seeds);
+    return batch(items, augmenter, seeds, null);
   }
 
-  /** As {@link #batch(int[][], Augmenter, long)}, item k augmented with the stream seeded by {@code seeds[k]}. */
-  Batch batch(int[][] items, Augmenter augmenter, long[] seeds) {
-    if (augmenter == null) {
-      return copy(items);
-    }
+  /**
+   * As {@link #batch(int[][], Augmenter, long)}, item k augmented with the stream seeded by {@code seeds[k]}; when
+   * {@code maps} is not null, {@code maps[image]} goes through each item's transform too (the augmenter draws the
+   * same values whatever the number of masks, so the images and labels do not depend on it).
+   */
+  Batch batch(int[][] items, Augmenter augmenter, long[] seeds, float[][] maps) {
     int pixels = side * side;
     float[] x = new float[items.length * pixels * 3];
     float[] y = new float[items.length * pixels];
+    float[] z = maps == null ? null : new float[items.length * pixels];
     for (int k = 0; k < items.length; k++) {
-      Augmenter.Augmented a = augmenter.apply(images[items[k][0]], new float[][] {masks[items[k][0]][items[k][1]]},
-          new SplittableRandom(seeds[k]));
-      System.arraycopy(a.image(), 0, x, k * pixels * 3, pixels * 3);
-      System.arraycopy(a.masks()[0], 0, y, k * pixels, pixels);
+      int image = items[k][0];
+      float[] mask = masks[image][items[k][1]];
+      float[][] targets = maps == null ? new float[][] {mask} : new float[][] {mask, maps[image]};
+      float[] outImage = images[image];
+      if (augmenter != null) {
+        Augmenter.Augmented a = augmenter.apply(outImage, targets, new SplittableRandom(seeds[k]));
+        outImage = a.image();
+        targets = a.masks();
+      }
+      System.arraycopy(outImage, 0, x, k * pixels * 3, pixels * 3);
+      System.arraycopy(targets[0], 0, y, k * pixels, pixels);
+      if (z != null) {
+        System.arraycopy(targets[1], 0, z, k * pixels, pixels);
+      }
     }
-    return new Batch(x, y);
-  }
-
-  private Batch copy(int[][] items) {
-    int pixels = side * side;
-    float[] x = new float[items.length * pixels * 3];
-    float[] y = new float[items.length * pixels];
-    for (int k = 0; k < items.length; k++) {
-      System.arraycopy(images[items[k][0]], 0, x, k * pixels * 3, pixels * 3);
-      System.arraycopy(masks[items[k][0]][items[k][1]], 0, y, k * pixels, pixels);
-    }
-    return new Batch(x, y);
+    return new Batch(x, y, z);
   }
 
   /** The images at {@code indices}, in that order, with their targets. */

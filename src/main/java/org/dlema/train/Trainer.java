@@ -91,8 +91,8 @@ public final class Trainer {
         clock.stop(begin);
         long done = step + 1;
         if (!Float.isFinite(result.loss())) {
-          progress.line(log, prefix() + "training diverged at step " + done + " (loss " + result.loss() + "); the last good "
-              + "checkpoint is kept in " + selection.checkpoints().folder(Checkpoints.LATEST));
+          progress.line(log, prefix() + "training diverged at step " + done + " (loss " + result.loss()
+              + "); the last good checkpoint is kept in " + selection.checkpoints().folder(Checkpoints.LATEST));
           return selection.outcome(step, true, clock.median());
         }
         logged.add(result, rate);

@@ -165,8 +165,8 @@ public final class TrainingRun {
         Progress.on(log, "loading training images", training.size())));
     PreparedSet validationSet = PreparedSet.of(validation, spec.inputSize(), normalization,
         Progress.on(log, "loading validation images", validation.size()));
-    return new Trainer(out, () -> new BaselineMethod(spec, settings, trainSet, normalization), settings, settings.seed(),
-        validationSet, normalization, log);
+    return new Trainer(out, () -> new BaselineMethod(spec, settings, trainSet, normalization), settings,
+        settings.seed(), validationSet, normalization, log);
   }
 
   /** A decaying schedule spreads its decay over the run's total: another total would change every rate. */

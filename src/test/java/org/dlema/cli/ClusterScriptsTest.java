@@ -210,8 +210,8 @@ class ClusterScriptsTest {
     Path out = dir.resolve("k8s");
     CliRunner.Outcome written = CliRunner.run("cluster", "k8s", "--run", "/mnt/dlema/runs/isic", "--data",
         "/mnt/dlema/data/isic-split/train.csv", "--test", "/mnt/dlema/data/isic-split/test.csv", "--claim",
-        "dlema-runs", "--image", "registry.example/dlema:1", "--cpus", "8", "--mem", "16Gi", "--parallelism", "3", "--out",
-        out.toString(), "--", "--members", "5", "--batch", "16", "--lr", "2e-3");
+        "dlema-runs", "--image", "registry.example/dlema:1", "--cpus", "8", "--mem", "16Gi", "--parallelism", "3",
+        "--out", out.toString(), "--", "--members", "5", "--batch", "16", "--lr", "2e-3");
     assertThat(written.exitCode()).isEqualTo(0);
 
     Map<String, Object> members = new Yaml().load(Files.readString(out.resolve(KubernetesManifests.MEMBERS)));

@@ -5,6 +5,7 @@ import static com.google.common.truth.Truth.assertThat;
 import com.google.gson.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.dlema.data.DatasetReader;
 import org.dlema.data.ReadOptions;
@@ -63,6 +64,8 @@ class ExperimentCommandTest {
     // The default budget's recipe, as recorded in the runs.
     assertThat(report).contains("Budget **cpu**: every network 2 steps of batch 16, learning rate 0.002");
     assertThat(report).contains("MC dropout p = 0.3, 5 layers, 15 passes");
+    // The cpu budget's members learn their weights on the disputed pixels only.
+    assertThat(report).contains("(variant: weighting META, normalised per BATCH, region DISPUTED,");
     assertThat(Files.isRegularFile(out.resolve("figures/weights.png"))).isTrue();
     // Every stage's wall and CPU time, and the cores it kept busy.
     assertThat(report).contains("| stage | minutes | cores busy |");
@@ -105,6 +108,12 @@ class ExperimentCommandTest {
     CliRunner.Outcome other = CliRunner.run(experiment("3"));
     assertThat(other.exitCode()).isNotEqualTo(0);
     assertThat(other.err()).contains("holds an experiment with other settings");
+    // The paper's weighting under the cpu budget is another experiment too.
+    List<String> paperWeights = new ArrayList<>(List.of(experiment("2")));
+    paperWeights.addAll(List.of("--weight-region", "all"));
+    CliRunner.Outcome all = CliRunner.run(paperWeights.toArray(String[]::new));
+    assertThat(all.exitCode()).isNotEqualTo(0);
+    assertThat(all.err()).contains("cpu (2 steps, weights on disputed pixels)");
   }
 
   @Test
@@ -155,6 +164,10 @@ class ExperimentCommandTest {
         "--test", split.resolve("test.csv").toString(), "--out", none.toString(), "--methods", "mc-dropout");
     assertThat(dropout.exitCode()).isEqualTo(2);
     assertThat(dropout.err()).contains("needs --members");
+    CliRunner.Outcome region = CliRunner.run("experiment", "--data", split.resolve("train.csv").toString(),
+        "--test", split.resolve("test.csv").toString(), "--out", none.toString(), "--weight-region", "border");
+    assertThat(region.exitCode()).isEqualTo(2);
+    assertThat(region.err()).contains("--weight-region must be one of all, disputed, got 'border'");
     assertThat(Files.exists(none)).isFalse();
   }
 

@@ -39,7 +39,8 @@ class HelpTest {
     CliRunner.Outcome unknown = CliRunner.run("frobnicate");
     assertThat(unknown.exitCode()).isEqualTo(2);
     assertThat(unknown.err().strip()).isEqualTo(
-        "dlema: unknown verb 'frobnicate' for 'dlema'; known: quickstart, train, export, predict, request, inspect, evaluate, experiment, compare, weights, benchmark, version, cluster, data (see --help)");
+        "dlema: unknown verb 'frobnicate' for 'dlema'; known: quickstart, train, export, predict, request, inspect, "
+            + "evaluate, experiment, compare, weights, benchmark, version, cluster, data (see --help)");
 
     CliRunner.Outcome missing = CliRunner.run("data", "synth");
     assertThat(missing.exitCode()).isEqualTo(2);

@@ -381,8 +381,8 @@ class ReliabilityTest {
         + TinyRun.data().resolve("masks/synth_0000_annotator1.png") + ",x\n");
     CliRunner.Outcome folder = CliRunner.run("data", "inspect", "--data", folderRow.toString());
     assertThat(folder.exitCode()).isEqualTo(1);
-    assertThat(folder.out()).contains(TinyRun.data().resolve("images") + ": listed as an image on line " + (rows.size() + 2) + " of "
-        + folderRow + " but is a folder");
+    assertThat(folder.out()).contains(TinyRun.data().resolve("images") + ": listed as an image on line "
+        + (rows.size() + 2) + " of " + folderRow + " but is a folder");
     assertThat(folder.out()).doesNotContain("does not exist");
 
     Path latin = dir.resolve("latin1.csv");

@@ -179,7 +179,8 @@ class CompatibilityTest {
   private static byte[] png(float[] pixels, int w, int h) throws IOException {
     BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
     for (int i = 0; i < w * h; i++) {
-      int rgb = (Math.round(pixels[3 * i]) << 16) | (Math.round(pixels[3 * i + 1]) << 8) | Math.round(pixels[3 * i + 2]);
+      int rgb = (Math.round(pixels[3 * i]) << 16) | (Math.round(pixels[3 * i + 1]) << 8)
+          | Math.round(pixels[3 * i + 2]);
       image.setRGB(i % w, i / w, rgb);
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -31,7 +31,8 @@ public final class TinyRun {
         SyntheticDataset.write(data(), 12, SyntheticLesionSettings.defaults(48), SimulatorSettings.defaults(2),
             Progress.silent());
         TrainingRun.start(data(), spec(), TrainingSettings.builder(Method.BASELINE).learningRate(0.01)
-            .momentum(0.9).mcSamples(3).seed(11).steps(4).interval(2).validationFraction(0.25).build(), run(), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+            .momentum(0.9).mcSamples(3).seed(11).steps(4).interval(2).validationFraction(0.25).build(), run(),
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

@@ -188,7 +188,7 @@ class MemberVariantsTest {
   void theDisputedMapMarksWhereAnImagesAnnotationsDisagreeAndFollowsTheNoisyBatch() throws Exception {
     float[][] a = {{0, 1, 1, 0}, {0, 1, 0, 0}, {1, 1, 0, 0}};
     PreparedSet set = new PreparedSet(List.of("x"), new float[][] {new float[12]}, new float[][][] {a}, null, 2);
-    assertThat(MemberMethod.disputedPixels(set).masks()[0][0]).isEqualTo(new float[] {1, 0, 1, 0});
+    assertThat(MemberMethod.disputedPixels(set)[0]).isEqualTo(new float[] {1, 0, 1, 0});
     EnsembleSettings disputed = EnsembleSettings.paper(1, C).withWeightRegion(
         EnsembleSettings.WeightRegion.DISPUTED);
     try (MemberMethod method = method(disputed)) {

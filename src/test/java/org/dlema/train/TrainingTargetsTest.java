@@ -130,8 +130,8 @@ class TrainingTargetsTest {
       }
     }
     Path run = dir.resolve("staple");
-    TrainingRun.start(TinyRun.data(), TinyRun.spec(), settings(Method.STAPLE, 2), TrainingTargets.Options.defaults(), run,
-        quiet());
+    TrainingRun.start(TinyRun.data(), TinyRun.spec(), settings(Method.STAPLE, 2), TrainingTargets.Options.defaults(),
+        run, quiet());
     assertThat(JsonFiles.read(run.resolve(TrainingTargets.FILE), TrainingTargets.Selection.class).method())
         .isEqualTo(Method.STAPLE);
   }

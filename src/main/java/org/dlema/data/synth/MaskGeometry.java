@@ -47,7 +47,9 @@ public final class MaskGeometry {
     return out;
   }
 
-  /** Squared distance from each pixel to the nearest pixel whose value is {@code target} (Felzenszwalb-Huttenlocher). */
+  /**
+   * Squared distance from each pixel to the nearest pixel whose value is {@code target} (Felzenszwalb-Huttenlocher).
+   */
   static float[] squaredDistance(BinaryMask mask, boolean target) {
     int w = mask.width();
     int h = mask.height();

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 class AugmenterTest {
   private static final int SIDE = 64;
   private static final Normalization IDENTITY = new Normalization(new double[3], new double[] {1, 1, 1}, 1);
-  private static final Normalization SKIN = new Normalization(new double[] {120, 110, 100}, new double[] {50, 60, 70}, 1);
+  private static final Normalization SKIN = new Normalization(new double[] {120, 110, 100},
+      new double[] {50, 60, 70}, 1);
   private static final AugmentationSettings GEOMETRY = new AugmentationSettings(true, true, 0.1, 0.05, 0, 0, 0);
   private static final AugmentationSettings DIHEDRAL = new AugmentationSettings(true, true, 0, 0, 0, 0, 0);
 
@@ -157,7 +158,8 @@ class AugmenterTest {
     }
     double maxChange = 0;
     for (int seed = 0; seed < 10; seed++) {
-      float[] out = new Augmenter(settings, SKIN, side).apply(image, new float[0][], new SplittableRandom(seed)).image();
+      float[] out = new Augmenter(settings, SKIN, side).apply(image, new float[0][], new SplittableRandom(seed))
+          .image();
       double[] before = raw(image, SKIN);
       double[] after = raw(out, SKIN);
       for (int c = 0; c < 3; c++) {
