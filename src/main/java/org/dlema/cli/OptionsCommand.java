@@ -190,12 +190,16 @@ abstract class OptionsCommand implements Command {
       return fallback;
     }
     for (E value : values) {
-      if (value.name().toLowerCase(Locale.ROOT).replace('_', '-').equals(text)) {
+      if (optionName(value).equals(text)) {
         return value;
       }
     }
     throw new UsageException("--" + option + " must be one of " + String.join(", ", Arrays.stream(values)
-        .map(v -> v.name().toLowerCase(Locale.ROOT).replace('_', '-')).toList()) + ", got '" + text + "'");
+        .map(OptionsCommand::optionName).toList()) + ", got '" + text + "'");
+  }
+
+  private static String optionName(Enum<?> value) {
+    return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
   static int intOption(CommandLine line, String option, int fallback, int min) throws UsageException {
