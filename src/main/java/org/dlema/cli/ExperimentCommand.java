@@ -49,14 +49,15 @@ final class ExperimentCommand extends OptionsCommand {
     options.addOption(valued("test", "DIR", "a test set (repeatable; one table column each, plus one against "
         + "its reference masks when it keeps them)"));
     options.addOption(valued("budget", "NAME", "cpu (1500 steps of batch 16, lr 2e-3 after a 50-step "
-        + "warm-up, clean batch 16, D-LEMA's weights learned on disputed pixels: a recipe for 2 CPU cores), quick "
+        + "warm-up, clean batch 16, D-LEMA's weights learned on disputed pixels: a recipe for 2 CPU cores), cpu-long "
+        + "(cpu with 3000 steps and flips and quarter turns), quick "
         + "(1500 steps of the paper's batch 2, constant lr 1e-3, clean batch 8) or paper (100000 steps, lr 1e-4, "
         + "clean batch 64) (default "
         + Budget.DEFAULT + ")"));
     options.addOption(valued("steps", "N", "override the budget's steps per network"));
     options.addOption(valued("weight-region", "NAME", "override where the budget's D-LEMA members learn eq. 1's "
         + "weights: all (the paper's, every pixel; quick and paper) or disputed (only where an image's annotations "
-        + "disagree; cpu)"));
+        + "disagree; cpu and cpu-long)"));
     options.addOption(valued("out", "DIR", "experiment folder (default runs/experiment)"));
     options.addOption(valued("spec", "SPEC", "network spec (default " + SpecFiles.DEFAULT + ")"));
     options.addOption(valued("seed", "N", "seed of split, partition, weights and batches (default 1)"));

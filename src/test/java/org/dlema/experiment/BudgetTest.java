@@ -1,0 +1,63 @@
+package org.dlema.experiment;
+
+import static com.google.common.truth.Truth.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.dlema.data.augment.AugmentationSettings;
+import org.dlema.train.EnsembleSettings.WeightRegion;
+import org.dlema.train.LearningRateSchedule;
+import org.dlema.train.Method;
+import org.dlema.train.TrainingSettings;
+import org.junit.jupiter.api.Test;
+
+/** Each budget's settings against the numbers it documents (docs/cli.md), the paper's against section 3.2. */
+class BudgetTest {
+  @Test
+  void thePaperBudgetIsSection32Unchanged() {
+    Budget paper = Budget.of("paper");
+    TrainingSettings settings = paper.settings(Method.BASELINE, 1);
+    assertThat(settings.steps()).isEqualTo(100_000);
+    assertThat(settings.batchSize()).isEqualTo(2);
+    assertThat(settings.learningRate()).isEqualTo(1e-4);
+    assertThat(settings.momentum()).isEqualTo(0.99);
+    assertThat(settings.weightDecay()).isEqualTo(5e-5);
+    assertThat(settings.mcSamples()).isEqualTo(10);
+    assertThat(settings.schedule()).isEqualTo(LearningRateSchedule.constant());
+    assertThat(settings.augmentation()).isEqualTo(AugmentationSettings.none());
+    assertThat(paper.ensemble().cleanBatch()).isEqualTo(64);
+    assertThat(paper.ensemble().weightRegion()).isEqualTo(WeightRegion.ALL);
+    assertThat(paper.ensemble().isPaperMethod()).isTrue();
+    // The same as train's defaults.
+    assertThat(settings).isEqualTo(TrainingSettings.builder(Method.BASELINE).seed(1).steps(100_000)
+        .interval(5000).build());
+  }
+
+  @Test
+  void cpuLongIsCpuWithTwiceTheStepsAndFlipsAndQuarterTurns() {
+    Budget cpu = Budget.of("cpu");
+    Budget longer = Budget.of("cpu-long");
+    TrainingSettings a = cpu.settings(Method.DLEMA, 3);
+    TrainingSettings b = longer.settings(Method.DLEMA, 3);
+    assertThat(a.steps()).isEqualTo(1500);
+    assertThat(b.steps()).isEqualTo(3000);
+    assertThat(a.augmentation()).isEqualTo(AugmentationSettings.none());
+    assertThat(b.augmentation()).isEqualTo(new AugmentationSettings(true, true, 0, 0, 0, 0, 0));
+    assertThat(b.batchSize()).isEqualTo(16);
+    assertThat(b.learningRate()).isEqualTo(2e-3);
+    assertThat(b.schedule()).isEqualTo(new LearningRateSchedule(LearningRateSchedule.Decay.CONSTANT, 50, 1));
+    // Everything else is cpu's.
+    assertThat(b).isEqualTo(a.toBuilder().steps(3000).augmentation(AugmentationSettings.dihedral()).build());
+    assertThat(longer.ensemble()).isEqualTo(cpu.ensemble());
+    assertThat(longer.ensemble().weightRegion()).isEqualTo(WeightRegion.DISPUTED);
+    assertThat(longer.label()).isEqualTo("cpu-long (3000 steps, weights on disputed pixels)");
+  }
+
+  @Test
+  void everyNamedBudgetExistsAndAnUnknownOneIsNamedInTheError() {
+    for (String name : Budget.names()) {
+      assertThat(Budget.of(name).name()).isEqualTo(name);
+    }
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Budget.of("fast"));
+    assertThat(e).hasMessageThat().contains("no budget called 'fast'; available: cpu, cpu-long, quick, paper");
+  }
+}
