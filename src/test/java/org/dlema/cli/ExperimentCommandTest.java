@@ -153,6 +153,20 @@ class ExperimentCommandTest {
   }
 
   @Test
+  void theLongCpuBudgetTrainsWithFlipsAndQuarterTurns() throws Exception {
+    Path longer = dir.resolve("long");
+    CliRunner.Outcome outcome = CliRunner.run("experiment", "--data", split.resolve("train.csv").toString(),
+        "--test", split.resolve("test.csv").toString(), "--spec", "tiny", "--budget", "cpu-long", "--steps", "2",
+        "--methods", "baseline", "--out", longer.toString());
+    assertThat(outcome.exitCode()).isEqualTo(0);
+    String report = Files.readString(longer.resolve("report.md"));
+    assertThat(report).contains("Budget **cpu-long**: every network 2 steps of batch 16, learning rate 0.002");
+    assertThat(report).contains("augmentation AugmentationSettings[flips=true, rotate90=true, scale=0.0, shift=0.0, "
+        + "brightness=0.0, contrast=0.0, hue=0.0]");
+    assertThat(Files.readString(out.resolve("report.md"))).contains("no augmentation");
+  }
+
+  @Test
   void methodsAreCheckedBeforeAnythingRuns() {
     Path none = dir.resolve("never");
     CliRunner.Outcome unknown = CliRunner.run("experiment", "--data", split.resolve("train.csv").toString(),
