@@ -161,8 +161,7 @@ class ExperimentCommandTest {
     assertThat(outcome.exitCode()).isEqualTo(0);
     String report = Files.readString(longer.resolve("report.md"));
     assertThat(report).contains("Budget **cpu-long**: every network 2 steps of batch 16, learning rate 0.002");
-    assertThat(report).contains("augmentation AugmentationSettings[flips=true, rotate90=true, scale=0.0, shift=0.0, "
-        + "brightness=0.0, contrast=0.0, hue=0.0]");
+    assertThat(report).contains("10 Monte Carlo samples, augmentation dihedral;");
     assertThat(Files.readString(out.resolve("report.md"))).contains("no augmentation");
   }
 

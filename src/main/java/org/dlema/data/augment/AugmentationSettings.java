@@ -2,6 +2,8 @@ package org.dlema.data.augment;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import java.util.List;
+
 /**
  * What the training input pipeline may change in an image and its masks. A plain record of primitives so that it is
  * stored as is in a run's configuration.
@@ -55,8 +57,21 @@ public record AugmentationSettings(boolean flips, boolean rotate90, double scale
       case "geometric" -> geometric();
       case "standard" -> standard();
       default -> throw new IllegalArgumentException(
-          "unknown augmentation '" + name + "': expected one of none, dihedral, geometric, standard");
+          "unknown augmentation '" + name + "': expected one of " + String.join(", ", NAMES));
     };
+  }
+
+  /** The names {@link #parse} knows. */
+  public static final List<String> NAMES = List.of("none", "dihedral", "geometric", "standard");
+
+  /** The name of the preset these settings are (as {@code --augment} takes it), else every field. */
+  public String describe() {
+    for (String name : NAMES) {
+      if (parse(name).equals(this)) {
+        return name;
+      }
+    }
+    return toString();
   }
 
   /** Whether anything may change. */

@@ -14,6 +14,9 @@ class AugmentationSettingsTest {
     assertThat(AugmentationSettings.none().enabled()).isFalse();
     assertThat(AugmentationSettings.standard().enabled()).isTrue();
     assertThat(new AugmentationSettings(false, true, 0, 0, 0, 0, 0).enabled()).isTrue();
+    // A preset is described by the name --augment takes; anything else by its fields.
+    assertThat(new AugmentationSettings(true, true, 0, 0, 0, 0, 0).describe()).isEqualTo("dihedral");
+    assertThat(new AugmentationSettings(false, true, 0, 0, 0, 0, 0).describe()).contains("flips=false, rotate90=true");
   }
 
   @Test
