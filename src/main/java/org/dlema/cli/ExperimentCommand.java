@@ -33,7 +33,8 @@ final class ExperimentCommand extends OptionsCommand {
         + "budget and seed; then evaluates every model on every --test set (dlema evaluate) and writes "
         + "OUT/report.md with the settings used, the tables, the members' weight maps and the reliability "
         + "diagrams. Run folders go to OUT/runs/, exports to OUT/export/, the evaluation to OUT/evaluation/. "
-        + "Interrupted, it resumes where it stopped when run again with the same options.";
+        + "Interrupted, it resumes where it stopped when run again with the same options. Networks train two at a "
+        + "time on two or more cores (--side-by-side); their log lines start with the network's name.";
   }
 
   @Override
@@ -50,19 +51,21 @@ final class ExperimentCommand extends OptionsCommand {
         + "its reference masks when it keeps them)"));
     options.addOption(valued("budget", "NAME", "cpu (1500 steps of batch 16, lr 2e-3 after a 50-step "
         + "warm-up, clean batch 16, D-LEMA's weights learned on disputed pixels: a recipe for 2 CPU cores), cpu-long "
-        + "(cpu with 3000 steps and flips and quarter turns), quick "
+        + "(cpu with 3000 steps and flips and quarter turns), cpu-hour (cpu-long with the members' meta-weighting "
+        + "from step 2000: plain steps before, so that it fits an hour on 2 cores), quick "
         + "(1500 steps of the paper's batch 2, constant lr 1e-3, clean batch 8) or paper (100000 steps, lr 1e-4, "
         + "clean batch 64) (default "
         + Budget.DEFAULT + ")"));
     options.addOption(valued("steps", "N", "override the budget's steps per network"));
     options.addOption(valued("weight-region", "NAME", "override where the budget's D-LEMA members learn eq. 1's "
         + "weights: all (the paper's, every pixel; quick and paper) or disputed (only where an image's annotations "
-        + "disagree; cpu and cpu-long)"));
+        + "disagree; cpu, cpu-long and cpu-hour)"));
     options.addOption(valued("out", "DIR", "experiment folder (default runs/experiment)"));
     options.addOption(valued("spec", "SPEC", "network spec (default " + SpecFiles.DEFAULT + ")"));
     options.addOption(valued("seed", "N", "seed of split, partition, weights and batches (default 1)"));
-    options.addOption(valued("side-by-side", "N", "D-LEMA members trained at the same time, each on its own "
-        + "threads; the results are the same (default " + EnsembleRun.defaultSideBySide() + " on this machine: 2 "
+    options.addOption(valued("side-by-side", "N", "networks trained at the same time (D-LEMA's members, then "
+        + "the single networks), each on its own threads; the results are the same (default "
+        + EnsembleRun.defaultSideBySide() + " on this machine: 2 "
         + "with at least two cores, else 1)"));
     options.addOption(valued("methods", "LIST", "comma-separated methods to train and evaluate, e.g. "
         + "baseline,dlema,staple,less-is-more for one point of a noise sweep (default all: "

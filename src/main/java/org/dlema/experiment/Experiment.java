@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -20,11 +21,13 @@ import org.dlema.export.ProbabilityCalibration;
 import org.dlema.export.ServedEvaluation;
 import org.dlema.graph.NetworkSpec;
 import org.dlema.io.JsonFiles;
+import org.dlema.io.PrefixedLines;
 import org.dlema.train.Checkpoints;
 import org.dlema.train.EnsembleRun;
 import org.dlema.train.EnsembleSettings;
 import org.dlema.train.Method;
 import org.dlema.train.RunConfig;
+import org.dlema.train.SideBySide;
 import org.dlema.train.Trainer;
 import org.dlema.train.TrainingRun;
 import org.dlema.train.TrainingTargets;
@@ -34,14 +37,17 @@ import org.dlema.train.WeightFigure;
  * The paper's experimental section with one budget and seed: the baseline (Table 1 row A), the D-LEMA ensemble
  * (members B-F, fusions G-I), less-is-more (row J), a STAPLE-consensus network and one MC-dropout network per
  * member subset (Table 2); then every model exported, evaluated on every test set and written up in
- * {@code report.md}. Each stage leaves a finished run folder, export or evaluation behind and is skipped when found.
- * A subset of the methods gives a cheaper experiment, e.g. one point of a noise sweep.
+ * {@code report.md}. The stages: D-LEMA's members, then the single networks side by side ({@code networks}: the
+ * baseline, less-is-more, STAPLE and one MC-dropout network per member), export, evaluation, figures. Each leaves
+ * finished run folders, exports or an evaluation behind and is skipped when found. A subset of the methods gives a
+ * cheaper experiment, e.g. one point of a noise sweep.
  *
  * @param data the training set
  * @param tests the test sets (one table column each)
  * @param methods the methods trained and evaluated, in {@link #METHODS}' order
  * @param ensemble the D-LEMA ensemble's settings (the budget's clean batch; M from the data when 0)
- * @param sideBySide D-LEMA members trained at the same time (the results do not depend on it)
+ * @param sideBySide networks trained at the same time: D-LEMA's members, then the single networks (the results do
+ *     not depend on it)
  */
 public record Experiment(Path data, List<Path> tests, List<Method> methods, Budget budget, NetworkSpec spec,
     long seed, EnsembleSettings ensemble, int sideBySide, Path out) {
@@ -50,6 +56,9 @@ public record Experiment(Path data, List<Path> tests, List<Method> methods, Budg
       Method.STAPLE, Method.MC_DROPOUT);
 
   public static final String REPORT = "report.md";
+  /** The stage that trains the single networks (baseline, less-is-more, STAPLE, MC dropout) side by side. */
+  static final String NETWORKS = "networks";
+  static final String WEIGHT_FIGURE = "figures/weights.png";
   /** The models also evaluated without temperature scaling, and the suffix of their rows. */
   static final List<String> UNCALIBRATED = List.of(label(Method.BASELINE), label(Method.DLEMA));
   static final String UNCALIBRATED_SUFFIX = " (uncalibrated)";
@@ -68,7 +77,7 @@ public record Experiment(Path data, List<Path> tests, List<Method> methods, Budg
         EnsembleRun.defaultSideBySide(), out);
   }
 
-  /** The same experiment with up to {@code n} D-LEMA members trained at the same time. */
+  /** The same experiment with up to {@code n} networks trained at the same time. */
   public Experiment withSideBySide(int n) {
     return new Experiment(data, tests, methods, budget, spec, seed, ensemble, n, out);
   }
@@ -91,19 +100,26 @@ public record Experiment(Path data, List<Path> tests, List<Method> methods, Budg
     Stages stages = new Stages(state, out.resolve(ExperimentState.FILE), log);
     Path runs = out.resolve("runs");
     Path dlema = runs.resolve(Method.DLEMA.id());
-    for (Method method : methods) {
-      if (method != Method.MC_DROPOUT) {
-        stages.run(method.id(), () -> train(method, runs.resolve(method.id()), log));
-      }
+    if (methods.contains(Method.DLEMA)) {
+      stages.run(Method.DLEMA.id(), () -> trainEnsemble(dlema, log));
     }
     boolean withDropout = methods.contains(Method.MC_DROPOUT);
     int members = methods.contains(Method.DLEMA) ? RunConfig.read(dlema).ensemble().members() : ensemble.members();
     Path dropout = runs.resolve(Method.MC_DROPOUT.id());
+    List<Network> networks = new ArrayList<>();
+    for (Method method : methods) {
+      if (method != Method.DLEMA && method != Method.MC_DROPOUT) {
+        networks.add(new Network(method.id(), method, spec, TrainingTargets.Options.defaults(),
+            runs.resolve(method.id())));
+      }
+    }
     for (int i = 1; withDropout && i <= members; i++) {
-      TrainingTargets.Options subset = new TrainingTargets.Options(TrainingTargets.DEFAULT_MIN_KAPPA, i, members);
-      Path run = dropout.resolve(Integer.toString(i));
-      stages.run(Method.MC_DROPOUT.id() + "-" + i, () -> single(Method.MC_DROPOUT, Budget.dropout(spec), subset,
-          run, log));
+      networks.add(new Network(Method.MC_DROPOUT.id() + "-" + i, Method.MC_DROPOUT, Budget.dropout(spec),
+          new TrainingTargets.Options(TrainingTargets.DEFAULT_MIN_KAPPA, i, members),
+          dropout.resolve(Integer.toString(i))));
+    }
+    if (!networks.isEmpty()) {
+      stages.run(NETWORKS, () -> trainSideBySide(networks, log));
     }
 
     Map<String, Path> models = new LinkedHashMap<>();
@@ -142,7 +158,14 @@ public record Experiment(Path data, List<Path> tests, List<Method> methods, Budg
       }
     });
     if (methods.contains(Method.DLEMA)) {
-      stages.run("figures", () -> WeightFigure.draw(dlema, null, out.resolve("figures").resolve("weights.png")));
+      stages.run("figures", () -> {
+        try {
+          WeightFigure.draw(dlema, null, out.resolve(WEIGHT_FIGURE));
+        } catch (WeightFigure.NoMapsException e) {
+          // Members augmented with zoom or shift keep no maps (no exact inverse): the report says so.
+          log.println("no weight-map figure: " + e.getMessage());
+        }
+      });
     }
     Path report = out.resolve(REPORT);
     JsonFiles.writeString(report, ExperimentReport.markdown(this, state, models, evaluation));
@@ -160,23 +183,35 @@ public record Experiment(Path data, List<Path> tests, List<Method> methods, Budg
     };
   }
 
-  /** Trains a method's network (or the ensemble) to the budget, continuing what was done before. */
-  private void train(Method method, Path run, PrintStream log) throws IOException {
-    if (method == Method.DLEMA) {
-      for (Trainer.Outcome o : EnsembleRun.train(data, spec, budget.settings(method, seed), ensemble, run, null,
-          sideBySide, log)) {
-        o.requireFinished(run);
-      }
-    } else {
-      single(method, spec, TrainingTargets.Options.defaults(), run, log);
+  /** Trains the D-LEMA ensemble to the budget, its members {@link #sideBySide} at a time. */
+  private void trainEnsemble(Path run, PrintStream log) throws IOException {
+    for (Trainer.Outcome o : EnsembleRun.train(data, spec, budget.settings(Method.DLEMA, seed), ensemble, run, null,
+        sideBySide, log)) {
+      o.requireFinished(run);
     }
   }
 
-  /** Trains one network to the budget, continuing a run that has a checkpoint. */
-  private void single(Method method, NetworkSpec networkSpec, TrainingTargets.Options options, Path run,
-      PrintStream log) throws IOException {
-    TrainingRun.trainOrResume(data, networkSpec, budget.settings(method, seed), options, run, log)
-        .requireFinished(run);
+  /** One single network of the experiment: its name (the prefix of its log lines), method and run. */
+  private record Network(String name, Method method, NetworkSpec spec, TrainingTargets.Options options, Path run) {}
+
+  /**
+   * Trains every single network to the budget, {@link #sideBySide} at a time (each continues its run when it has a
+   * checkpoint, and a finished one is reused); each one's log lines start with its name.
+   */
+  private void trainSideBySide(List<Network> networks, PrintStream log) throws IOException {
+    List<SideBySide.Job<Void>> jobs = new ArrayList<>();
+    for (Network n : networks) {
+      jobs.add(() -> {
+        try (PrintStream own = PrefixedLines.on(log, "[" + n.name() + "] ")) {
+          long start = System.nanoTime();
+          TrainingRun.trainOrResume(data, n.spec(), budget.settings(n.method(), seed), n.options(), n.run(), own)
+              .requireFinished(n.run());
+          own.printf(Locale.ROOT, "done in %.1f minutes%n", (System.nanoTime() - start) / 60e9);
+        }
+        return null;
+      });
+    }
+    SideBySide.run(jobs, sideBySide);
   }
 
   private static String name(String label) {

@@ -3,6 +3,7 @@ package org.dlema.experiment;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.dlema.eval.EvaluationReport;
@@ -57,7 +58,7 @@ final class ExperimentReport {
         + "and the ensemble as trained, for calibration before and after.\n\n");
     md.append(Files.readString(evaluation.resolve(EvaluationReport.TABLES)));
     if (dlemaRun != null) {
-      weights(md, dlemaRun);
+      weights(md, dlemaRun, Files.isRegularFile(experiment.out().resolve(Experiment.WEIGHT_FIGURE)));
     }
     md.append("\n## Figures\n\n- Reliability diagrams: `evaluation/reliability/`\n"
         + "- Overlays of the first test images: `evaluation/examples/`\n");
@@ -80,18 +81,27 @@ final class ExperimentReport {
     return md.toString();
   }
 
-  private static void weights(StringBuilder md, Path dlemaRun) throws IOException {
-    md.append("\n## Where the weights go\n\nPer member, over the latest weight maps of the sampled training images "
+  private static void weights(StringBuilder md, Path dlemaRun, boolean figure) throws IOException {
+    md.append("\n## Where the weights go\n\n");
+    List<WeightRatios> ratios = WeightRatios.of(dlemaRun);
+    if (ratios.isEmpty()) {
+      md.append("No member kept weight maps (they are kept in each image's own frame; members augmented with zoom "
+          + "or shift keep none, since those transforms have no exact inverse).\n");
+      return;
+    }
+    md.append("Per member, over the latest weight maps of the sampled training images "
         + "(1 = the weight of a batch whose pixels all count the same): the mean weight on pixels where an "
         + "annotation disagrees with the member's trusted annotation, where it agrees, and their ratio (the "
         + "paper's Figures 3-4 suggest near 0).\n\n| member | disagreeing | agreeing | ratio | disagreeing pixels |\n"
         + "|---|---|---|---|---|\n");
-    for (WeightRatios r : WeightRatios.of(dlemaRun)) {
+    for (WeightRatios r : ratios) {
       md.append(String.format(Locale.ROOT, "| %d | %.3f | %.3f | %.3f | %d |%n", r.member(), r.disagree(), r.agree(),
           r.ratio(), r.disagreeingPixels()));
     }
-    md.append("\nThe members' learned weight maps over the inconsistency maps (paper Figures 3-4): "
-        + "![weights](figures/weights.png)\n");
+    if (figure) {
+      md.append("\nThe members' learned weight maps over the inconsistency maps (paper Figures 3-4): "
+          + "![weights](" + Experiment.WEIGHT_FIGURE + ")\n");
+    }
   }
 
   private static String variant(EnsembleSettings e) {

@@ -141,6 +141,11 @@ public record EnsembleSettings(int members, int cleanBatch, CleanLoss cleanLoss,
         weightNormalization, plainShare, metaWarmup, cleanSource, initialCheckpoint, region);
   }
 
+  public EnsembleSettings withMetaWarmup(int steps) {
+    return new EnsembleSettings(members, cleanBatch, cleanLoss, partitionRule, weightSamples, weighting,
+        weightNormalization, plainShare, steps, cleanSource, initialCheckpoint, weightRegion);
+  }
+
   /** Whether every variant field has the paper's value. */
   public boolean isPaperMethod() {
     return weighting == Weighting.META && weightNormalization == WeightNormalization.BATCH && plainShare == 0

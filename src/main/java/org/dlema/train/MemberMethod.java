@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.TreeSet;
 import org.dlema.data.augment.Augmenter;
 import org.dlema.data.preprocess.Normalization;
@@ -26,7 +27,8 @@ final class MemberMethod extends NetworkMethod<MemberGraph, MemberMethod.Inputs>
    * its images' disputed pixels (1 where their annotations disagree, under the same transform; null unless the
    * variant asks).
    */
-  record Inputs(int[][] noisyItems, PreparedSet.Batch noisy, PreparedSet.Batch clean) {
+  /** @param noisySeeds each noisy item's augmentation seed, to take its weight map back to the image's frame */
+  record Inputs(int[][] noisyItems, long[] noisySeeds, PreparedSet.Batch noisy, PreparedSet.Batch clean) {
     float[] disputed() {
       return noisy.maps();
     }
@@ -121,7 +123,7 @@ final class MemberMethod extends NetworkMethod<MemberGraph, MemberMethod.Inputs>
       cleanSeeds[filled] = EpochSampler.mix(EpochSampler.mix(stream, 2), filled);
       cleanItems[filled++] = trusted[cleanDraw[k]];
     }
-    return new Inputs(noisyItems, train.batch(noisyItems, augmenter, noisySeeds, disputed),
+    return new Inputs(noisyItems, noisySeeds, train.batch(noisyItems, augmenter, noisySeeds, disputed),
         train.batch(cleanItems, augmenter, cleanSeeds, null));
   }
 
@@ -156,13 +158,18 @@ final class MemberMethod extends NetworkMethod<MemberGraph, MemberMethod.Inputs>
     }
     for (int k = 0; k < noisyBatch; k++) {
       int[] item = lastItems[k];
-      // Maps are kept in the images' own frame only: under augmentation they are in the transformed one.
-      if (augmenter == null && sampled.contains(item[0])) {
+      if (sampled.contains(item[0])) {
         float[] map = new float[pixels];
         for (int p = 0; p < pixels; p++) {
           map[p] = result.weights()[k * pixels + p] * scale;
         }
-        weightMaps.put(train.ids().get(item[0]), item[1], maskFiles.get(item[0]).get(item[1]), step + 1, map);
+        // Kept in the image's own frame: a flipped or turned map is turned back; a zoomed or shifted one is not kept.
+        if (augmenter != null) {
+          map = augmenter.undo(map, new SplittableRandom(inputs.noisySeeds()[k]));
+        }
+        if (map != null) {
+          weightMaps.put(train.ids().get(item[0]), item[1], maskFiles.get(item[0]).get(item[1]), step + 1, map);
+        }
       }
     }
     Map<String, Double> figures = new HashMap<>();

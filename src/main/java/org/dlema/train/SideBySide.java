@@ -10,19 +10,20 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Independent jobs (an ensemble's members) run up to N at a time, each on its own thread. Results come back in the
- * jobs' order whatever order they finish in; the first failure is rethrown once every job has stopped, so no
- * member is left training behind an error.
+ * Independent trainings (an ensemble's members, an experiment's single networks) run up to N at a time, each on its
+ * own thread with its own graph and session. Results come back in the jobs' order whatever order they finish in;
+ * the first failure is rethrown once every job has stopped, so nothing is left training behind an error.
  */
-final class SideBySide {
+public final class SideBySide {
   /** One job. */
-  interface Job<T> {
+  public interface Job<T> {
     T run() throws IOException;
   }
 
   private SideBySide() {}
 
-  static <T> List<T> run(List<? extends Job<T>> jobs, int atOnce) throws IOException {
+  /** Runs {@code jobs}, up to {@code atOnce} at a time (one after another when 1), and returns their results. */
+  public static <T> List<T> run(List<? extends Job<T>> jobs, int atOnce) throws IOException {
     List<T> results = new ArrayList<>();
     if (atOnce <= 1 || jobs.size() <= 1) {
       for (Job<T> job : jobs) {
@@ -31,7 +32,7 @@ final class SideBySide {
       return results;
     }
     ExecutorService pool = Executors.newFixedThreadPool(Math.min(atOnce, jobs.size()), task -> {
-      Thread thread = new Thread(task, "dlema-member");
+      Thread thread = new Thread(task, "dlema-training");
       thread.setDaemon(true);
       return thread;
     });
@@ -54,7 +55,7 @@ final class SideBySide {
           first = first == null ? e.getCause() : first;
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          throw new IOException("interrupted while members were training", e);
+          throw new IOException("interrupted while networks were training", e);
         }
       }
       if (first instanceof UncheckedIOException io) {

@@ -53,11 +53,31 @@ class BudgetTest {
   }
 
   @Test
+  void cpuHourIsCpuLongWithTheMembersMetaWeightedFromStep2000() {
+    Budget longer = Budget.of("cpu-long");
+    Budget hour = Budget.of("cpu-hour");
+    assertThat(longer.ensemble().metaWarmup()).isEqualTo(0);
+    assertThat(hour.ensemble().metaWarmup()).isEqualTo(2000);
+    // Everything else is cpu-long's: every network's settings, and the ensemble's but for the warm-up.
+    for (Method method : Method.values()) {
+      assertThat(hour.settings(method, 2)).isEqualTo(longer.settings(method, 2));
+    }
+    assertThat(hour.ensemble()).isEqualTo(longer.ensemble().withMetaWarmup(2000));
+    assertThat(hour.label()).isEqualTo("cpu-hour (3000 steps, weights on disputed pixels, meta-weighting from step "
+        + "2000)");
+    // Fewer steps keep the warm-up's share of them: two thirds.
+    assertThat(hour.withSteps(300).ensemble().metaWarmup()).isEqualTo(200);
+    assertThat(hour.withSteps(2).ensemble().metaWarmup()).isEqualTo(1);
+    assertThat(longer.withSteps(300).ensemble().metaWarmup()).isEqualTo(0);
+  }
+
+  @Test
   void everyNamedBudgetExistsAndAnUnknownOneIsNamedInTheError() {
     for (String name : Budget.names()) {
       assertThat(Budget.of(name).name()).isEqualTo(name);
     }
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Budget.of("fast"));
-    assertThat(e).hasMessageThat().contains("no budget called 'fast'; available: cpu, cpu-long, quick, paper");
+    assertThat(e).hasMessageThat().contains("no budget called 'fast'; available: cpu, cpu-long, cpu-hour, quick, "
+        + "paper");
   }
 }

@@ -1,11 +1,13 @@
 package org.dlema.train;
 
 import static com.google.common.truth.Truth.assertThat;
+import static com.google.common.truth.Truth.assertWithMessage;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.dlema.data.augment.AugmentationSettings;
 import org.dlema.data.preprocess.Normalization;
 import org.dlema.graph.NetworkSpec;
 import org.dlema.train.EnsembleSettings.CleanSource;
@@ -206,8 +208,46 @@ class MemberVariantsTest {
     }
   }
 
+  @Test
+  void underFlipsAndQuarterTurnsTheKeptWeightMapsAreInTheImagesOwnFrame() throws Exception {
+    EnsembleSettings disputed = EnsembleSettings.paper(1, C).withWeightRegion(
+        EnsembleSettings.WeightRegion.DISPUTED);
+    TrainingSettings flipped = SETTINGS.toBuilder().augmentation(AugmentationSettings.dihedral()).build();
+    Path run = dir.resolve("flipped");
+    float[][] region;
+    try (MemberMethod method = method(disputed, flipped, run)) {
+      method.initialize();
+      region = MemberMethod.disputedPixels(method.trainSet());
+      for (long step = 0; step < 4; step++) {
+        method.step(step, method.inputs(step), MemberGraphTest.RATE);
+      }
+      method.saveExtras(run);
+    }
+    // The oracle: outside the image's own disputed pixels every weight is the mean loss's (1 on this scale); a map
+    // left in the flipped or turned frame would have its learned weights outside them.
+    List<WeightMaps.Entry> entries = WeightMaps.index(run).maps();
+    assertThat(entries).isNotEmpty();
+    int learned = 0;
+    for (WeightMaps.Entry e : entries) {
+      float[] map = WeightMaps.read(run.resolve(WeightMaps.FOLDER).resolve(e.file()), tiny.inputSize());
+      float[] own = region[Integer.parseInt(e.image().substring(3))];
+      for (int p = 0; p < map.length; p++) {
+        if (own[p] == 0) {
+          assertWithMessage("%s pixel %s", e.image(), p).that((double) map[p]).isWithin(1e-4).of(1.0);
+        } else if (Math.abs(map[p] - 1) > 1e-3) {
+          learned++;
+        }
+      }
+    }
+    assertThat(learned).isGreaterThan(0);
+  }
+
   /** Four images with two annotations each; member 1 trusts annotation 0 of images 0 and 2 only. */
   private MemberMethod method(EnsembleSettings ensemble) throws Exception {
+    return method(ensemble, SETTINGS, dir);
+  }
+
+  private MemberMethod method(EnsembleSettings ensemble, TrainingSettings settings, Path run) throws Exception {
     Random random = new Random(5);
     int side = tiny.inputSize();
     List<String> ids = new ArrayList<>();
@@ -222,7 +262,7 @@ class MemberVariantsTest {
     }
     PreparedSet train = new PreparedSet(ids, images, masks, null, side);
     Normalization identity = new Normalization(new double[3], new double[] {1, 1, 1}, 1);
-    return new MemberMethod(tiny, SETTINGS, ensemble, train, new int[][] {{0, 0}, {2, 0}}, names, dir, identity);
+    return new MemberMethod(tiny, settings, ensemble, train, new int[][] {{0, 0}, {2, 0}}, names, run, identity);
   }
 
   @Test

@@ -132,6 +132,21 @@ final class Geometry {
     return out;
   }
 
+  /**
+   * A one-channel map in the transformed frame taken back to the source frame, or null when the transform is not a
+   * permutation of pixels (a zoom or shift loses and repeats pixels, so it has no exact inverse).
+   */
+  float[] undo(float[] out) {
+    if (x0 != null) {
+      return null;
+    }
+    float[] in = new float[out.length];
+    for (int i = 0; i < nearest.length; i++) {
+      in[nearest[i]] = out[i];
+    }
+    return in;
+  }
+
   /** Nearest-neighbour resampling, as a new array: values are copied, so binary masks stay binary. */
   float[] mask(float[] in, int channels) {
     float[] out = new float[in.length];

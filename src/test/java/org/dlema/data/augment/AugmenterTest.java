@@ -45,6 +45,24 @@ class AugmenterTest {
   }
 
   @Test
+  void aMapOfTheTurnedImageGoesBackToTheImagesFrameExactlyAndAZoomedOneDoesNot() {
+    int moved = 0;
+    for (int seed = 0; seed < 20; seed++) {
+      float[] map = new float[SIDE * SIDE];
+      for (int i = 0; i < map.length; i++) {
+        map[i] = i;
+      }
+      Augmenter dihedral = new Augmenter(DIHEDRAL, IDENTITY, SIDE);
+      float[] turned = dihedral.apply(new float[SIDE * SIDE * 3], new float[][] {map},
+          new SplittableRandom(seed)).masks()[0];
+      moved += Arrays.equals(turned, map) ? 0 : 1;
+      assertThat(dihedral.undo(turned, new SplittableRandom(seed))).isEqualTo(map);
+      assertThat(new Augmenter(GEOMETRY, IDENTITY, SIDE).undo(turned, new SplittableRandom(seed))).isNull();
+    }
+    assertThat(moved).isGreaterThan(10);
+  }
+
+  @Test
   void sameSeedGivesBitIdenticalOutputAndOtherSeedsDiffer() {
     Augmenter augmenter = new Augmenter(AugmentationSettings.standard(), SKIN, SIDE);
     float[] image = randomImage(SIDE, SKIN, 0, 255, 1);
