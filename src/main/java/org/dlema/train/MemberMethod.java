@@ -25,9 +25,8 @@ final class MemberMethod extends NetworkMethod<MemberGraph, MemberMethod.Inputs>
   /**
    * The noisy batch (with its (image, annotation) items) and the clean batch of one step; the noisy batch's maps are
    * its images' disputed pixels (1 where their annotations disagree, under the same transform; null unless the
-   * variant asks).
+   * variant asks); each noisy item's augmentation seed takes its weight map back to the image's frame.
    */
-  /** @param noisySeeds each noisy item's augmentation seed, to take its weight map back to the image's frame */
   record Inputs(int[][] noisyItems, long[] noisySeeds, PreparedSet.Batch noisy, PreparedSet.Batch clean) {
     float[] disputed() {
       return noisy.maps();

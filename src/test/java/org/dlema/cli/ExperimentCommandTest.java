@@ -2,6 +2,8 @@ package org.dlema.cli;
 
 import static com.google.common.truth.Truth.assertThat;
 
+import com.google.common.io.MoreFiles;
+import com.google.common.io.RecursiveDeleteOption;
 import com.google.gson.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -110,6 +112,32 @@ class ExperimentCommandTest {
     JsonObject after = JsonFiles.read(older.resolve("experiment.json"), JsonObject.class);
     assertThat(after.getAsJsonObject("seconds").has("figures")).isTrue();
     assertThat(after.getAsJsonObject("cpuSeconds").keySet()).containsExactly("figures");
+  }
+
+  @Test
+  void membersWithoutWeightMapsLeaveTheReportWithoutTheFigureInsteadOfFailing() throws Exception {
+    assertThat(first.exitCode()).isEqualTo(0);
+    Path bare = dir.resolve("bare");
+    TestFiles.copyTree(out, bare);
+    try (var members = Files.list(bare.resolve("runs/dlema/members"))) {
+      for (Path member : members.toList()) {
+        MoreFiles.deleteRecursively(member.resolve("weights"), RecursiveDeleteOption.ALLOW_INSECURE);
+      }
+    }
+    Files.delete(bare.resolve("figures/weights.png"));
+    JsonObject state = JsonFiles.read(bare.resolve("experiment.json"), JsonObject.class);
+    state.getAsJsonObject("seconds").remove("figures");
+    JsonFiles.write(bare.resolve("experiment.json"), state);
+    String[] args = experiment("2");
+    args[args.length - 1] = bare.toString();
+    CliRunner.Outcome again = CliRunner.run(args);
+    assertThat(again.err()).doesNotContain("internal error");
+    assertThat(again.exitCode()).isEqualTo(0);
+    assertThat(again.out()).contains("no weight-map figure");
+    String report = Files.readString(bare.resolve("report.md"));
+    assertThat(report).contains("No member kept weight maps");
+    assertThat(report).doesNotContain("figures/weights.png");
+    assertThat(report).contains("### Table 1: Jaccard index");
   }
 
   @Test

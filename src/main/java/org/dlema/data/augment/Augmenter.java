@@ -58,12 +58,12 @@ public final class Augmenter {
 
   /**
    * A map of the augmented image (e.g. the weights learned for it) in the image's own frame: {@code random} must be
-   * in the state {@link #apply} was called with, so that the same transform is drawn. Null when that transform has
-   * no exact inverse (a zoom or shift); flips and quarter turns always have one.
+   * in the state {@link #apply} was called with, so that the same transform is drawn. Null when the settings zoom or
+   * shift (such a transform loses and repeats pixels: no exact inverse); flips and quarter turns always have one.
    */
   public float[] undo(float[] map, SplittableRandom random) {
     checkArgument(map.length == side * side, "map has %s values, expected %s", map.length, side * side);
-    return Geometry.draw(settings, side, random).undo(map);
+    return settings.resamples() ? null : Geometry.draw(settings, side, random).undo(map);
   }
 
   /** An augmented image and its masks, in the input's layout. */

@@ -1,5 +1,7 @@
 package org.dlema.data.augment;
 
+import static com.google.common.base.Preconditions.checkState;
+
 import java.util.SplittableRandom;
 
 /**
@@ -132,14 +134,9 @@ final class Geometry {
     return out;
   }
 
-  /**
-   * A one-channel map in the transformed frame taken back to the source frame, or null when the transform is not a
-   * permutation of pixels (a zoom or shift loses and repeats pixels, so it has no exact inverse).
-   */
+  /** A one-channel map in the transformed frame taken back to the source frame (only a permutation can be). */
   float[] undo(float[] out) {
-    if (x0 != null) {
-      return null;
-    }
+    checkState(x0 == null, "a zoom or shift has no exact inverse");
     float[] in = new float[out.length];
     for (int i = 0; i < nearest.length; i++) {
       in[nearest[i]] = out[i];
