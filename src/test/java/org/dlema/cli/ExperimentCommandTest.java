@@ -94,20 +94,30 @@ class ExperimentCommandTest {
     assertThat(again.out()).doesNotContain("training:");
   }
 
-  @Test
-  void anExperimentWrittenBeforeCpuTimesWereRecordedContinues() throws Exception {
+  /** Changes a copy of the first experiment in {@code copy} and its state, then runs it again from its figures. */
+  private interface Change {
+    void apply(JsonObject state) throws Exception;
+  }
+
+  private CliRunner.Outcome againWithoutFigures(Path copy, Change change) throws Exception {
     assertThat(first.exitCode()).isEqualTo(0);
-    Path older = dir.resolve("older");
-    TestFiles.copyTree(out, older);
-    JsonObject state = JsonFiles.read(older.resolve("experiment.json"), JsonObject.class);
-    state.remove("cpuSeconds");
+    TestFiles.copyTree(out, copy);
+    JsonObject state = JsonFiles.read(copy.resolve("experiment.json"), JsonObject.class);
     state.getAsJsonObject("seconds").remove("figures");
-    JsonFiles.write(older.resolve("experiment.json"), state);
+    change.apply(state);
+    JsonFiles.write(copy.resolve("experiment.json"), state);
     String[] args = experiment("2");
-    args[args.length - 1] = older.toString();
+    args[args.length - 1] = copy.toString();
     CliRunner.Outcome again = CliRunner.run(args);
     assertThat(again.err()).doesNotContain("internal error");
     assertThat(again.exitCode()).isEqualTo(0);
+    return again;
+  }
+
+  @Test
+  void anExperimentWrittenBeforeCpuTimesWereRecordedContinues() throws Exception {
+    Path older = dir.resolve("older");
+    CliRunner.Outcome again = againWithoutFigures(older, state -> state.remove("cpuSeconds"));
     assertThat(again.out()).contains("[figures]");
     JsonObject after = JsonFiles.read(older.resolve("experiment.json"), JsonObject.class);
     assertThat(after.getAsJsonObject("seconds").has("figures")).isTrue();
@@ -116,23 +126,15 @@ class ExperimentCommandTest {
 
   @Test
   void membersWithoutWeightMapsLeaveTheReportWithoutTheFigureInsteadOfFailing() throws Exception {
-    assertThat(first.exitCode()).isEqualTo(0);
     Path bare = dir.resolve("bare");
-    TestFiles.copyTree(out, bare);
-    try (var members = Files.list(bare.resolve("runs/dlema/members"))) {
-      for (Path member : members.toList()) {
-        MoreFiles.deleteRecursively(member.resolve("weights"), RecursiveDeleteOption.ALLOW_INSECURE);
+    CliRunner.Outcome again = againWithoutFigures(bare, state -> {
+      try (var members = Files.list(bare.resolve("runs/dlema/members"))) {
+        for (Path member : members.toList()) {
+          MoreFiles.deleteRecursively(member.resolve("weights"), RecursiveDeleteOption.ALLOW_INSECURE);
+        }
       }
-    }
-    Files.delete(bare.resolve("figures/weights.png"));
-    JsonObject state = JsonFiles.read(bare.resolve("experiment.json"), JsonObject.class);
-    state.getAsJsonObject("seconds").remove("figures");
-    JsonFiles.write(bare.resolve("experiment.json"), state);
-    String[] args = experiment("2");
-    args[args.length - 1] = bare.toString();
-    CliRunner.Outcome again = CliRunner.run(args);
-    assertThat(again.err()).doesNotContain("internal error");
-    assertThat(again.exitCode()).isEqualTo(0);
+      Files.delete(bare.resolve("figures/weights.png"));
+    });
     assertThat(again.out()).contains("no weight-map figure");
     String report = Files.readString(bare.resolve("report.md"));
     assertThat(report).contains("No member kept weight maps");
