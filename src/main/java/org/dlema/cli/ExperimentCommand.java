@@ -60,6 +60,9 @@ final class ExperimentCommand extends OptionsCommand {
     options.addOption(valued("weight-region", "NAME", "override where the budget's D-LEMA members learn eq. 1's "
         + "weights: all (the paper's, every pixel; quick and paper) or disputed (only where an image's annotations "
         + "disagree; cpu, cpu-long and cpu-hour)"));
+    options.addOption(valued("ema", "D", "average every network's weights, decay D per step, for validation, model "
+        + "selection and export, as train --ema (e.g. 0.995: about the last 200 steps) (default 0: none, every "
+        + "budget's)"));
     options.addOption(valued("out", "DIR", "experiment folder (default runs/experiment)"));
     options.addOption(valued("spec", "SPEC", "network spec (default " + SpecFiles.DEFAULT + ")"));
     options.addOption(valued("seed", "N", "seed of split, partition, weights and batches (default 1)"));
@@ -108,6 +111,7 @@ final class ExperimentCommand extends OptionsCommand {
     }
     budget = budget.withWeightRegion(choice(line, "weight-region", budget.weightRegion(),
         EnsembleSettings.WeightRegion.values()));
+    budget = budget.withAverageDecay(doubleOption(line, "ema", budget.averageDecay(), 0, 0.999999));
     List<Path> testSets = Arrays.stream(tests).map(Path::of).toList();
     Experiment experiment = Experiment.of(data, testSets, budget, SpecFiles.load(line.getOptionValue("spec",
         SpecFiles.DEFAULT)), longOption(line, "seed", 1), outputFolder(line));

@@ -33,10 +33,11 @@ import org.dlema.train.TrainingSettings;
  * @param weightRegion where D-LEMA's members learn eq. 1's weights
  * @param metaWarmup D-LEMA's steps with uniform weights before the meta-weighting starts
  * @param interval steps between validations and checkpoints
+ * @param averageDecay decay of every network's weight average (train --ema; 0: none, every named budget)
  */
 public record Budget(String name, int steps, int batch, double learningRate, LearningRateSchedule schedule,
     AugmentationSettings augmentation, int cleanBatch, EnsembleSettings.WeightRegion weightRegion, int metaWarmup,
-    int interval) {
+    int interval, double averageDecay) {
   public static final String DEFAULT = "cpu-hour";
 
   /** The budget called {@code name}. */
@@ -49,11 +50,11 @@ public record Budget(String name, int steps, int batch, double learningRate, Lea
       case "cpu-hour" -> cpuRecipe(name, 3000, AugmentationSettings.dihedral(), 2000);
       // Fits 2 CPU cores in well under 90 minutes with linknet-lite on 1600 ISIC images.
       case "quick" -> new Budget(name, 1500, TrainingSettings.DEFAULT_BATCH, 1e-3, LearningRateSchedule.constant(),
-          AugmentationSettings.none(), 8, EnsembleSettings.WeightRegion.ALL, 0, 500);
+          AugmentationSettings.none(), 8, EnsembleSettings.WeightRegion.ALL, 0, 500, 0);
       // The paper's settings (3.2): lr 1e-4, clean batch 64; the weight maps of Figures 3-4 are at 100K steps.
       case "paper" -> new Budget(name, 100_000, TrainingSettings.DEFAULT_BATCH,
           TrainingSettings.DEFAULT_LEARNING_RATE, LearningRateSchedule.constant(), AugmentationSettings.none(),
-          EnsembleSettings.PAPER_CLEAN_BATCH, EnsembleSettings.WeightRegion.ALL, 0, 5000);
+          EnsembleSettings.PAPER_CLEAN_BATCH, EnsembleSettings.WeightRegion.ALL, 0, 5000, 0);
       default -> throw new IllegalArgumentException("no budget called '" + name + "'; available: "
           + String.join(", ", names()));
     };
@@ -70,7 +71,7 @@ public record Budget(String name, int steps, int batch, double learningRate, Lea
    */
   private static Budget cpuRecipe(String name, int steps, AugmentationSettings augmentation, int metaWarmup) {
     return new Budget(name, steps, 16, 2e-3, new LearningRateSchedule(LearningRateSchedule.Decay.CONSTANT, 50, 1),
-        augmentation, 16, EnsembleSettings.WeightRegion.DISPUTED, metaWarmup, 250);
+        augmentation, 16, EnsembleSettings.WeightRegion.DISPUTED, metaWarmup, 250, 0);
   }
 
   /**
@@ -79,13 +80,22 @@ public record Budget(String name, int steps, int batch, double learningRate, Lea
    */
   public Budget withSteps(int n) {
     return new Budget(name, n, batch, learningRate, schedule, augmentation, cleanBatch, weightRegion,
-        (int) ((long) metaWarmup * n / steps), Math.min(interval, n));
+        (int) ((long) metaWarmup * n / steps), Math.min(interval, n), averageDecay);
   }
 
   /** The same budget with D-LEMA's weights learned on {@code region}. */
   public Budget withWeightRegion(EnsembleSettings.WeightRegion region) {
     return new Budget(name, steps, batch, learningRate, schedule, augmentation, cleanBatch, region, metaWarmup,
-        interval);
+        interval, averageDecay);
+  }
+
+  /**
+   * The same budget with every network's weights averaged at {@code decay} per step for validation, model selection
+   * and export (train --ema).
+   */
+  public Budget withAverageDecay(double decay) {
+    return new Budget(name, steps, batch, learningRate, schedule, augmentation, cleanBatch, weightRegion, metaWarmup,
+        interval, decay);
   }
 
   /** D-LEMA's settings under this budget, with M taken from the data. */
@@ -96,7 +106,7 @@ public record Budget(String name, int steps, int batch, double learningRate, Lea
   /** The training settings of {@code method} under this budget. */
   public TrainingSettings settings(Method method, long seed) {
     return TrainingSettings.builder(method).batchSize(batch).learningRate(learningRate).schedule(schedule)
-        .augmentation(augmentation)
+        .augmentation(augmentation).averageDecay(averageDecay)
         .seed(seed).steps(steps).interval(interval).build();
   }
 
@@ -112,9 +122,10 @@ public record Budget(String name, int steps, int batch, double learningRate, Lea
    * folder is this run.
    */
   public String label() {
-    return String.format(Locale.ROOT, "%s (%d steps%s%s)", name, steps,
+    return String.format(Locale.ROOT, "%s (%d steps%s%s%s)", name, steps,
         weightRegion == EnsembleSettings.WeightRegion.ALL ? ""
             : ", weights on " + weightRegion.name().toLowerCase(Locale.ROOT) + " pixels",
-        metaWarmup == 0 ? "" : ", meta-weighting from step " + metaWarmup);
+        metaWarmup == 0 ? "" : ", meta-weighting from step " + metaWarmup,
+        averageDecay == 0 ? "" : ", weights averaged with decay " + averageDecay);
   }
 }

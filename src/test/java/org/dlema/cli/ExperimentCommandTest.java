@@ -209,6 +209,27 @@ class ExperimentCommandTest {
   }
 
   @Test
+  void weightAveragingReachesEveryNetworkAndTheReport() throws Exception {
+    Path averaged = dir.resolve("averaged");
+    CliRunner.Outcome outcome = CliRunner.run("experiment", "--data", split.resolve("train.csv").toString(),
+        "--test", split.resolve("test.csv").toString(), "--spec", "tiny", "--steps", "2", "--methods",
+        "baseline,staple", "--ema", "0.9", "--out", averaged.toString());
+    assertThat(outcome.exitCode()).isEqualTo(0);
+    for (String method : new String[] {"baseline", "staple"}) {
+      JsonObject config = JsonFiles.read(averaged.resolve("runs").resolve(method).resolve("config.json"),
+          JsonObject.class);
+      assertThat(config.getAsJsonObject("settings").get("averageDecay").getAsDouble()).isEqualTo(0.9);
+    }
+    assertThat(Files.readString(averaged.resolve("report.md"))).contains("weights averaged (decay 0.9 per step)");
+    // Without --ema the same folder is another experiment.
+    CliRunner.Outcome plain = CliRunner.run("experiment", "--data", split.resolve("train.csv").toString(),
+        "--test", split.resolve("test.csv").toString(), "--spec", "tiny", "--steps", "2", "--methods",
+        "baseline,staple", "--out", averaged.toString());
+    assertThat(plain.exitCode()).isNotEqualTo(0);
+    assertThat(plain.err()).contains("weights averaged with decay 0.9");
+  }
+
+  @Test
   void methodsAreCheckedBeforeAnythingRuns() {
     Path none = dir.resolve("never");
     CliRunner.Outcome unknown = CliRunner.run("experiment", "--data", split.resolve("train.csv").toString(),
@@ -224,6 +245,10 @@ class ExperimentCommandTest {
         "--test", split.resolve("test.csv").toString(), "--out", none.toString(), "--weight-region", "border");
     assertThat(region.exitCode()).isEqualTo(2);
     assertThat(region.err()).contains("--weight-region must be one of all, disputed, got 'border'");
+    CliRunner.Outcome average = CliRunner.run("experiment", "--data", split.resolve("train.csv").toString(),
+        "--test", split.resolve("test.csv").toString(), "--out", none.toString(), "--ema", "1");
+    assertThat(average.exitCode()).isEqualTo(2);
+    assertThat(average.err()).contains("--ema must lie in [0.0, 0.999999], got 1.0");
     assertThat(Files.exists(none)).isFalse();
   }
 

@@ -72,6 +72,25 @@ class BudgetTest {
   }
 
   @Test
+  void weightAveragingChangesOnlyEveryNetworksAverageDecay() {
+    Budget hour = Budget.of("cpu-hour");
+    Budget averaged = hour.withAverageDecay(0.995);
+    for (Method method : Method.values()) {
+      assertThat(hour.settings(method, 2).averageDecay()).isEqualTo(0.0);
+      assertThat(averaged.settings(method, 2)).isEqualTo(hour.settings(method, 2).toBuilder().averageDecay(0.995)
+          .build());
+    }
+    assertThat(averaged.ensemble()).isEqualTo(hour.ensemble());
+    assertThat(averaged.label()).isEqualTo(hour.label().replace(")", ", weights averaged with decay 0.995)"));
+    // The other overrides keep it.
+    assertThat(averaged.withSteps(300).averageDecay()).isEqualTo(0.995);
+    assertThat(averaged.withWeightRegion(WeightRegion.ALL).averageDecay()).isEqualTo(0.995);
+    for (String name : Budget.names()) {
+      assertThat(Budget.of(name).averageDecay()).isEqualTo(0.0);
+    }
+  }
+
+  @Test
   void everyNamedBudgetExistsAndAnUnknownOneIsNamedInTheError() {
     for (String name : Budget.names()) {
       assertThat(Budget.of(name).name()).isEqualTo(name);
