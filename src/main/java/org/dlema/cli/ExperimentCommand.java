@@ -111,7 +111,7 @@ final class ExperimentCommand extends OptionsCommand {
     }
     budget = budget.withWeightRegion(choice(line, "weight-region", budget.weightRegion(),
         EnsembleSettings.WeightRegion.values()));
-    budget = budget.withAverageDecay(doubleOption(line, "ema", budget.averageDecay(), 0, 0.999999));
+    budget = budget.withAverageDecay(averageDecayOption(line, budget.averageDecay()));
     List<Path> testSets = Arrays.stream(tests).map(Path::of).toList();
     Experiment experiment = Experiment.of(data, testSets, budget, SpecFiles.load(line.getOptionValue("spec",
         SpecFiles.DEFAULT)), longOption(line, "seed", 1), outputFolder(line));

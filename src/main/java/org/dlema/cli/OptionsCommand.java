@@ -230,6 +230,11 @@ abstract class OptionsCommand implements Command {
     }
   }
 
+  /** {@code --ema D}, the weight average's decay per step (train and experiment): in [0, 1), 0 for none. */
+  static double averageDecayOption(CommandLine line, double fallback) throws UsageException {
+    return doubleOption(line, "ema", fallback, 0, 0.999999);
+  }
+
   static double doubleOption(CommandLine line, String option, double fallback, double min, double max)
       throws UsageException {
     String text = line.getOptionValue(option);

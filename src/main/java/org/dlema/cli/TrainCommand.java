@@ -238,7 +238,7 @@ final class TrainCommand extends OptionsCommand {
         .validateEvery(intOption(line, "validate-every", interval, 1))
         .checkpointEvery(intOption(line, "checkpoint-every", interval, 1))
         .schedule(schedule(line)).augmentation(augmentation(line))
-        .averageDecay(doubleOption(line, "ema", 0, 0, 0.999999)).build();
+        .averageDecay(averageDecayOption(line, 0)).build();
   }
 
   private static LearningRateSchedule schedule(CommandLine line) throws UsageException {

@@ -81,7 +81,8 @@ class BudgetTest {
           .build());
     }
     assertThat(averaged.ensemble()).isEqualTo(hour.ensemble());
-    assertThat(averaged.label()).isEqualTo(hour.label().replace(")", ", weights averaged with decay 0.995)"));
+    assertThat(averaged.label()).isEqualTo("cpu-hour (3000 steps, weights on disputed pixels, meta-weighting from "
+        + "step 2000, weights averaged with decay 0.995)");
     // The other overrides keep it.
     assertThat(averaged.withSteps(300).averageDecay()).isEqualTo(0.995);
     assertThat(averaged.withWeightRegion(WeightRegion.ALL).averageDecay()).isEqualTo(0.995);
