@@ -1,28 +1,37 @@
 package org.dlema.io;
 
 import java.io.PrintStream;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * Progress of a long job on stderr: a redrawn bar on a terminal, a plain line every ten percent otherwise (log files
- * and CI would otherwise fill with carriage returns). Thread-safe.
+ * and CI would otherwise fill with carriage returns). Once a job has run for a minute each report adds the minutes
+ * so far and the minutes left at the rate so far, so that a slow machine shows early how long a run will take.
+ * Thread-safe.
  */
 public final class Progress {
   private static final long REDRAW_NANOS = 200_000_000L;
+  private static final long MINUTE_NANOS = 60_000_000_000L;
 
   private final String label;
   private final long total;
   private final PrintStream out;
   private final boolean terminal;
+  private final LongSupplier clock;
+  private final long started;
   private final AtomicLong done = new AtomicLong();
   private long lastDraw;
   private int lastDecile;
 
-  private Progress(String label, long total, PrintStream out, boolean terminal) {
+  private Progress(String label, long total, PrintStream out, boolean terminal, LongSupplier clock) {
     this.label = label;
     this.total = Math.max(total, 1);
     this.out = out;
     this.terminal = terminal;
+    this.clock = clock;
+    this.started = clock.getAsLong();
   }
 
   public static Progress onStderr(String label, long total) {
@@ -34,7 +43,12 @@ public final class Progress {
    * terminal, plain lines otherwise.
    */
   public static Progress on(PrintStream to, String label, long total) {
-    return new Progress(label, total, to, (to == System.err || to == System.out) && isTerminal());
+    return new Progress(label, total, to, (to == System.err || to == System.out) && isTerminal(), System::nanoTime);
+  }
+
+  /** Plain lines on {@code to}, timed by {@code nanoClock} (tests). */
+  static Progress lines(PrintStream to, String label, long total, LongSupplier nanoClock) {
+    return new Progress(label, total, to, false, nanoClock);
   }
 
   /**
@@ -55,7 +69,7 @@ public final class Progress {
 
   /** Progress that prints nothing (tests, library callers). */
   public static Progress silent() {
-    return new Progress("", 1, null, false);
+    return new Progress("", 1, null, false, () -> 0L);
   }
 
   public void step() {
@@ -64,18 +78,19 @@ public final class Progress {
       return;
     }
     synchronized (this) {
-      long now = System.nanoTime();
+      long now = clock.getAsLong();
       if (terminal && (now - lastDraw > REDRAW_NANOS || n == total)) {
         lastDraw = now;
         int width = 30;
         int filled = (int) (width * n / total);
-        out.printf("\r%s [%s%s] %d/%d", label, "#".repeat(filled), " ".repeat(width - filled), n, total);
+        out.printf("\r%s [%s%s] %d/%d%s", label, "#".repeat(filled), " ".repeat(width - filled), n, total,
+            timing(n, now));
         out.flush();
       } else if (!terminal) {
         int decile = (int) (10 * n / total);
         if (decile > lastDecile) {
           lastDecile = decile;
-          out.printf("%s: %d/%d (%d%%)%n", label, n, total, 100 * n / total);
+          out.printf("%s: %d/%d (%d%%)%s%n", label, n, total, 100 * n / total, timing(n, clock.getAsLong()));
         }
       }
     }
@@ -85,13 +100,30 @@ public final class Progress {
   public void line(PrintStream to, String text) {
     synchronized (this) {
       if (terminal && out != null) {
-        out.print("\r" + " ".repeat(label.length() + 60) + "\r");
+        out.print("\r" + " ".repeat(label.length() + 100) + "\r");
         out.flush();
       }
       to.println(text);
       to.flush();
       lastDraw = 0;
     }
+  }
+
+  /**
+   * ", M min, about L min left at this rate" after a minute of work (", M min" at the end), else nothing: the rate is
+   * the mean so far, so a job whose later steps are slower (D-LEMA's meta steps after a warm-up) takes longer.
+   */
+  private String timing(long n, long now) {
+    long elapsed = now - started;
+    if (elapsed < MINUTE_NANOS) {
+      return "";
+    }
+    double minutes = elapsed / (double) MINUTE_NANOS;
+    if (n >= total) {
+      return String.format(Locale.ROOT, ", %.1f min", minutes);
+    }
+    return String.format(Locale.ROOT, ", %.1f min, about %.1f min left at this rate", minutes,
+        minutes * (total - n) / n);
   }
 
   public void done() {

@@ -1,0 +1,54 @@
+package org.dlema.io;
+
+import static com.google.common.truth.Truth.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class ProgressTest {
+  private static final long SECOND = 1_000_000_000L;
+
+  @Test
+  void aLineEveryTenPercentWithTheMinutesSoFarAndLeftOnceAMinuteHasPassed() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    AtomicLong now = new AtomicLong(5 * SECOND);
+    Progress progress = Progress.lines(out, "training", 20, now::get);
+    for (int i = 0; i < 20; i++) {
+      now.addAndGet(9 * SECOND);
+      progress.step();
+    }
+    progress.done();
+    // Two steps (18 s) per line. At 8 of 20 steps 72 s have passed: 1.2 min, and 12 more steps at 9 s are 1.8 min.
+    assertThat(bytes.toString(StandardCharsets.UTF_8).lines().toList()).containsExactly(
+        "training: 2/20 (10%)",
+        "training: 4/20 (20%)",
+        "training: 6/20 (30%)",
+        "training: 8/20 (40%), 1.2 min, about 1.8 min left at this rate",
+        "training: 10/20 (50%), 1.5 min, about 1.5 min left at this rate",
+        "training: 12/20 (60%), 1.8 min, about 1.2 min left at this rate",
+        "training: 14/20 (70%), 2.1 min, about 0.9 min left at this rate",
+        "training: 16/20 (80%), 2.4 min, about 0.6 min left at this rate",
+        "training: 18/20 (90%), 2.7 min, about 0.3 min left at this rate",
+        "training: 20/20 (100%), 3.0 min").inOrder();
+  }
+
+  @Test
+  void theTimeLeftFollowsTheRateSoFarNotTheLastStep() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    AtomicLong now = new AtomicLong();
+    Progress progress = Progress.lines(out, "x", 10, now::get);
+    now.set(120 * SECOND);
+    progress.step();
+    now.set(126 * SECOND);
+    progress.step();
+    // 2 steps in 2.1 minutes leave 8 steps at 1.05 minutes each.
+    assertThat(bytes.toString(StandardCharsets.UTF_8).lines().toList()).containsExactly(
+        "x: 1/10 (10%), 2.0 min, about 18.0 min left at this rate",
+        "x: 2/10 (20%), 2.1 min, about 8.4 min left at this rate").inOrder();
+  }
+}
