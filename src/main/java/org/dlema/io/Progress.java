@@ -24,6 +24,7 @@ public final class Progress {
   private final AtomicLong done = new AtomicLong();
   private long lastDraw;
   private int lastDecile;
+  private int drawn;
 
   private Progress(String label, long total, PrintStream out, boolean terminal, LongSupplier clock) {
     this.label = label;
@@ -46,9 +47,9 @@ public final class Progress {
     return new Progress(label, total, to, (to == System.err || to == System.out) && isTerminal(), System::nanoTime);
   }
 
-  /** Plain lines on {@code to}, timed by {@code nanoClock} (tests). */
-  static Progress lines(PrintStream to, String label, long total, LongSupplier nanoClock) {
-    return new Progress(label, total, to, false, nanoClock);
+  /** Plain lines, or the bar when {@code bar}, on {@code to}, timed by {@code nanoClock} (tests). */
+  static Progress timed(PrintStream to, String label, long total, boolean bar, LongSupplier nanoClock) {
+    return new Progress(label, total, to, bar, nanoClock);
   }
 
   /**
@@ -81,16 +82,19 @@ public final class Progress {
       long now = clock.getAsLong();
       if (terminal && (now - lastDraw > REDRAW_NANOS || n == total)) {
         lastDraw = now;
-        int width = 30;
+        int width = 20;
         int filled = (int) (width * n / total);
-        out.printf("\r%s [%s%s] %d/%d%s", label, "#".repeat(filled), " ".repeat(width - filled), n, total,
-            timing(n, now));
+        String bar = String.format(Locale.ROOT, "%s [%s%s] %d/%d%s", label, "#".repeat(filled),
+            " ".repeat(width - filled), n, total, timing(n, now, true));
+        // A shorter bar than the last one (the end drops the time left) must not leave the old tail on screen.
+        out.print("\r" + bar + " ".repeat(Math.max(0, drawn - bar.length())));
+        drawn = bar.length();
         out.flush();
       } else if (!terminal) {
         int decile = (int) (10 * n / total);
         if (decile > lastDecile) {
           lastDecile = decile;
-          out.printf("%s: %d/%d (%d%%)%s%n", label, n, total, 100 * n / total, timing(n, clock.getAsLong()));
+          out.printf(Locale.ROOT, "%s: %d/%d (%d%%)%s%n", label, n, total, 100 * n / total, timing(n, now, false));
         }
       }
     }
@@ -99,9 +103,10 @@ public final class Progress {
   /** Prints a line of text on {@code to}, first clearing the bar when it is drawn on the same terminal. */
   public void line(PrintStream to, String text) {
     synchronized (this) {
-      if (terminal && out != null) {
-        out.print("\r" + " ".repeat(label.length() + 100) + "\r");
+      if (terminal && out != null && drawn > 0) {
+        out.print("\r" + " ".repeat(drawn) + "\r");
         out.flush();
+        drawn = 0;
       }
       to.println(text);
       to.flush();
@@ -110,26 +115,28 @@ public final class Progress {
   }
 
   /**
-   * ", M min, about L min left at this rate" after a minute of work (", M min" at the end), else nothing: the rate is
-   * the mean so far, so a job whose later steps are slower (D-LEMA's meta steps after a warm-up) takes longer.
+   * ", M min, about L min left at this rate" after a minute of work (", M min" at the end), else nothing; on the bar
+   * " M min (L left)", so that a bar with a long label still fits an 80-column terminal. The rate is the mean so far,
+   * so a job whose later steps are slower (D-LEMA's meta steps after a warm-up) takes longer than its early estimates.
    */
-  private String timing(long n, long now) {
+  private String timing(long n, long now, boolean onBar) {
     long elapsed = now - started;
     if (elapsed < MINUTE_NANOS) {
       return "";
     }
     double minutes = elapsed / (double) MINUTE_NANOS;
     if (n >= total) {
-      return String.format(Locale.ROOT, ", %.1f min", minutes);
+      return String.format(Locale.ROOT, onBar ? " %.1f min" : ", %.1f min", minutes);
     }
-    return String.format(Locale.ROOT, ", %.1f min, about %.1f min left at this rate", minutes,
-        minutes * (total - n) / n);
+    return String.format(Locale.ROOT, onBar ? " %.1f min (%.1f left)" : ", %.1f min, about %.1f min left at this rate",
+        minutes, minutes * (total - n) / n);
   }
 
   public void done() {
     if (out != null && terminal) {
       synchronized (this) {
         out.println();
+        drawn = 0;
       }
     }
   }

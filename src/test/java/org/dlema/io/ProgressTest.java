@@ -16,7 +16,7 @@ class ProgressTest {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
     AtomicLong now = new AtomicLong(5 * SECOND);
-    Progress progress = Progress.lines(out, "training", 20, now::get);
+    Progress progress = Progress.timed(out, "training", 20, false, now::get);
     for (int i = 0; i < 20; i++) {
       now.addAndGet(9 * SECOND);
       progress.step();
@@ -37,18 +37,40 @@ class ProgressTest {
   }
 
   @Test
-  void theTimeLeftFollowsTheRateSoFarNotTheLastStep() {
+  void theTimeLeftFollowsTheRateSoFarNotTheLastStepFromTheFirstFullMinute() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
     AtomicLong now = new AtomicLong();
-    Progress progress = Progress.lines(out, "x", 10, now::get);
+    Progress progress = Progress.timed(out, "x", 10, false, now::get);
+    now.set(60 * SECOND);
+    progress.step();
+    now.set(66 * SECOND);
+    progress.step();
+    // 2 steps in 1.1 minutes leave 8 steps at 0.55 minutes each (the last step's rate would say 0.8).
+    assertThat(bytes.toString(StandardCharsets.UTF_8).lines().toList()).containsExactly(
+        "x: 1/10 (10%), 1.0 min, about 9.0 min left at this rate",
+        "x: 2/10 (20%), 1.1 min, about 4.4 min left at this rate").inOrder();
+  }
+
+  @Test
+  void theBarIsClearedForALineAndAShorterBarCoversTheLongerOne() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    AtomicLong now = new AtomicLong();
+    Progress progress = Progress.timed(out, "x", 3, true, now::get);
+    now.set(60 * SECOND);
+    progress.step();
+    progress.line(out, "note");
+    now.set(60 * SECOND + SECOND / 10);
+    progress.step();
     now.set(120 * SECOND);
     progress.step();
-    now.set(126 * SECOND);
-    progress.step();
-    // 2 steps in 2.1 minutes leave 8 steps at 1.05 minutes each.
-    assertThat(bytes.toString(StandardCharsets.UTF_8).lines().toList()).containsExactly(
-        "x: 1/10 (10%), 2.0 min, about 18.0 min left at this rate",
-        "x: 2/10 (20%), 2.1 min, about 8.4 min left at this rate").inOrder();
+    progress.done();
+    String first = "x [######" + " ".repeat(14) + "] 1/3 1.0 min (2.0 left)";
+    String second = "x [#############" + " ".repeat(7) + "] 2/3 1.0 min (0.5 left)";
+    String last = "x [####################] 3/3 2.0 min";
+    assertThat(bytes.toString(StandardCharsets.UTF_8)).isEqualTo("\r" + first + "\r" + " ".repeat(first.length())
+        + "\r" + "note" + System.lineSeparator() + "\r" + second + "\r" + last
+        + " ".repeat(second.length() - last.length()) + System.lineSeparator());
   }
 }
