@@ -23,6 +23,8 @@ public final class Progress {
   private final long started;
   private final AtomicLong done = new AtomicLong();
   private long lastDraw;
+  // System.nanoTime has an arbitrary origin (it may be negative), so "draw now" is a flag, not a lastDraw of 0.
+  private boolean redraw = true;
   private int lastDecile;
   private int drawn;
 
@@ -80,7 +82,8 @@ public final class Progress {
     }
     synchronized (this) {
       long now = clock.getAsLong();
-      if (terminal && (now - lastDraw > REDRAW_NANOS || n == total)) {
+      if (terminal && (redraw || now - lastDraw > REDRAW_NANOS || n == total)) {
+        redraw = false;
         lastDraw = now;
         int width = 20;
         int filled = (int) (width * n / total);
@@ -110,7 +113,7 @@ public final class Progress {
       }
       to.println(text);
       to.flush();
-      lastDraw = 0;
+      redraw = true;
     }
   }
 

@@ -5,16 +5,26 @@ import static com.google.common.truth.Truth.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class ProgressTest {
   private static final long SECOND = 1_000_000_000L;
 
+  private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+  private final PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+
+  private String printed() {
+    return bytes.toString(StandardCharsets.UTF_8);
+  }
+
+  private List<String> printedLines() {
+    return printed().lines().toList();
+  }
+
   @Test
   void aLineEveryTenPercentWithTheMinutesSoFarAndLeftOnceAMinuteHasPassed() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
     AtomicLong now = new AtomicLong(5 * SECOND);
     Progress progress = Progress.timed(out, "training", 20, false, now::get);
     for (int i = 0; i < 20; i++) {
@@ -23,7 +33,7 @@ class ProgressTest {
     }
     progress.done();
     // Two steps (18 s) per line. At 8 of 20 steps 72 s have passed: 1.2 min, and 12 more steps at 9 s are 1.8 min.
-    assertThat(bytes.toString(StandardCharsets.UTF_8).lines().toList()).containsExactly(
+    assertThat(printedLines()).containsExactly(
         "training: 2/20 (10%)",
         "training: 4/20 (20%)",
         "training: 6/20 (30%)",
@@ -38,8 +48,6 @@ class ProgressTest {
 
   @Test
   void theTimeLeftFollowsTheRateSoFarNotTheLastStepFromTheFirstFullMinute() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
     AtomicLong now = new AtomicLong();
     Progress progress = Progress.timed(out, "x", 10, false, now::get);
     now.set(60 * SECOND);
@@ -47,29 +55,30 @@ class ProgressTest {
     now.set(66 * SECOND);
     progress.step();
     // 2 steps in 1.1 minutes leave 8 steps at 0.55 minutes each (the last step's rate would say 0.8).
-    assertThat(bytes.toString(StandardCharsets.UTF_8).lines().toList()).containsExactly(
+    assertThat(printedLines()).containsExactly(
         "x: 1/10 (10%), 1.0 min, about 9.0 min left at this rate",
         "x: 2/10 (20%), 1.1 min, about 4.4 min left at this rate").inOrder();
   }
 
   @Test
   void theBarIsClearedForALineAndAShorterBarCoversTheLongerOne() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-    AtomicLong now = new AtomicLong();
+    // A negative origin, as System.nanoTime may have: only differences of the clock may matter.
+    long origin = -1000 * SECOND;
+    AtomicLong now = new AtomicLong(origin);
     Progress progress = Progress.timed(out, "x", 3, true, now::get);
-    now.set(60 * SECOND);
+    now.set(origin + 60 * SECOND);
     progress.step();
     progress.line(out, "note");
-    now.set(60 * SECOND + SECOND / 10);
+    // Within the redraw interval, but the line has wiped the bar, so it is drawn again at once.
+    now.set(origin + 60 * SECOND + SECOND / 10);
     progress.step();
-    now.set(120 * SECOND);
+    now.set(origin + 120 * SECOND);
     progress.step();
     progress.done();
     String first = "x [######" + " ".repeat(14) + "] 1/3 1.0 min (2.0 left)";
     String second = "x [#############" + " ".repeat(7) + "] 2/3 1.0 min (0.5 left)";
     String last = "x [####################] 3/3 2.0 min";
-    assertThat(bytes.toString(StandardCharsets.UTF_8)).isEqualTo("\r" + first + "\r" + " ".repeat(first.length())
+    assertThat(printed()).isEqualTo("\r" + first + "\r" + " ".repeat(first.length())
         + "\r" + "note" + System.lineSeparator() + "\r" + second + "\r" + last
         + " ".repeat(second.length() - last.length()) + System.lineSeparator());
   }
