@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import org.dlema.graph.NetworkSpec;
 import org.dlema.io.JsonFiles;
 import org.dlema.train.EnsembleSettings;
@@ -185,37 +184,21 @@ public final class StepTimes {
       graph.session().initialize();
       meta.session().initialize();
       parameters = graph.parameters().trainableCount();
-      int side = spec.inputSize();
-      Random random = new Random(7);
-      float[] images = new float[batch * side * side * 3];
-      float[] labels = new float[batch * side * side];
-      for (int i = 0; i < images.length; i++) {
-        images[i] = (float) random.nextGaussian();
-      }
-      for (int i = 0; i < labels.length; i++) {
-        labels[i] = random.nextBoolean() ? 1f : 0f;
-      }
-      float[] cleanImages = new float[cleanCount * side * side * 3];
-      float[] cleanLabels = new float[cleanCount * side * side];
-      for (int i = 0; i < cleanImages.length; i++) {
-        cleanImages[i] = images[i % images.length];
-      }
-      for (int i = 0; i < cleanLabels.length; i++) {
-        cleanLabels[i] = labels[i % labels.length];
-      }
+      SyntheticBatch in = SyntheticBatch.of(spec.inputSize(), batch, cleanCount);
       // Interleaved, so that the machine's load drifts alike for the three; the meta step's clean batch repeats
       // the same images (by default as many).
       for (int i = -warmup; i < timed; i++) {
         long step = i + warmup;
         boolean keep = i >= 0;
-        train.run(keep, () -> graph.trainStep(images, labels, step, 1e-4f));
-        infer.run(keep, () -> graph.predict(images, batch));
-        metaSteps.run(keep, () -> meta.trainStep(images, labels, cleanImages, cleanLabels, step, 1e-4f));
+        train.run(keep, () -> graph.trainStep(in.images(), in.labels(), step, 1e-4f));
+        infer.run(keep, () -> graph.predict(in.images(), batch));
+        metaSteps.run(keep, () -> meta.trainStep(in.images(), in.labels(), in.cleanImages(), in.cleanLabels(), step,
+            1e-4f));
       }
       if (settings.profileSteps() > 0) {
         List<RunMetadata> traces = new ArrayList<>();
         for (int i = 0; i < settings.profileSteps(); i++) {
-          traces.add(graph.tracedStep(images, labels, warmup + timed + i, 1e-4f));
+          traces.add(graph.tracedStep(in.images(), in.labels(), warmup + timed + i, 1e-4f));
         }
         profile = OpProfile.of(traces, graph::operationType, BenchmarkSettings.PROFILE_TOP);
         OpProfile.OpTime first = profile.ops().get(0);

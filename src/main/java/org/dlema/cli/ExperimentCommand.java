@@ -57,6 +57,10 @@ final class ExperimentCommand extends OptionsCommand {
         + "clean batch 64) (default "
         + Budget.DEFAULT + ")"));
     options.addOption(valued("steps", "N", "override the budget's steps per network"));
+    options.addOption(valued("minutes", "M", "cut every network's steps (never above the budget's) so that the "
+        + "whole experiment takes about M minutes on this machine: its plain and meta steps are timed first (under a "
+        + "minute) and the count chosen is printed, recorded in experiment.json and report.md, and kept when "
+        + "the experiment resumes; --steps with that count repeats the run exactly anywhere (not with --steps)"));
     options.addOption(valued("weight-region", "NAME", "override where the budget's D-LEMA members learn eq. 1's "
         + "weights: all (the paper's, every pixel; quick and paper) or disputed (only where an image's annotations "
         + "disagree; cpu, cpu-long and cpu-hour)"));
@@ -106,6 +110,10 @@ final class ExperimentCommand extends OptionsCommand {
           + "'");
     }
     Budget budget = Budget.of(name);
+    if (line.hasOption("minutes") && line.hasOption("steps")) {
+      throw new UsageException("give --steps or --minutes, not both");
+    }
+    double minutes = doubleOption(line, "minutes", 0, 1, 100_000);
     if (line.hasOption("steps")) {
       budget = budget.withSteps(intOption(line, "steps", budget.steps(), 1));
     }
@@ -135,6 +143,9 @@ final class ExperimentCommand extends OptionsCommand {
         // Experiment decides what the methods need; the command line only names the option that gives it.
         throw new UsageException("--methods: " + e.getMessage() + ", which the command line needs --members for");
       }
+    }
+    if (minutes > 0) {
+      experiment = experiment.fittedTo(minutes, console.out());
     }
     console.out().println("done: " + experiment.run(console.out()));
     return 0;

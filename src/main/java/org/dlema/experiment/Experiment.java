@@ -13,6 +13,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
+import org.dlema.bench.StepCost;
+import org.dlema.data.DatasetReader;
+import org.dlema.data.ReadOptions;
 import org.dlema.eval.EvaluationReport;
 import org.dlema.export.EnsembleExporter;
 import org.dlema.export.Exports;
@@ -48,9 +52,10 @@ import org.dlema.train.WeightFigure;
  * @param ensemble the D-LEMA ensemble's settings (the budget's clean batch; M from the data when 0)
  * @param sideBySide networks trained at the same time: D-LEMA's members, then the single networks (the results do
  *     not depend on it)
+ * @param fit how the budget's steps were cut to a given time on this machine (null: they were not)
  */
 public record Experiment(Path data, List<Path> tests, List<Method> methods, Budget budget, NetworkSpec spec,
-    long seed, EnsembleSettings ensemble, int sideBySide, Path out) {
+    long seed, EnsembleSettings ensemble, int sideBySide, Path out, TimeFit fit) {
   /** Every method of the experiment, in the order they are trained. */
   public static final List<Method> METHODS = List.of(Method.BASELINE, Method.DLEMA, Method.LESS_IS_MORE,
       Method.STAPLE, Method.MC_DROPOUT);
@@ -74,29 +79,74 @@ public record Experiment(Path data, List<Path> tests, List<Method> methods, Budg
   /** Every method, the budget's ensemble, members side by side as the machine allows. */
   public static Experiment of(Path data, List<Path> tests, Budget budget, NetworkSpec spec, long seed, Path out) {
     return new Experiment(data, tests, METHODS, budget, spec, seed, budget.ensemble(),
-        EnsembleRun.defaultSideBySide(), out);
+        EnsembleRun.defaultSideBySide(), out, null);
   }
 
   /** The same experiment with up to {@code n} networks trained at the same time. */
   public Experiment withSideBySide(int n) {
-    return new Experiment(data, tests, methods, budget, spec, seed, ensemble, n, out);
+    return new Experiment(data, tests, methods, budget, spec, seed, ensemble, n, out, fit);
   }
 
   /** The same experiment with only {@code chosen} of the methods. */
   public Experiment withMethods(List<Method> chosen) {
-    return new Experiment(data, tests, chosen, budget, spec, seed, ensemble, sideBySide, out);
+    return new Experiment(data, tests, chosen, budget, spec, seed, ensemble, sideBySide, out, fit);
   }
 
   /** The same experiment with an ensemble of {@code m} members (and as many MC-dropout networks). */
   public Experiment withMembers(int m) {
-    return new Experiment(data, tests, methods, budget, spec, seed, ensemble.withMembers(m), sideBySide, out);
+    return new Experiment(data, tests, methods, budget, spec, seed, ensemble.withMembers(m), sideBySide, out,
+        fit);
+  }
+
+  /**
+   * The same experiment with every network's steps cut so that the whole of it takes about {@code minutes} on this
+   * machine, never more steps than the budget's (see {@link TimeFit}). The plain and meta steps are timed first
+   * (under a minute), unless this experiment's folder holds one fitted to the same minutes: its steps are kept,
+   * so that the experiment resumes. Call it once the methods, members and side-by-side count are set.
+   *
+   * @throws ExperimentException when the minutes do not fit {@link TimeFit#MIN_STEPS} steps per network
+   */
+  public Experiment fittedTo(double minutes, PrintStream log) throws IOException {
+    return fittedTo(minutes, log, () -> StepCost.measure(spec, budget.batch(), budget.cleanBatch()));
+  }
+
+  /** As {@link #fittedTo(double, PrintStream)}, with the steps timed by {@code timing}. */
+  Experiment fittedTo(double minutes, PrintStream log, Supplier<StepCost> timing) throws IOException {
+    checkArgument(minutes > 0, "minutes must be positive, got %s", minutes);
+    TimeFit earlier = ExperimentState.fitIn(out);
+    if (earlier != null && earlier.minutes() == minutes) {
+      log.println("steps fitted earlier, kept: " + earlier.describe());
+      return withFit(earlier);
+    }
+    long start = System.nanoTime();
+    log.printf(Locale.ROOT, "timing this machine's plain and meta steps of %s at batch %d to fit %s minutes%n",
+        spec.name(), budget.batch(), TimeFit.fmt(minutes));
+    int members = methods.contains(Method.DLEMA) || methods.contains(Method.MC_DROPOUT) ? memberCount() : 0;
+    StepCost cost = timing.get();
+    double spent = (System.nanoTime() - start) / 60e9;
+    TimeFit fit = TimeFit.plan(budget, methods, members, sideBySide, cost, minutes, spent);
+    log.printf(Locale.ROOT, "timed in %.0f seconds; %s%n", spent * 60, fit.describe());
+    return withFit(fit);
+  }
+
+  private Experiment withFit(TimeFit chosen) {
+    // The members' meta warm-up keeps its share of the fewer steps, as with --steps.
+    Budget shortened = budget.withSteps(chosen.steps());
+    return new Experiment(data, tests, methods, shortened, spec, seed,
+        ensemble.withMetaWarmup(shortened.metaWarmup()), sideBySide, out, chosen);
+  }
+
+  /** The ensemble's size: as set, else as the training run will decide it from the data. */
+  private int memberCount() {
+    return EnsembleRun.size(DatasetReader.read(data, ReadOptions.strict()), budget.settings(Method.DLEMA, seed),
+        ensemble.members());
   }
 
   /** Runs (or continues) every stage; returns the report. */
   public Path run(PrintStream log) throws IOException {
     ExperimentState state = ExperimentState.openOrCreate(out, new ExperimentState(data.toString(),
         tests.stream().map(Path::toString).toList(), methods.stream().map(Method::id).toList(), budget.label(),
-        spec.name(), seed, Map.of(), Map.of()));
+        spec.name(), seed, Map.of(), Map.of(), fit));
     Stages stages = new Stages(state, out.resolve(ExperimentState.FILE), log);
     Path runs = out.resolve("runs");
     Path dlema = runs.resolve(Method.DLEMA.id());

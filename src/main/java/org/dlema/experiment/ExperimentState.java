@@ -16,9 +16,10 @@ import org.dlema.train.Method;
  * @param methods the methods' ids (absent in files written before methods could be chosen: all of them)
  * @param cpuSeconds each finished stage's process CPU time (user + system, all threads), for the share of the cores
  *     it kept busy (absent in older files)
+ * @param fit how the steps were cut to a time on the machine that started it ({@code --minutes}; else absent)
  */
 record ExperimentState(String data, List<String> tests, List<String> methods, String budget, String spec, long seed,
-    Map<String, Double> seconds, Map<String, Double> cpuSeconds) {
+    Map<String, Double> seconds, Map<String, Double> cpuSeconds, TimeFit fit) {
   static final String FILE = "experiment.json";
 
   /** Whether {@code other} describes the same experiment (stage times aside). */
@@ -37,6 +38,12 @@ record ExperimentState(String data, List<String> tests, List<String> methods, St
     return methods != null ? methods : Experiment.METHODS.stream().map(Method::id).toList();
   }
 
+  /** The step fit recorded in {@code out}'s experiment, or null (no experiment there yet, or not fitted). */
+  static TimeFit fitIn(Path out) throws IOException {
+    Path file = out.resolve(FILE);
+    return Files.isRegularFile(file) ? JsonFiles.read(file, ExperimentState.class).fit() : null;
+  }
+
   /** The state of the experiment in {@code out}: read back, or new (and written) for an empty folder. */
   static ExperimentState openOrCreate(Path out, ExperimentState wanted) throws IOException {
     Path file = out.resolve(FILE);
@@ -49,7 +56,7 @@ record ExperimentState(String data, List<String> tests, List<String> methods, St
       }
       // Maps the stages will add to, also where an older file has no CPU times.
       return new ExperimentState(before.data, before.tests, before.methods, before.budget, before.spec, before.seed,
-          new LinkedHashMap<>(before.seconds), new LinkedHashMap<>(before.cpuSeconds()));
+          new LinkedHashMap<>(before.seconds), new LinkedHashMap<>(before.cpuSeconds()), before.fit);
     }
     if (Files.isDirectory(out)) {
       try (var entries = Files.list(out)) {
@@ -59,7 +66,7 @@ record ExperimentState(String data, List<String> tests, List<String> methods, St
       }
     }
     ExperimentState state = new ExperimentState(wanted.data, wanted.tests, wanted.methods, wanted.budget,
-        wanted.spec, wanted.seed, new LinkedHashMap<>(), new LinkedHashMap<>());
+        wanted.spec, wanted.seed, new LinkedHashMap<>(), new LinkedHashMap<>(), wanted.fit);
     JsonFiles.write(file, state);
     return state;
   }

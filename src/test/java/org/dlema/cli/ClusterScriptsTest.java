@@ -82,7 +82,8 @@ class ClusterScriptsTest {
     List<String> alone = new ArrayList<>(List.of("train", "--method", "dlema", "--data", TinyRun.data().toString(),
         "--out", reference.toString()));
     alone.addAll(TRAIN);
-    assertThat(CliRunner.run(alone.toArray(String[]::new)).exitCode()).isEqualTo(0);
+    CliRunner.Outcome trained = CliRunner.run(alone.toArray(String[]::new));
+    assertWithMessage(trained.err()).that(trained.exitCode()).isEqualTo(0);
     int members = RunConfig.read(reference).ensemble().members();
     assertThat(members).isAtLeast(2);
 

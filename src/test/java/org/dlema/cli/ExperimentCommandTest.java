@@ -229,26 +229,36 @@ class ExperimentCommandTest {
     assertThat(plain.err()).contains("weights averaged with decay 0.9");
   }
 
+  /** The experiment command on the split with {@code options}, into {@code out}. */
+  private CliRunner.Outcome experiment(Path out, String... options) {
+    List<String> args = new ArrayList<>(List.of("experiment", "--data", split.resolve("train.csv").toString(),
+        "--test", split.resolve("test.csv").toString(), "--out", out.toString()));
+    args.addAll(List.of(options));
+    return CliRunner.run(args.toArray(String[]::new));
+  }
+
   @Test
-  void methodsAreCheckedBeforeAnythingRuns() {
+  void methodsAndOptionsAreCheckedBeforeAnythingRuns() {
     Path none = dir.resolve("never");
-    CliRunner.Outcome unknown = CliRunner.run("experiment", "--data", split.resolve("train.csv").toString(),
-        "--test", split.resolve("test.csv").toString(), "--out", none.toString(), "--methods", "baseline,unet");
+    CliRunner.Outcome unknown = experiment(none, "--methods", "baseline,unet");
     assertThat(unknown.exitCode()).isEqualTo(2);
     assertThat(unknown.err()).contains("no method 'unet'; choose from baseline, dlema, less-is-more, staple, "
         + "mc-dropout");
-    CliRunner.Outcome dropout = CliRunner.run("experiment", "--data", split.resolve("train.csv").toString(),
-        "--test", split.resolve("test.csv").toString(), "--out", none.toString(), "--methods", "mc-dropout");
+    CliRunner.Outcome dropout = experiment(none, "--methods", "mc-dropout");
     assertThat(dropout.exitCode()).isEqualTo(2);
     assertThat(dropout.err()).contains("needs --members");
-    CliRunner.Outcome region = CliRunner.run("experiment", "--data", split.resolve("train.csv").toString(),
-        "--test", split.resolve("test.csv").toString(), "--out", none.toString(), "--weight-region", "border");
+    CliRunner.Outcome region = experiment(none, "--weight-region", "border");
     assertThat(region.exitCode()).isEqualTo(2);
     assertThat(region.err()).contains("--weight-region must be one of all, disputed, got 'border'");
-    CliRunner.Outcome average = CliRunner.run("experiment", "--data", split.resolve("train.csv").toString(),
-        "--test", split.resolve("test.csv").toString(), "--out", none.toString(), "--ema", "1");
+    CliRunner.Outcome average = experiment(none, "--ema", "1");
     assertThat(average.exitCode()).isEqualTo(2);
     assertThat(average.err()).contains("--ema must lie in [0.0, 0.999999], got 1.0");
+    CliRunner.Outcome both = experiment(none, "--steps", "5", "--minutes", "60");
+    assertThat(both.exitCode()).isEqualTo(2);
+    assertThat(both.err()).contains("give --steps or --minutes, not both");
+    CliRunner.Outcome seconds = experiment(none, "--minutes", "0.5");
+    assertThat(seconds.exitCode()).isEqualTo(2);
+    assertThat(seconds.err()).contains("--minutes must lie in [1.0, 100000.0], got 0.5");
     assertThat(Files.exists(none)).isFalse();
   }
 

@@ -1,5 +1,7 @@
 package org.dlema.testing;
 
+import com.google.common.io.MoreFiles;
+import com.google.common.io.RecursiveDeleteOption;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -28,6 +30,14 @@ public final class TinyRun {
     if (root == null) {
       try {
         root = Files.createTempDirectory("dlema-tiny-run");
+        Path made = root;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+          try {
+            MoreFiles.deleteRecursively(made, RecursiveDeleteOption.ALLOW_INSECURE);
+          } catch (IOException e) {
+            // The JVM is ending; a temporary folder left behind is all that is lost.
+          }
+        }));
         SyntheticDataset.write(data(), 12, SyntheticLesionSettings.defaults(48), SimulatorSettings.defaults(2),
             Progress.silent());
         TrainingRun.start(data(), spec(), TrainingSettings.builder(Method.BASELINE).learningRate(0.01)
