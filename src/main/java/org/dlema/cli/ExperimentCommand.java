@@ -57,10 +57,11 @@ final class ExperimentCommand extends OptionsCommand {
         + "clean batch 64) (default "
         + Budget.DEFAULT + ")"));
     options.addOption(valued("steps", "N", "override the budget's steps per network"));
-    options.addOption(valued("minutes", "M", "cut every network's steps (never above the budget's) so that the "
-        + "whole experiment takes about M minutes on this machine: its plain and meta steps are timed first (under a "
-        + "minute) and the count chosen is printed, recorded in experiment.json and report.md, and kept when "
-        + "the experiment resumes; --steps with that count repeats the run exactly anywhere (not with --steps)"));
+    options.addOption(valued("minutes", "M", "instead of --steps: cut every network's steps (never above the "
+        + "budget's) so that the whole experiment takes about M minutes on this machine; its plain and meta steps "
+        + "are timed first (under a minute), and the count chosen is printed, recorded in experiment.json and "
+        + "report.md, and kept when the experiment resumes with the same --minutes; --steps with that count "
+        + "repeats the run exactly anywhere"));
     options.addOption(valued("weight-region", "NAME", "override where the budget's D-LEMA members learn eq. 1's "
         + "weights: all (the paper's, every pixel; quick and paper) or disputed (only where an image's annotations "
         + "disagree; cpu, cpu-long and cpu-hour)"));

@@ -113,8 +113,19 @@ public record Experiment(Path data, List<Path> tests, List<Method> methods, Budg
   /** As {@link #fittedTo(double, PrintStream)}, with the steps timed by {@code timing}. */
   Experiment fittedTo(double minutes, PrintStream log, Supplier<StepCost> timing) throws IOException {
     checkArgument(minutes > 0, "minutes must be positive, got %s", minutes);
-    TimeFit earlier = ExperimentState.fitIn(out);
-    if (earlier != null && earlier.minutes() == minutes) {
+    ExperimentState started = ExperimentState.readIn(out);
+    if (started != null) {
+      // A started experiment keeps its steps: timing again could only choose others, which it would refuse.
+      TimeFit earlier = started.fit();
+      if (earlier == null) {
+        throw new ExperimentException(out + " holds an experiment started without --minutes (" + started.budget()
+            + "); continue it without --minutes");
+      }
+      if (earlier.minutes() != minutes) {
+        throw new ExperimentException(out + " holds an experiment fitted to " + TimeFit.fmt(earlier.minutes())
+            + " minutes (" + earlier.steps() + " steps per network); continue it with --minutes "
+            + TimeFit.fmt(earlier.minutes()) + " or --steps " + earlier.steps());
+      }
       log.println("steps fitted earlier, kept: " + earlier.describe());
       return withFit(earlier);
     }
@@ -138,8 +149,8 @@ public record Experiment(Path data, List<Path> tests, List<Method> methods, Budg
 
   /** The ensemble's size: as set, else as the training run will decide it from the data. */
   private int memberCount() {
-    return EnsembleRun.size(DatasetReader.read(data, ReadOptions.strict()), budget.settings(Method.DLEMA, seed),
-        ensemble.members());
+    return ensemble.members() > 0 ? ensemble.members() : EnsembleRun.size(DatasetReader.read(data,
+        ReadOptions.strict()), budget.settings(Method.DLEMA, seed), 0);
   }
 
   /** Runs (or continues) every stage; returns the report. */

@@ -38,10 +38,10 @@ record ExperimentState(String data, List<String> tests, List<String> methods, St
     return methods != null ? methods : Experiment.METHODS.stream().map(Method::id).toList();
   }
 
-  /** The step fit recorded in {@code out}'s experiment, or null (no experiment there yet, or not fitted). */
-  static TimeFit fitIn(Path out) throws IOException {
+  /** The experiment started in {@code out}, or null when there is none yet. */
+  static ExperimentState readIn(Path out) throws IOException {
     Path file = out.resolve(FILE);
-    return Files.isRegularFile(file) ? JsonFiles.read(file, ExperimentState.class).fit() : null;
+    return Files.isRegularFile(file) ? JsonFiles.read(file, ExperimentState.class) : null;
   }
 
   /** The state of the experiment in {@code out}: read back, or new (and written) for an empty folder. */

@@ -25,11 +25,14 @@ import org.dlema.train.Method;
  * @param estimatedMinutes the experiment's estimated time with those steps, the timing itself included
  */
 public record TimeFit(double minutes, double plainMs, double metaMs, int steps, double estimatedMinutes) {
-  /** The measured training stages' time over the model's sum of step times, rounded up. */
+  /**
+   * The training stages' measured time over the model's sum of benchmark step times was 0.95-1.07 in three runs
+   * (docs/results.md); a little above one keeps most runs within the minutes.
+   */
   static final double OVERHEAD = 1.05;
   /** Networks one after another over two at a time (1.10-1.19 measured). */
   static final double ONE_AT_A_TIME = 1.15;
-  /** Export and evaluation of every method on 400 test images: 3.0-4.2 minutes at 64-102 ms plain steps. */
+  /** Export and evaluation of every method on 400 test images: 3.0, 4.2 and 3.7 minutes at 64, 88 and 102 ms. */
   static final double REPORT_MINUTES_PER_MS = 0.045;
   /** Chosen step counts are multiples of this. */
   static final int ROUNDING = 10;
@@ -51,8 +54,9 @@ public record TimeFit(double minutes, double plainMs, double metaMs, int steps, 
     if (steps < MIN_STEPS) {
       throw new ExperimentException(String.format(Locale.ROOT, "%s minutes fit only %d steps per network on this "
           + "machine (plain step %.1f ms, meta step %.1f ms: every %d steps of all networks take about %.1f minutes, "
-          + "export and evaluation about %.1f); give more --minutes, fewer --methods or --steps", fmt(minutes),
-          Math.max(steps, 0), cost.plainMs(), cost.metaMs(), MIN_STEPS, MIN_STEPS * msPerStep / 60_000, reserve));
+          + "export and evaluation about %.1f); give more --minutes or fewer --methods, or --steps instead",
+          fmt(minutes), Math.max(steps, 0), cost.plainMs(), cost.metaMs(), MIN_STEPS, MIN_STEPS * msPerStep / 60_000,
+          reserve));
     }
     return new TimeFit(minutes, cost.plainMs(), cost.metaMs(), steps,
         spentMinutes + reserve + steps * msPerStep / 60_000);

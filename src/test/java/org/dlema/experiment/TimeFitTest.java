@@ -65,7 +65,7 @@ class TimeFitTest {
     assertThat(assertThrows(ExperimentException.class, () -> TimeFit.plan(hour, Experiment.METHODS, 5, 2, COST,
         7.8, 0.5)).getMessage()).isEqualTo("7.8 minutes fit only 90 steps per network on this machine (plain step "
             + "100.0 ms, meta step 300.0 ms: every 100 steps of all networks take about 2.9 minutes, export and "
-            + "evaluation about 4.5); give more --minutes, fewer --methods or --steps");
+            + "evaluation about 4.5); give more --minutes or fewer --methods, or --steps instead");
     assertThat(assertThrows(ExperimentException.class, () -> TimeFit.plan(hour, Experiment.METHODS, 5, 2, COST,
         2, 0.5)).getMessage()).startsWith("2 minutes fit only 0 steps per network");
   }
@@ -74,16 +74,15 @@ class TimeFitTest {
   void aFitIsTimedOnceRecordedAndKeptWhenTheExperimentResumes() throws Exception {
     Path out = dir.resolve("experiment");
     Experiment experiment = Experiment.of(TinyRun.data(), List.of(TinyRun.data()), Budget.of("quick"),
-        TinyRun.spec(), 1, out).withMembers(2);
+        TinyRun.spec(), 1, out).withMembers(2).withSideBySide(2);
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     Experiment fitted = experiment.fittedTo(600, new PrintStream(bytes, true, StandardCharsets.UTF_8));
     String log = bytes.toString(StandardCharsets.UTF_8);
     assertThat(log).contains("timing this machine's plain and meta steps of tiny at batch 2 to fit 600 minutes");
     TimeFit fit = fitted.fit();
-    assertThat(fit.plainMs()).isGreaterThan(0.0);
-    assertThat(fit.metaMs()).isGreaterThan(0.0);
     // A tiny network's 1500 steps take far less than 600 minutes: the budget's steps stay.
     assertThat(fit.steps()).isEqualTo(1500);
+    assertThat(fit.estimatedMinutes()).isLessThan(600.0);
     assertThat(fitted.budget()).isEqualTo(Budget.of("quick"));
     assertThat(log).contains(fit.describe());
 
@@ -104,16 +103,34 @@ class TimeFitTest {
     assertThat(resumed.budget()).isEqualTo(Budget.of("quick").withSteps(1230));
     assertThat(bytes.toString(StandardCharsets.UTF_8)).isEqualTo("steps fitted earlier, kept: "
         + recorded.describe() + System.lineSeparator());
-    // Other minutes are timed afresh: 2 single networks and 2 members of 100 and 300 ms (quick weights from the
-    // start), 1.05 x 800 = 840 ms per step; (40 - 4.5) minutes fit 2535.7 steps, more than quick's 1500.
-    Experiment refitted = experiment.withMethods(List.of(Method.BASELINE, Method.DLEMA, Method.LESS_IS_MORE))
-        .fittedTo(40, new PrintStream(bytes, true, StandardCharsets.UTF_8), timing);
+    // Other minutes cannot continue it, nor can --minutes continue an experiment started without: either would
+    // choose other steps.
+    ExperimentException other = assertThrows(ExperimentException.class, () -> experiment.fittedTo(40,
+        new PrintStream(bytes, true, StandardCharsets.UTF_8), timing));
+    assertThat(other).hasMessageThat().isEqualTo(out + " holds an experiment fitted to 600 minutes (1230 steps per "
+        + "network); continue it with --minutes 600 or --steps 1230");
+    Path plain = dir.resolve("plain");
+    Files.createDirectories(plain);
+    ExperimentState.openOrCreate(plain, new ExperimentState("d", List.of("t"), List.of("baseline"), "quick (1500 "
+        + "steps)", "tiny", 1, Map.of(), Map.of(), null));
+    ExperimentException unfitted = assertThrows(ExperimentException.class, () -> Experiment.of(TinyRun.data(),
+        List.of(TinyRun.data()), Budget.of("quick"), TinyRun.spec(), 1, plain).fittedTo(40,
+        new PrintStream(bytes, true, StandardCharsets.UTF_8), timing));
+    assertThat(unfitted).hasMessageThat().isEqualTo(plain + " holds an experiment started without --minutes (quick "
+        + "(1500 steps)); continue it without --minutes");
+    assertThat(timings.get()).isEqualTo(0);
+
+    // A new folder is timed: 2 single networks and 2 members of 100 and 300 ms (quick weights from the start), 1.05
+    // x 800 = 840 ms per step; (40 - 4.5) minutes fit 2535.7 steps, more than quick's 1500.
+    Experiment fresh = Experiment.of(TinyRun.data(), List.of(TinyRun.data()), Budget.of("quick"), TinyRun.spec(), 1,
+        dir.resolve("fresh")).withMembers(2).withSideBySide(2).withMethods(List.of(Method.BASELINE, Method.DLEMA,
+        Method.LESS_IS_MORE));
+    Experiment refitted = fresh.fittedTo(40, new PrintStream(bytes, true, StandardCharsets.UTF_8), timing);
     assertThat(timings.get()).isEqualTo(1);
     assertThat(refitted.fit().minutes()).isEqualTo(40.0);
     assertThat(refitted.fit().steps()).isEqualTo(1500);
     // 10 minutes: (10 - 4.5 - the time it took) x 60000 / 840 is at most 392.9, so 390 or fewer.
-    Experiment shorter = experiment.withMethods(List.of(Method.BASELINE, Method.DLEMA, Method.LESS_IS_MORE))
-        .fittedTo(10, new PrintStream(bytes, true, StandardCharsets.UTF_8), timing);
+    Experiment shorter = fresh.fittedTo(10, new PrintStream(bytes, true, StandardCharsets.UTF_8), timing);
     assertThat(shorter.fit().steps()).isIn(List.of(390, 380));
     assertThat(shorter.budget()).isEqualTo(Budget.of("quick").withSteps(shorter.fit().steps()));
 
@@ -121,7 +138,8 @@ class TimeFitTest {
     // (60 - 4.5 - the time it took) x 60000 / 1715 is at most 1941.7 steps.
     Path hourOut = dir.resolve("hour");
     Experiment hour = Experiment.of(TinyRun.data(), List.of(TinyRun.data()), Budget.of("cpu-hour"), TinyRun.spec(),
-        1, hourOut).withMembers(5).fittedTo(60, new PrintStream(bytes, true, StandardCharsets.UTF_8), timing);
+        1, hourOut).withMembers(5).withSideBySide(2).fittedTo(60, new PrintStream(bytes, true,
+        StandardCharsets.UTF_8), timing);
     int steps = hour.fit().steps();
     assertThat(steps).isIn(List.of(1940, 1930));
     assertThat(hour.budget()).isEqualTo(Budget.of("cpu-hour").withSteps(steps));
