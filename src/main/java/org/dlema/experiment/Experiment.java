@@ -104,7 +104,8 @@ public record Experiment(Path data, List<Path> tests, List<Method> methods, Budg
    * (under a minute), unless this experiment's folder holds one fitted to the same minutes: its steps are kept,
    * so that the experiment resumes. Call it once the methods, members and side-by-side count are set.
    *
-   * @throws ExperimentException when the minutes do not fit {@link TimeFit#MIN_STEPS} steps per network
+   * @throws ExperimentException when the minutes do not fit {@link TimeFit#MIN_STEPS} steps per network, or the
+   *     folder holds an experiment fitted to other minutes or started without them
    */
   public Experiment fittedTo(double minutes, PrintStream log) throws IOException {
     return fittedTo(minutes, log, () -> StepCost.measure(spec, budget.batch(), budget.cleanBatch()));
