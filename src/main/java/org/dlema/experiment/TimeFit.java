@@ -14,9 +14,10 @@ import org.dlema.train.Method;
  * <p>The model: every single network (baseline, less-is-more, STAPLE, one MC-dropout network per member) costs a
  * plain step per step, every D-LEMA member a plain step for its meta warm-up's share of the steps and a meta step for
  * the rest; the sum is taken as the wall time of the training stages with networks two at a time (validation and
- * checkpoints roughly cancel what training two at a time gains; {@link #OVERHEAD} keeps to the safe side), and one at
- * a time costs {@link #ONE_AT_A_TIME} more (docs/performance.md). Export and evaluation of the default experiment
- * took about {@link #REPORT_MINUTES_PER_MS} minutes per millisecond of plain step.
+ * checkpoints roughly cancel what training two at a time gains; {@link #OVERHEAD} covers the rest on average, not
+ * a machine that slows down after the timing), and one at a time costs {@link #ONE_AT_A_TIME} more
+ * (docs/performance.md). Export and evaluation of the default experiment took about {@link #REPORT_MINUTES_PER_MS}
+ * minutes per millisecond of plain step.
  *
  * @param minutes the time asked for, in minutes
  * @param plainMs the measured plain step

@@ -127,7 +127,7 @@ class TimeFitTest {
         Method.LESS_IS_MORE));
     Experiment refitted = fresh.fittedTo(40, new PrintStream(bytes, true, StandardCharsets.UTF_8), timing);
     assertThat(timings.get()).isEqualTo(1);
-    assertThat(refitted.fit().minutes()).isEqualTo(40.0);
+    assertThat(refitted.fit().plainMs()).isEqualTo(100.0);
     assertThat(refitted.fit().steps()).isEqualTo(1500);
     // 10 minutes: (10 - 4.5 - the time it took) x 60000 / 840 is at most 392.9, so 390 or fewer.
     Experiment shorter = fresh.fittedTo(10, new PrintStream(bytes, true, StandardCharsets.UTF_8), timing);
