@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.dlema.graph.NetworkSpec;
 import org.dlema.io.JsonFiles;
 import org.dlema.train.EnsembleSettings;
@@ -45,11 +46,13 @@ public final class StepTimes {
    * @param metaStepWork the D-LEMA meta step ({@code metaStepMedianMs})
    * @param iteration the trainer's iteration against a bare run of the same step
    * @param trainStepProfile the plain training step's time per op type (null when not profiled)
+   * @param trainGraphBuildSeconds wall time of building the training graph in Java, once (before any session runs)
+   * @param metaGraphBuildSeconds the same for the D-LEMA member's graph, built right after it
    */
   public record Measurement(String spec, long parameters, int batch, int cleanBatch, double trainStepMedianMs,
       double inferenceMedianMs, double trainStepRatio, double metaStepMedianMs, double metaToPlainRatio,
       TimedWork trainStepWork, TimedWork inferenceWork, TimedWork metaStepWork, Iteration iteration,
-      OpProfile trainStepProfile) {}
+      OpProfile trainStepProfile, double trainGraphBuildSeconds, double metaGraphBuildSeconds) {}
 
   /**
    * The baseline trainer's iteration ({@code inputs(step)} + {@code step(...)}) with the batch made inline and
@@ -149,7 +152,8 @@ public final class StepTimes {
 
   /** The raw samples of one configuration, turned into figures once the peak is final. */
   private record Pending(String spec, long parameters, int batch, int cleanBatch, NetworkFlops flops, Samples train,
-      Samples infer, Samples meta, int images, Samples bare, Samples inline, Samples queued, OpProfile profile) {
+      Samples infer, Samples meta, int images, Samples bare, Samples inline, Samples queued, OpProfile profile,
+      double trainBuild, double metaBuild) {
     Measurement measurement(double reference, double peakGflops, int cores) {
       TimedWork trainWork = TimedWork.of(train, flops.trainStep(batch), peakGflops, cores);
       TimedWork inferWork = TimedWork.of(infer, flops.inference(batch), peakGflops, cores);
@@ -161,7 +165,7 @@ public final class StepTimes {
           inlineWork.medianMs() / bareWork.medianMs(), queuedWork.medianMs() / bareWork.medianMs());
       return new Measurement(spec, parameters, batch, cleanBatch, trainWork.medianMs(), inferWork.medianMs(),
           trainWork.medianMs() / reference, metaWork.medianMs(), metaWork.medianMs() / trainWork.medianMs(),
-          trainWork, inferWork, metaWork, iteration, profile);
+          trainWork, inferWork, metaWork, iteration, profile, trainBuild, metaBuild);
     }
   }
 
@@ -179,8 +183,10 @@ public final class StepTimes {
     Samples metaSteps = new Samples(timed);
     long parameters;
     OpProfile profile = null;
-    try (TrainingGraph graph = new TrainingGraph(spec, training);
-        MemberGraph meta = new MemberGraph(spec, training, cleanCount, EnsembleSettings.CleanLoss.CROSS_ENTROPY)) {
+    double[] built = new double[2];
+    try (TrainingGraph graph = timed(() -> new TrainingGraph(spec, training), built, 0);
+        MemberGraph meta = timed(() -> new MemberGraph(spec, training, cleanCount,
+            EnsembleSettings.CleanLoss.CROSS_ENTROPY), built, 1)) {
       graph.session().initialize();
       meta.session().initialize();
       parameters = graph.parameters().trainableCount();
@@ -207,8 +213,9 @@ public final class StepTimes {
       }
     }
     log.printf("%-14s %10d params  batch %3d  step %8.1f ms  inference %8.1f ms  meta step (clean batch %d) "
-        + "%8.1f ms (x%.2f of the step)%n", spec.name(), parameters, batch, train.medianMs(), infer.medianMs(),
-        cleanCount, metaSteps.medianMs(), metaSteps.medianMs() / train.medianMs());
+        + "%8.1f ms (x%.2f of the step); graphs built in %.1f s and %.1f s%n", spec.name(), parameters, batch,
+        train.medianMs(), infer.medianMs(), cleanCount, metaSteps.medianMs(), metaSteps.medianMs() / train.medianMs(),
+        built[0], built[1]);
 
     // The iteration probe has its own graph, built once the two above are closed (one set of graphs at a time).
     int images = Math.max(4 * batch, 8);
@@ -227,7 +234,15 @@ public final class StepTimes {
         + "ms (x%.2f)%n", spec.name(), batch, bare.medianMs(), inline.medianMs(), inline.medianMs() / bare.medianMs(),
         queued.medianMs(), queued.medianMs() / bare.medianMs());
     return new Pending(spec.name(), parameters, batch, cleanCount, NetworkFlops.of(spec), train, infer, metaSteps,
-        images, bare, inline, queued, profile);
+        images, bare, inline, queued, profile, built[0], built[1]);
+  }
+
+  /** Makes a graph and keeps how many seconds that took in {@code seconds[index]}. */
+  private static <T> T timed(Supplier<T> make, double[] seconds, int index) {
+    long start = System.nanoTime();
+    T made = make.get();
+    seconds[index] = (System.nanoTime() - start) / 1e9;
+    return made;
   }
 
   /** Writes the JSON report and the markdown tables beside it ({@code name.md}). */

@@ -98,7 +98,7 @@ public final class MemberGraph extends NetworkGraph {
     learningRate = tf.withName("meta.learning_rate").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
     Shape map = Shape.of(noisyBatch, size, size, 1);
     // Fed only by the finite-difference test; training uses the default, zeros.
-    eps = tf.withName("meta.eps").placeholderWithDefault(tf.zeros(tf.constant(map), TFloat32.class), map);
+    eps = tf.withName("meta.eps").placeholderWithDefault(tf.fill(tf.constant(map), tf.constant(0f)), map);
     disputed = tf.withName("meta.disputed").placeholderWithDefault(
         tf.fill(tf.constant(new int[] {noisyBatch, size, size, 1}), tf.constant(1f)), map);
 

@@ -112,8 +112,10 @@ abstract class NetworkGraph implements AutoCloseable {
       @SuppressWarnings("unchecked")
       Operand<TFloat32> g = (Operand<TFloat32>) gradients[i];
       Variable<TFloat32> accumulator = accumulators.computeIfAbsent(v.op().name(), name -> {
+        // Fill, not Ops.zeros: zeros opens a sub-scope, which reads the name of every op already in the graph, so
+        // one per variable made building a member's graph quadratic in its size (most of its build time).
         Ops init = tf.withInitScope();
-        return tf.withName(name + ".momentum").variable(init.zeros(init.constant(v.shape()), TFloat32.class));
+        return tf.withName(name + ".momentum").variable(init.fill(init.constant(v.shape()), init.constant(0f)));
       });
       updates.add(after.train.applyMomentum(v, accumulator, learningRate,
           after.math.add(g, after.math.mul(decay, v)), momentum));

@@ -4,6 +4,7 @@ import static com.google.common.truth.Truth.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import org.dlema.bench.InferenceTimes;
 import org.dlema.bench.NetworkFlops;
 import org.dlema.bench.OpProfile;
@@ -126,6 +127,11 @@ class BenchmarkCommandTest {
       assertWork(it.queued(), it.queued().medianMs(), step, peak);
       assertThat(it.inlineToBare()).isWithin(1e-9).of(it.inline().medianMs() / it.bare().medianMs());
       assertThat(it.queuedToBare()).isWithin(1e-9).of(it.queued().medianMs() / it.bare().medianMs());
+      // Building each of the two graphs is timed once, and the table shows the times.
+      assertThat(m.trainGraphBuildSeconds()).isGreaterThan(0.0);
+      assertThat(m.metaGraphBuildSeconds()).isGreaterThan(0.0);
+      assertThat(md).contains(String.format(Locale.ROOT, "| tiny | %d | %.2f | %.2f |", b,
+          m.trainGraphBuildSeconds(), m.metaGraphBuildSeconds()));
     }
 
     // Inference: one member, fused, in turn, SavedModel, at each inference batch.

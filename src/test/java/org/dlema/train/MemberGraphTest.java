@@ -1,6 +1,7 @@
 package org.dlema.train;
 
 import static com.google.common.truth.Truth.assertThat;
+import static com.google.common.truth.Truth.assertWithMessage;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -191,6 +192,34 @@ class MemberGraphTest {
         } finally {
           feeds.forEach(TType::close);
         }
+      }
+    }
+  }
+
+  /**
+   * Ops.zeros and Ops.ones open a sub-scope, and a new sub-scope reads the name of every op already in the graph:
+   * called once per variable, for the momentum slots, they made building a member's graph quadratic in its size
+   * (linknet-lite's took 15 s instead of 1.3, docs/performance.md). The graphs with every optional part (the plain
+   * step of the warm-up, the weight average) must contain none of their ops.
+   */
+  @Test
+  void graphsAreBuiltWithoutTheSubScopedZerosAndOnesHelpers() {
+    TrainingSettings averaged = SETTINGS.toBuilder().averageDecay(0.9).build();
+    EnsembleSettings warm = EnsembleSettings.paper(1, CLEAN).withMetaWarmup(2);
+    try (MemberGraph member = new MemberGraph(tiny, averaged, warm);
+        TrainingGraph plain = new TrainingGraph(tiny, averaged)) {
+      for (Graph graph : List.of(member.graph, plain.graph)) {
+        List<String> helped = new ArrayList<>();
+        int ops = 0;
+        for (var it = graph.operations(); it.hasNext(); ops++) {
+          String name = it.next().name();
+          if (name.matches("(.*/)?(Zeros|Ones)(_\\d+)?/.*")) {
+            helped.add(name);
+          }
+        }
+        assertThat(ops).isGreaterThan(100);
+        assertWithMessage("ops of Ops.zeros or Ops.ones, first %s", helped.subList(0, Math.min(3, helped.size())))
+            .that(helped.size()).isEqualTo(0);
       }
     }
   }
