@@ -29,12 +29,13 @@ final class BenchmarkCommand extends OptionsCommand {
   String description() {
     return "Measures the machine's practical peak (a large float32 MatMul), then builds the training graph of each "
         + "spec at each batch size (aleatoric loss with 10 samples, momentum SGD) and the D-LEMA member's meta-step "
-        + "graph, warms them up and times training steps, inference passes and meta steps, interleaved, on random "
-        + "data; then the trainer's whole iteration (batch assembly inline and through its background queue) "
-        + "against a bare session.run of the same step; then inference of one member, the fused ensemble, the "
-        + "members in turn and the fused SavedModel at each inference batch. Reports medians, ratios, each step's "
-        + "floating-point operations counted from the spec with its GFLOP/s and share of the peak, CPU utilisation, "
-        + "the peak resident memory of training and of inference and the machine, as JSON and markdown tables.";
+        + "graph (timing each build), warms them up and times training steps, inference passes and meta steps, "
+        + "interleaved, on random data; then the trainer's whole iteration (batch assembly inline and through its "
+        + "background queue) against a bare session.run of the same step; then inference of one member, the fused "
+        + "ensemble, the members in turn and the fused SavedModel at each inference batch. Reports medians, ratios, "
+        + "each step's floating-point operations counted from the spec with its GFLOP/s and share of the peak, CPU "
+        + "utilisation, the build times, the peak resident memory of training and of inference and the machine, as "
+        + "JSON and markdown tables.";
   }
 
   @Override
