@@ -46,9 +46,8 @@ record ExperimentState(String data, List<String> tests, List<String> methods, St
 
   /** The state of the experiment in {@code out}: read back, or new (and written) for an empty folder. */
   static ExperimentState openOrCreate(Path out, ExperimentState wanted) throws IOException {
-    Path file = out.resolve(FILE);
-    if (Files.isRegularFile(file)) {
-      ExperimentState before = JsonFiles.read(file, ExperimentState.class);
+    ExperimentState before = readIn(out);
+    if (before != null) {
       if (!before.sameAs(wanted)) {
         throw new ExperimentException(out + " holds an experiment with other settings (" + before.data() + ", "
             + before.budget() + ", " + before.spec() + ", seed " + before.seed() + ", methods "
@@ -67,7 +66,7 @@ record ExperimentState(String data, List<String> tests, List<String> methods, St
     }
     ExperimentState state = new ExperimentState(wanted.data, wanted.tests, wanted.methods, wanted.budget,
         wanted.spec, wanted.seed, new LinkedHashMap<>(), new LinkedHashMap<>(), wanted.fit);
-    JsonFiles.write(file, state);
+    JsonFiles.write(out.resolve(FILE), state);
     return state;
   }
 }
