@@ -49,13 +49,13 @@ import org.dlema.train.WeightFigure;
  * @param data the training set
  * @param tests the test sets (one table column each)
  * @param methods the methods trained and evaluated, in {@link #METHODS}' order
- * @param ensemble the D-LEMA ensemble's settings (the budget's clean batch; M from the data when 0)
+ * @param members the D-LEMA ensemble's size M (and the MC-dropout networks'); from the data when 0
  * @param sideBySide networks trained at the same time: D-LEMA's members, then the single networks (the results do
  *     not depend on it)
  * @param fit how the budget's steps were cut to a given time on this machine (null: they were not)
  */
 public record Experiment(Path data, List<Path> tests, List<Method> methods, Budget budget, NetworkSpec spec,
-    long seed, EnsembleSettings ensemble, int sideBySide, Path out, TimeFit fit) {
+    long seed, int members, int sideBySide, Path out, TimeFit fit) {
   /** Every method of the experiment, in the order they are trained. */
   public static final List<Method> METHODS = List.of(Method.BASELINE, Method.DLEMA, Method.LESS_IS_MORE,
       Method.STAPLE, Method.MC_DROPOUT);
@@ -72,30 +72,29 @@ public record Experiment(Path data, List<Path> tests, List<Method> methods, Budg
     checkArgument(!methods.isEmpty() && METHODS.containsAll(methods), "methods must be some of %s, got %s", METHODS,
         methods);
     methods = METHODS.stream().filter(methods::contains).toList();
-    checkArgument(methods.contains(Method.DLEMA) || !methods.contains(Method.MC_DROPOUT) || ensemble.members() > 0,
+    checkArgument(methods.contains(Method.DLEMA) || !methods.contains(Method.MC_DROPOUT) || members > 0,
         "mc-dropout without dlema needs the member count (one network per member subset)");
   }
 
   /** Every method, the budget's ensemble, members side by side as the machine allows. */
   public static Experiment of(Path data, List<Path> tests, Budget budget, NetworkSpec spec, long seed, Path out) {
-    return new Experiment(data, tests, METHODS, budget, spec, seed, budget.ensemble(),
+    return new Experiment(data, tests, METHODS, budget, spec, seed, 0,
         EnsembleRun.defaultSideBySide(), out, null);
   }
 
   /** The same experiment with up to {@code n} networks trained at the same time. */
   public Experiment withSideBySide(int n) {
-    return new Experiment(data, tests, methods, budget, spec, seed, ensemble, n, out, fit);
+    return new Experiment(data, tests, methods, budget, spec, seed, members, n, out, fit);
   }
 
   /** The same experiment with only {@code chosen} of the methods. */
   public Experiment withMethods(List<Method> chosen) {
-    return new Experiment(data, tests, chosen, budget, spec, seed, ensemble, sideBySide, out, fit);
+    return new Experiment(data, tests, chosen, budget, spec, seed, members, sideBySide, out, fit);
   }
 
   /** The same experiment with an ensemble of {@code m} members (and as many MC-dropout networks). */
   public Experiment withMembers(int m) {
-    return new Experiment(data, tests, methods, budget, spec, seed, ensemble.withMembers(m), sideBySide, out,
-        fit);
+    return new Experiment(data, tests, methods, budget, spec, seed, m, sideBySide, out, fit);
   }
 
   /**
@@ -143,14 +142,18 @@ public record Experiment(Path data, List<Path> tests, List<Method> methods, Budg
 
   private Experiment withFit(TimeFit chosen) {
     // The members' meta warm-up keeps its share of the fewer steps, as with --steps.
-    Budget shortened = budget.withSteps(chosen.steps());
-    return new Experiment(data, tests, methods, shortened, spec, seed,
-        ensemble.withMetaWarmup(shortened.metaWarmup()), sideBySide, out, chosen);
+    return new Experiment(data, tests, methods, budget.withSteps(chosen.steps()), spec, seed, members, sideBySide,
+        out, chosen);
+  }
+
+  /** The D-LEMA ensemble's settings: the budget's (clean batch, weighting, meta warm-up) with {@link #members}. */
+  public EnsembleSettings ensemble() {
+    return budget.ensemble().withMembers(members);
   }
 
   /** The ensemble's size: as set, else as the training run will decide it from the data. */
   private int memberCount() {
-    return ensemble.members() > 0 ? ensemble.members() : EnsembleRun.size(DatasetReader.read(data,
+    return members > 0 ? members : EnsembleRun.size(DatasetReader.read(data,
         ReadOptions.strict()), budget.settings(Method.DLEMA, seed), 0);
   }
 
@@ -166,7 +169,7 @@ public record Experiment(Path data, List<Path> tests, List<Method> methods, Budg
       stages.run(Method.DLEMA.id(), () -> trainEnsemble(dlema, log));
     }
     boolean withDropout = methods.contains(Method.MC_DROPOUT);
-    int members = methods.contains(Method.DLEMA) ? RunConfig.read(dlema).ensemble().members() : ensemble.members();
+    int ensembleSize = methods.contains(Method.DLEMA) ? RunConfig.read(dlema).ensemble().members() : members;
     Path dropout = runs.resolve(Method.MC_DROPOUT.id());
     List<Network> networks = new ArrayList<>();
     for (Method method : methods) {
@@ -175,9 +178,9 @@ public record Experiment(Path data, List<Path> tests, List<Method> methods, Budg
             runs.resolve(method.id())));
       }
     }
-    for (int i = 1; withDropout && i <= members; i++) {
+    for (int i = 1; withDropout && i <= ensembleSize; i++) {
       networks.add(new Network(Method.MC_DROPOUT.id() + "-" + i, Method.MC_DROPOUT, Budget.dropout(spec),
-          new TrainingTargets.Options(TrainingTargets.DEFAULT_MIN_KAPPA, i, members),
+          new TrainingTargets.Options(TrainingTargets.DEFAULT_MIN_KAPPA, i, ensembleSize),
           dropout.resolve(Integer.toString(i))));
     }
     if (!networks.isEmpty()) {
@@ -190,11 +193,11 @@ public record Experiment(Path data, List<Path> tests, List<Method> methods, Budg
         models.put(label(method), runs.resolve(method.id()));
       }
     }
-    for (int i = 1; withDropout && i <= members; i++) {
+    for (int i = 1; withDropout && i <= ensembleSize; i++) {
       models.put("MC dropout " + i, dropout.resolve(Integer.toString(i)));
     }
     List<String> uncalibrated = UNCALIBRATED.stream().filter(models::containsKey).toList();
-    // Every model calibrated (what is served), and the baseline and the ensemble also as trained: before/after.
+    // Every model calibrated (what is served), and the baseline and the ensemble also as ensembleSize: before/after.
     Path export = out.resolve("export");
     Path uncalibratedRoot = out.resolve("export-uncalibrated");
     Map<String, Path> exported = new LinkedHashMap<>();
@@ -248,7 +251,7 @@ public record Experiment(Path data, List<Path> tests, List<Method> methods, Budg
 
   /** Trains the D-LEMA ensemble to the budget, its members {@link #sideBySide} at a time. */
   private void trainEnsemble(Path run, PrintStream log) throws IOException {
-    for (Trainer.Outcome o : EnsembleRun.train(data, spec, budget.settings(Method.DLEMA, seed), ensemble, run, null,
+    for (Trainer.Outcome o : EnsembleRun.train(data, spec, budget.settings(Method.DLEMA, seed), ensemble(), run, null,
         sideBySide, log)) {
       o.requireFinished(run);
     }
