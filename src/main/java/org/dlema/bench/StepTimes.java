@@ -6,13 +6,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
 import org.dlema.graph.NetworkSpec;
 import org.dlema.io.JsonFiles;
-import org.dlema.train.EnsembleSettings;
 import org.dlema.train.IterationProbe;
-import org.dlema.train.MemberGraph;
-import org.dlema.train.Method;
 import org.dlema.train.RunConfig;
 import org.dlema.train.TrainingGraph;
 import org.dlema.train.TrainingSettings;
@@ -177,34 +173,31 @@ public final class StepTimes {
     int warmup = settings.warmup();
     int timed = settings.timed();
     int cleanCount = settings.cleanBatch(batch);
-    TrainingSettings training = TrainingSettings.builder(Method.BASELINE).batchSize(batch).steps(1).build();
     Samples train = new Samples(timed);
     Samples infer = new Samples(timed);
     Samples metaSteps = new Samples(timed);
     long parameters;
     OpProfile profile = null;
-    double[] built = new double[2];
-    try (TrainingGraph graph = timed(() -> new TrainingGraph(spec, training), built, 0);
-        MemberGraph meta = timed(() -> new MemberGraph(spec, training, cleanCount,
-            EnsembleSettings.CleanLoss.CROSS_ENTROPY), built, 1)) {
-      graph.session().initialize();
-      meta.session().initialize();
+    double plainBuild;
+    double metaBuild;
+    try (StepGraphs graphs = StepGraphs.build(spec, batch, cleanCount)) {
+      TrainingGraph graph = graphs.plain();
+      plainBuild = graphs.plainBuildSeconds();
+      metaBuild = graphs.metaBuildSeconds();
       parameters = graph.parameters().trainableCount();
-      SyntheticBatch in = SyntheticBatch.of(spec.inputSize(), batch, cleanCount);
       // Interleaved, so that the machine's load drifts alike for the three; the meta step's clean batch repeats
       // the same images (by default as many).
       for (int i = -warmup; i < timed; i++) {
         long step = i + warmup;
         boolean keep = i >= 0;
-        train.run(keep, () -> graph.trainStep(in.images(), in.labels(), step, 1e-4f));
-        infer.run(keep, () -> graph.predict(in.images(), batch));
-        metaSteps.run(keep, () -> meta.trainStep(in.images(), in.labels(), in.cleanImages(), in.cleanLabels(), step,
-            1e-4f));
+        train.run(keep, () -> graphs.plainStep(step));
+        infer.run(keep, graphs::predict);
+        metaSteps.run(keep, () -> graphs.metaStep(step));
       }
       if (settings.profileSteps() > 0) {
         List<RunMetadata> traces = new ArrayList<>();
         for (int i = 0; i < settings.profileSteps(); i++) {
-          traces.add(graph.tracedStep(in.images(), in.labels(), warmup + timed + i, 1e-4f));
+          traces.add(graphs.tracedPlainStep(warmup + timed + i));
         }
         profile = OpProfile.of(traces, graph::operationType, BenchmarkSettings.PROFILE_TOP);
         OpProfile.OpTime first = profile.ops().get(0);
@@ -215,7 +208,7 @@ public final class StepTimes {
     log.printf("%-14s %10d params  batch %3d  step %8.1f ms  inference %8.1f ms  meta step (clean batch %d) "
         + "%8.1f ms (x%.2f of the step); graphs built in %.1f s and %.1f s%n", spec.name(), parameters, batch,
         train.medianMs(), infer.medianMs(), cleanCount, metaSteps.medianMs(), metaSteps.medianMs() / train.medianMs(),
-        built[0], built[1]);
+        plainBuild, metaBuild);
 
     // The iteration probe has its own graph, built once the two above are closed (one set of graphs at a time).
     int images = Math.max(4 * batch, 8);
@@ -234,15 +227,7 @@ public final class StepTimes {
         + "ms (x%.2f)%n", spec.name(), batch, bare.medianMs(), inline.medianMs(), inline.medianMs() / bare.medianMs(),
         queued.medianMs(), queued.medianMs() / bare.medianMs());
     return new Pending(spec.name(), parameters, batch, cleanCount, NetworkFlops.of(spec), train, infer, metaSteps,
-        images, bare, inline, queued, profile, built[0], built[1]);
-  }
-
-  /** Makes a graph and keeps how many seconds that took in {@code seconds[index]}. */
-  private static <T> T timed(Supplier<T> make, double[] seconds, int index) {
-    long start = System.nanoTime();
-    T made = make.get();
-    seconds[index] = (System.nanoTime() - start) / 1e9;
-    return made;
+        images, bare, inline, queued, profile, plainBuild, metaBuild);
   }
 
   /** Writes the JSON report and the markdown tables beside it ({@code name.md}). */
