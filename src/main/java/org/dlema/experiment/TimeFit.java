@@ -27,7 +27,7 @@ import org.dlema.train.Method;
  */
 public record TimeFit(double minutes, double plainMs, double metaMs, int steps, double estimatedMinutes) {
   /**
-   * The training stages' measured time over the model's sum of benchmark step times was 0.95-1.07 in three runs
+   * The training stages' measured time over the model's sum of benchmark step times was 0.95-1.07 in four runs
    * (docs/results.md); a little above one keeps most runs within the minutes.
    */
   static final double OVERHEAD = 1.05;
