@@ -66,13 +66,13 @@ final class StepGraphs implements AutoCloseable {
   }
 
   /** One meta step: the noisy batch and the clean batch. */
-  void metaStep(long step) {
-    meta.trainStep(in.images(), in.labels(), in.cleanImages(), in.cleanLabels(), step, LEARNING_RATE);
+  MemberGraph.Step metaStep(long step) {
+    return meta.trainStep(in.images(), in.labels(), in.cleanImages(), in.cleanLabels(), step, LEARNING_RATE);
   }
 
-  /** The plain graph's inference pass over the noisy batch. */
-  void predict() {
-    plain.predict(in.images(), batch);
+  /** The plain graph's inference pass over the noisy batch: its probabilities. */
+  float[] predict() {
+    return plain.predict(in.images(), batch);
   }
 
   /** One plain training step with a full trace, for the per-op profile. */
