@@ -4,8 +4,9 @@ import org.dlema.graph.NetworkSpec;
 
 /**
  * This machine's median time of one plain training step and of one D-LEMA meta step of a spec at a batch size, as
- * {@code dlema benchmark} times them ({@link StepGraphs}, the two interleaved after a warm-up), measured quickly so that a job can plan its length
- * before it starts. A shared machine's speed drifts: the figures hold for the minutes around the measurement.
+ * {@code dlema benchmark} times them ({@link StepGraphs}, the two interleaved after a warm-up), measured quickly so
+ * that a job can plan its length before it starts. A shared machine's speed drifts: the figures hold for the
+ * minutes around the measurement.
  *
  * @param plainMs the plain training step (baseline, less-is-more, STAPLE, MC dropout, unweighted member steps)
  * @param metaMs the meta step (a weighted member step: noisy batch and clean batch)

@@ -12,8 +12,8 @@ import org.tensorflow.proto.RunMetadata;
 /**
  * A spec's plain training graph and D-LEMA member graph at one batch size, initialised, with the synthetic batch
  * their steps run on: what both step timings ({@link StepTimes}, {@link StepCost}) measure. The meta step learns
- * weights on every pixel, without dropout or a weight average; the steps use a tiny learning rate so that the
- * weights stay where the initialiser put them.
+ * weights on every pixel, without dropout or a weight average; the steps use a small learning rate (1e-4), so
+ * the weights stay near their initial values over the few timed steps.
  */
 final class StepGraphs implements AutoCloseable {
   private static final float LEARNING_RATE = 1e-4f;

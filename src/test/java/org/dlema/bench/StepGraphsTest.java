@@ -9,9 +9,9 @@ import org.dlema.train.MemberGraph;
 import org.junit.jupiter.api.Test;
 
 class StepGraphsTest {
-  /** What both step timings run must be real training: a timing of a step that changes nothing would look fast. */
+  /** What both step timings run must be real work: a timed step that changes nothing would look fast. */
   @Test
-  void buildsAreTimedAndBothStepsTrainTheirGraphs() {
+  void buildsAreTimedThePlainStepTrainsAndTheMetaStepLearnsWeights() {
     NetworkSpec spec = TinyRun.spec();
     int side = spec.inputSize();
     try (StepGraphs graphs = StepGraphs.build(spec, 2, 3)) {
