@@ -22,7 +22,7 @@ import org.dlema.train.TrainingSettings;
  * on 2 cores. {@code cpu-hour} is {@code cpu-long} with the members' first 2000 steps unweighted (plain steps, a
  * third of a meta step's time), which brings the experiment within the hour where a batch-16 step takes under
  * about 66 ms (slower machines: experiment --minutes); it is the default: on the repository's split its baseline
- * reaches 75% and its fused ensemble 2.4 points more on the mean of eight seeds (docs/results.md).
+ * reaches 75% and its fused ensemble about 2.2 points more on the mean of ten seeds (docs/results.md).
  *
  * @param name the budget's name
  * @param steps optimisation steps of every network
