@@ -31,12 +31,13 @@ final class DataSplitCommand extends OptionsCommand {
         + "writes two manifests over the original files (nothing is copied): OUT/train.csv and OUT/test.csv, "
         + "paths relative to OUT. Reference masks kept beside the images (reference/) are still found through "
         + "them, so 'dlema evaluate --data OUT/test.csv' also scores against the reference masks. OUT appears "
-        + "complete or not at all.";
+        + "complete or not at all. With --group-by, images of one group (e.g. one patient) stay on one side.";
   }
 
   @Override
   String footer() {
-    return "Example: dlema data split --data data/isic-sim --out data/isic-sim-split (1600 + 400 images)";
+    return "Example: dlema data split --data data/isic-sim --out data/isic-sim-split (1600 + 400 images); by patient: "
+        + "--group-by '^(L\\d+)_'";
   }
 
   @Override
@@ -46,6 +47,7 @@ final class DataSplitCommand extends OptionsCommand {
     options.addOption(valued("out", "DIR", "where to write train.csv, test.csv and split.json (must not exist)"));
     options.addOption(valued("test-fraction", "X", "share of the images in the test set (default 0.2)"));
     options.addOption(valued("seed", "N", "random seed (default 1)"));
+    options.addOption(valued("group-by", "REGEX", GROUP_BY_HELP));
     return options;
   }
 
@@ -54,7 +56,7 @@ final class DataSplitCommand extends OptionsCommand {
     MultiAnnotatedDataset dataset = DatasetReader.read(dataOption(line), ReadOptions.strict());
     Path out = Path.of(required(line, "out"));
     TrainValidationSplit split = TrainValidationSplit.create(dataset, doubleOption(line, "test-fraction", 0.2,
-        0.01, 0.99), longOption(line, "seed", 1));
+        0.01, 0.99), longOption(line, "seed", 1), groupByOption(line));
     List<AnnotatedImage> train = split.trainingSet(dataset).images();
     List<AnnotatedImage> test = split.validationSet(dataset).images();
     try (AtomicDirectory dir = AtomicDirectory.create(out)) {
@@ -66,6 +68,7 @@ final class DataSplitCommand extends OptionsCommand {
     }
     console.out().println("wrote " + out.resolve("train.csv") + " (" + train.size() + " images) and "
         + out.resolve("test.csv") + " (" + test.size() + " images)"
+        + (split.groupBy() == null ? "" : ", groups kept whole by '" + split.groupBy() + "'")
         + (ReferenceMasks.complete(dataset) ? "; reference masks found beside the images" : ""));
     return 0;
   }

@@ -230,6 +230,25 @@ abstract class OptionsCommand implements Command {
     }
   }
 
+  static final String GROUP_BY_HELP = "keep images of one group on one side of the split: a regular expression "
+      + "found in each image id, whose first group (or whole match) names the group, e.g. '^(L\\d+)_' for the "
+      + "patient of LIDC's L0001_n0 (default: single images)";
+
+  /** {@code --group-by REGEX} (split, train, experiment): checked here, so a bad pattern fails before any work. */
+  static String groupByOption(CommandLine line) throws UsageException {
+    String value = line.getOptionValue("group-by");
+    if (value == null) {
+      return null;
+    }
+    try {
+      java.util.regex.Pattern.compile(value);
+    } catch (java.util.regex.PatternSyntaxException e) {
+      throw new UsageException("--group-by is not a regular expression: " + e.getDescription() + " in '" + value
+          + "'");
+    }
+    return value;
+  }
+
   /** {@code --ema D}, the weight average's decay per step (train and experiment): in [0, 1), 0 for none. */
   static double averageDecayOption(CommandLine line, double fallback) throws UsageException {
     return doubleOption(line, "ema", fallback, 0, 0.999999);

@@ -77,6 +77,7 @@ final class TrainCommand extends OptionsCommand {
         + TrainingSettings.DEFAULT_MC_SAMPLES + ")"));
     options.addOption(valued("seed", "N", "seed of the split, initial weights, batches and noise (default 1)"));
     options.addOption(valued("validation-fraction", "X", "share of images held out for validation (default 0.2)"));
+    options.addOption(valued("group-by", "REGEX", GROUP_BY_HELP));
     options.addOption(valued("validate-every", "N", "steps between validations (default 500, or --steps)"));
     options.addOption(valued("checkpoint-every", "N", "steps between checkpoints (default 500, or --steps)"));
     options.addOption(valued("min-kappa", "X", "less-is-more: leave out training images whose mean pairwise "
@@ -235,6 +236,7 @@ final class TrainCommand extends OptionsCommand {
         .weightDecay(doubleOption(line, "weight-decay", TrainingSettings.DEFAULT_WEIGHT_DECAY, 0, 1))
         .mcSamples(intOption(line, "mc-samples", TrainingSettings.DEFAULT_MC_SAMPLES, 1))
         .seed(longOption(line, "seed", 1)).validationFraction(validationFraction)
+        .groupBy(groupByOption(line))
         .validateEvery(intOption(line, "validate-every", interval, 1))
         .checkpointEvery(intOption(line, "checkpoint-every", interval, 1))
         .schedule(schedule(line)).augmentation(augmentation(line))

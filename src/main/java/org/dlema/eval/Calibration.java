@@ -12,7 +12,8 @@ public final class Calibration {
 
   private final long[] count;
   private final double[] probabilitySum;
-  private final long[] positives;
+  /** The sum of the targets in each bin: a count of lesion pixels for 0/1 targets, soft labels summed otherwise. */
+  private final double[] targetSum;
 
   public Calibration(int bins) {
     if (bins < 1) {
@@ -20,7 +21,7 @@ public final class Calibration {
     }
     count = new long[bins];
     probabilitySum = new double[bins];
-    positives = new long[bins];
+    targetSum = new double[bins];
   }
 
   public Calibration() {
@@ -33,6 +34,18 @@ public final class Calibration {
 
   /** Adds one image's pixels (target values at least 0.5 are lesion). */
   public void add(float[] probability, float[] target) {
+    add(probability, target, false);
+  }
+
+  /**
+   * Adds one image's pixels against soft labels in [0, 1] (e.g. the share of annotators who marked each pixel): a
+   * bin's frequency is then the mean soft label of its pixels.
+   */
+  public void addSoft(float[] probability, float[] softLabel) {
+    add(probability, softLabel, true);
+  }
+
+  private void add(float[] probability, float[] target, boolean soft) {
     if (probability.length != target.length) {
       throw new IllegalArgumentException("prediction has " + probability.length + " pixels, target "
           + target.length);
@@ -44,8 +57,10 @@ public final class Calibration {
       int bin = Math.min((int) (p * bins), bins - 1);
       count[bin]++;
       probabilitySum[bin] += p;
-      if (target[q] >= ImageScores.THRESHOLD) {
-        positives[bin]++;
+      if (soft) {
+        targetSum[bin] += target[q];
+      } else if (target[q] >= ImageScores.THRESHOLD) {
+        targetSum[bin]++;
       }
     }
   }
@@ -62,7 +77,7 @@ public final class Calibration {
     for (int b = 0; b < count.length; b++) {
       count[b] += other.count[b];
       probabilitySum[b] += other.probabilitySum[b];
-      positives[b] += other.positives[b];
+      targetSum[b] += other.targetSum[b];
     }
   }
 
@@ -76,9 +91,9 @@ public final class Calibration {
     return count[bin] == 0 ? Double.NaN : probabilitySum[bin] / count[bin];
   }
 
-  /** Observed lesion frequency in a bin (NaN when empty). */
+  /** Observed lesion frequency in a bin, or its mean soft label (NaN when empty). */
   public double frequency(int bin) {
-    return count[bin] == 0 ? Double.NaN : (double) positives[bin] / count[bin];
+    return count[bin] == 0 ? Double.NaN : targetSum[bin] / count[bin];
   }
 
   public double expectedCalibrationError() {

@@ -25,9 +25,20 @@ public final class EvaluationReport {
   public record Entry(String set, String method, int images, Double jaccard, Double jaccardStandardError,
       Double dice, Double diceStandardError, Double nll, Double brier, Double expectedCalibrationError) {}
 
-  /** What {@code evaluation.json} holds. */
+  /**
+   * One method on one test set with several annotations per image ({@link AnnotatorScores}); null where undefined.
+   * Jaccard and Dice are against the non-empty references; {@code emptyPredictedEmpty} is the share of the images
+   * with an empty reference that the method predicts empty; {@code jaccardByReaders} is the mean Jaccard against each
+   * annotation, keyed by how many annotators marked the object, with its image count in {@code imagesByReaders}.
+   */
+  public record AnnotatorEntry(String set, String method, int images, Integer nonEmptyReferences,
+      Double referenceJaccard, Double referenceJaccardStandardError, Double referenceDice, Integer emptyReferences,
+      Double emptyPredictedEmpty, Map<String, Double> jaccardByReaders, Map<String, Integer> imagesByReaders,
+      Double ged, Double gedStandardError, Double softNll, Double softBrier, Double softExpectedCalibrationError) {}
+
+  /** What {@code evaluation.json} holds; {@code annotators} is absent when no set has several masks per image. */
   public record Contents(Map<String, String> targets, List<Entry> results, Map<String, Object> about,
-      List<String> warnings) {}
+      List<String> warnings, List<AnnotatorEntry> annotators) {}
 
   private EvaluationReport() {}
 
@@ -46,10 +57,33 @@ public final class EvaluationReport {
     return entries;
   }
 
+  public static List<AnnotatorEntry> annotatorEntries(Evaluator.Results results) {
+    List<AnnotatorEntry> entries = new ArrayList<>();
+    results.annotators().forEach((set, methods) -> methods.forEach((method, scores) -> {
+      AnnotatorScores.Summary s = scores.summary();
+      Map<String, Double> byReaders = new java.util.LinkedHashMap<>();
+      Map<String, Integer> counts = new java.util.LinkedHashMap<>();
+      s.jaccardByReaders().forEach((readers, jaccard) -> {
+        byReaders.put(Integer.toString(readers), finite(jaccard.mean()));
+        counts.put(Integer.toString(readers), jaccard.n());
+      });
+      boolean references = s.referenceJaccard().n() + s.emptyReferences() > 0;
+      entries.add(new AnnotatorEntry(set, method, s.images(), references ? s.referenceJaccard().n() : null,
+          finite(s.referenceJaccard().mean()), finite(s.referenceJaccard().standardError()),
+          finite(s.referenceDice().mean()), references ? s.emptyReferences() : null,
+          finite(s.emptyPredictedEmpty()), byReaders, counts, finite(s.ged().mean()),
+          finite(s.ged().standardError()), finite(s.softNll()), finite(s.softBrier()),
+          finite(s.softExpectedCalibrationError())));
+    }));
+    return entries;
+  }
+
   /** Writes every file into {@code out} (which must exist). */
   public static void write(Path out, Evaluator.Results results, Map<String, Object> about) throws IOException {
     List<Entry> entries = entries(results);
-    JsonFiles.write(out.resolve(JSON), new Contents(results.targets(), entries, about, results.warnings()));
+    List<AnnotatorEntry> annotators = annotatorEntries(results);
+    JsonFiles.write(out.resolve(JSON), new Contents(results.targets(), entries, about, results.warnings(),
+        annotators.isEmpty() ? null : annotators));
     StringBuilder csv = new StringBuilder("set,method,image,target,jaccard,dice,nll,brier\n");
     results.scores().forEach((set, methods) -> methods.forEach((method, scores) -> {
       for (MethodScores.Row row : scores.rows()) {
@@ -117,7 +151,39 @@ public final class EvaluationReport {
       row(md, method, sets, set -> summary(results, set, method) == null ? "" : summary(results, set, method)
           .dice().percent());
     }
+    results.annotators().forEach((set, scores) -> annotatorTable(md, set, scores));
     return md.toString();
+  }
+
+  /** The multi-annotator table of one set: one row per method. */
+  private static void annotatorTable(StringBuilder md, String set, Map<String, AnnotatorScores> scores) {
+    Set<Integer> readers = new java.util.TreeSet<>();
+    scores.values().forEach(s -> readers.addAll(s.summary().jaccardByReaders().keySet()));
+    AnnotatorScores.Summary any = scores.values().iterator().next().summary();
+    md.append("\n### Several annotators: ").append(set).append("\n\n");
+    md.append("Reference columns: Jaccard and Dice (%) over the ").append(any.referenceJaccard().n())
+        .append(" images with a non-empty reference; the share (%) of the ").append(any.emptyReferences())
+        .append(" images with an empty reference predicted empty. Readers k: mean Jaccard (%) against each "
+            + "annotation over the images that k annotators marked. GED² with d = 1 - IoU between the annotations "
+            + "and the model's samples (an ensemble's members). NLL, Brier and ECE (%) against the soft label, the "
+            + "share of annotators marking each pixel.\n\n");
+    List<String> columns = new ArrayList<>(List.of("ref. Jaccard", "ref. Dice", "empty ref. predicted empty"));
+    readers.forEach(k -> columns.add("readers " + k + " (" + any.jaccardByReaders().getOrDefault(k,
+        new MeanAndError(Double.NaN, Double.NaN, 0)).n() + ")"));
+    columns.addAll(List.of("GED²", "soft NLL", "soft Brier", "soft ECE"));
+    header(md, "method", columns);
+    scores.forEach((method, methodScores) -> {
+      AnnotatorScores.Summary s = methodScores.summary();
+      List<String> cells = new ArrayList<>(List.of(s.referenceJaccard().percent(), s.referenceDice().percent(),
+          String.format(Locale.ROOT, "%.1f", 100 * s.emptyPredictedEmpty())));
+      readers.forEach(k -> cells.add(s.jaccardByReaders().containsKey(k)
+          ? String.format(Locale.ROOT, "%.2f", 100 * s.jaccardByReaders().get(k).mean()) : ""));
+      cells.add(String.format(Locale.ROOT, "%.3f ± %.3f", s.ged().mean(), s.ged().standardError()));
+      cells.add(String.format(Locale.ROOT, "%.4f", s.softNll()));
+      cells.add(String.format(Locale.ROOT, "%.4f", s.softBrier()));
+      cells.add(String.format(Locale.ROOT, "%.2f", 100 * s.softExpectedCalibrationError()));
+      md.append("| ").append(method).append(" | ").append(String.join(" | ", cells)).append(" |\n");
+    });
   }
 
   private static MethodScores.Summary summary(Evaluator.Results results, String set, String method) {

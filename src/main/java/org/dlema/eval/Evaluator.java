@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.dlema.data.AnnotatedImage;
 import org.dlema.data.Annotation;
 import org.dlema.data.BinaryMask;
@@ -32,18 +33,29 @@ public final class Evaluator {
    */
   public interface Predictor {
     Map<String, float[]> predict(RgbImage image) throws IOException;
+
+    /**
+     * The names, among {@code predictions}' keys, of the maps that are samples of {@code method}'s predictive
+     * distribution (GED²): an ensemble's members; by default the method's own map, one sample.
+     */
+    default List<String> samples(String method, Set<String> predictions) {
+      return List.of(method);
+    }
   }
 
   /** A test set and the name its table column gets. */
   public record TestSet(String name, MultiAnnotatedDataset dataset) {}
 
-  /** Scores by test set name, then method name, in order. */
   /**
+   * Scores by test set name, then method name, in order.
+   *
+   * @param annotators the multi-annotator scores of the sets whose every image has two or more annotations, by set
+   *     name, then method name
    * @param warnings figures that are undefined or degenerate for the data (empty target masks, for one), said in the
    *     report
    */
   public record Results(Map<String, Map<String, MethodScores>> scores, Map<String, String> targets,
-      List<String> warnings) {}
+      Map<String, Map<String, AnnotatorScores>> annotators, List<String> warnings) {}
 
   private Evaluator() {}
 
@@ -70,6 +82,7 @@ public final class Evaluator {
       PrintStream log, int workers) throws IOException {
     Map<String, Map<String, MethodScores>> scores = new LinkedHashMap<>();
     Map<String, String> targets = new LinkedHashMap<>();
+    Map<String, Map<String, AnnotatorScores>> annotators = new LinkedHashMap<>();
     List<String> warnings = new ArrayList<>();
     for (TestSet set : sets) {
       int emptyTargets = 0;
@@ -82,13 +95,15 @@ public final class Evaluator {
       }
       Map<String, MethodScores> methods = new LinkedHashMap<>();
       Map<String, MethodScores> referenceMethods = new LinkedHashMap<>();
+      boolean several = set.dataset().images().stream().allMatch(i -> i.annotations().size() >= 2);
+      Map<String, AnnotatorScores> annotatorMethods = new LinkedHashMap<>();
       Progress progress = log == null ? Progress.silent()
           : Progress.on(log, "evaluating on " + set.name(), set.dataset().size());
       List<AnnotatedImage> entries = set.dataset().images();
       // Decoding, prediction and the pixel scores of the next images run while one is added; one image per worker,
       // since an image's probability maps, one per method, are held until it is added.
       try (LookAhead<Scored> scoring = new LookAhead<>("dlema-evaluation", workers, workers, 0, entries.size(),
-          i -> score(set.dataset(), entries.get((int) i), references, predictor,
+          i -> score(set.dataset(), entries.get((int) i), references, several, predictor,
               examples != null && i < exampleCount))) {
         for (int at = 0; at < entries.size(); at++) {
           Scored scored = scoring.take(at);
@@ -100,6 +115,9 @@ public final class Evaluator {
           }
           for (Map.Entry<String, MethodScores.Scored> method : scored.reference().entrySet()) {
             referenceMethods.computeIfAbsent(method.getKey(), k -> new MethodScores()).add(method.getValue());
+          }
+          for (Map.Entry<String, AnnotatorScores.Scored> method : scored.annotators().entrySet()) {
+            annotatorMethods.computeIfAbsent(method.getKey(), k -> new AnnotatorScores()).add(method.getValue());
           }
           if (scored.predictions() != null) {
             RgbImage image = scored.image();
@@ -126,8 +144,11 @@ public final class Evaluator {
       if (references) {
         scores.put(referenceColumn, referenceMethods);
       }
+      if (several) {
+        annotators.put(set.name(), annotatorMethods);
+      }
     }
-    return new Results(scores, targets, List.copyOf(warnings));
+    return new Results(scores, targets, annotators, List.copyOf(warnings));
   }
 
 
@@ -136,10 +157,10 @@ public final class Evaluator {
    * image and its predictions only when they are drawn as examples (else null).
    */
   private record Scored(Map<String, MethodScores.Scored> annotations, Map<String, MethodScores.Scored> reference,
-      int targets, int emptyTargets, RgbImage image, Map<String, float[]> predictions) {}
+      Map<String, AnnotatorScores.Scored> annotators, int targets, int emptyTargets, RgbImage image, Map<String, float[]> predictions) {}
 
   private static Scored score(MultiAnnotatedDataset dataset, AnnotatedImage entry, boolean references,
-      Predictor predictor, boolean keep) throws IOException {
+      boolean several, Predictor predictor, boolean keep) throws IOException {
     RgbImage image = ImageFiles.readRgb(entry.image()).image();
     List<String> names = new ArrayList<>();
     List<float[]> masks = new ArrayList<>();
@@ -150,6 +171,7 @@ public final class Evaluator {
     float[] reference = references ? values(ReferenceMasks.file(dataset, entry).orElseThrow(), image) : null;
     Map<String, MethodScores.Scored> annotations = new LinkedHashMap<>();
     Map<String, MethodScores.Scored> referenceScores = new LinkedHashMap<>();
+    Map<String, AnnotatorScores.Scored> annotatorScores = new LinkedHashMap<>();
     Map<String, float[]> predictions = predictor.predict(image);
     for (Map.Entry<String, float[]> prediction : predictions.entrySet()) {
       annotations.put(prediction.getKey(), MethodScores.score(entry.id(), prediction.getValue(), names, masks));
@@ -157,8 +179,14 @@ public final class Evaluator {
         referenceScores.put(prediction.getKey(), MethodScores.score(entry.id(), prediction.getValue(),
             List.of("reference"), List.of(reference)));
       }
+      if (several) {
+        List<float[]> samples = predictor.samples(prediction.getKey(), predictions.keySet()).stream()
+            .map(predictions::get).toList();
+        annotatorScores.put(prediction.getKey(), AnnotatorScores.score(prediction.getValue(), samples, masks,
+            reference));
+      }
     }
-    return new Scored(annotations, referenceScores, masks.size(),
+    return new Scored(annotations, referenceScores, annotatorScores, masks.size(),
         (int) masks.stream().filter(Evaluator::isEmpty).count(), keep ? image : null, keep ? predictions : null);
   }
 

@@ -92,7 +92,8 @@ public final class TrainingRun {
 
   /** The run's split, refused before anything is written when it leaves no image to train or to validate on. */
   static TrainValidationSplit split(MultiAnnotatedDataset dataset, TrainingSettings settings) {
-    TrainValidationSplit split = TrainValidationSplit.create(dataset, settings.validationFraction(), settings.seed());
+    TrainValidationSplit split = TrainValidationSplit.create(dataset, settings.validationFraction(), settings.seed(),
+        settings.groupBy());
     if (split.train().isEmpty() || split.validation().isEmpty()) {
       throw new DatasetException(dataset.source(), dataset.size() + " usable image(s) leave none for "
           + (split.train().isEmpty() ? "training" : "validation") + " (validation fraction "

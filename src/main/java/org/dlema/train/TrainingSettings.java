@@ -16,11 +16,12 @@ import org.dlema.data.augment.AugmentationSettings;
  * @param augmentation random transforms of every training image and its masks (the paper: none)
  * @param averageDecay decay per step of the exponential moving average of the weights that validation, checkpoints'
  *     served weights and exports use (0: no average, the paper)
+ * @param groupBy the pattern that names each image's group in the validation split (null: single images)
  */
 public record TrainingSettings(Method method, int batchSize, double learningRate, double momentum,
     double weightDecay, int mcSamples, long seed, int steps, int validateEvery, int checkpointEvery,
     double validationFraction, LearningRateSchedule schedule, AugmentationSettings augmentation,
-    double averageDecay) {
+    double averageDecay, String groupBy) {
   public static final int DEFAULT_BATCH = 2;
   public static final double DEFAULT_LEARNING_RATE = 1e-4;
   public static final double DEFAULT_MOMENTUM = 0.99;
@@ -86,6 +87,7 @@ public record TrainingSettings(Method method, int batchSize, double learningRate
     b.schedule = schedule;
     b.augmentation = augmentation;
     b.averageDecay = averageDecay;
+    b.groupBy = groupBy;
     return b;
   }
 
@@ -105,6 +107,7 @@ public record TrainingSettings(Method method, int batchSize, double learningRate
     private LearningRateSchedule schedule = LearningRateSchedule.constant();
     private AugmentationSettings augmentation = AugmentationSettings.none();
     private double averageDecay;
+    private String groupBy;
 
     private Builder(Method method) {
       this.method = method;
@@ -188,12 +191,18 @@ public record TrainingSettings(Method method, int batchSize, double learningRate
       return this;
     }
 
+    /** The pattern in each image id that names its group; the validation split keeps groups whole. */
+    public Builder groupBy(String value) {
+      groupBy = value;
+      return this;
+    }
+
     /** Intervals not set are {@value #DEFAULT_INTERVAL} steps, or the step count when smaller. */
     public TrainingSettings build() {
       int interval = Math.max(1, Math.min(DEFAULT_INTERVAL, steps));
       return new TrainingSettings(method, batchSize, learningRate, momentum, weightDecay, mcSamples, seed, steps,
           validateEvery == null ? interval : validateEvery, checkpointEvery == null ? interval : checkpointEvery,
-          validationFraction, schedule, augmentation, averageDecay);
+          validationFraction, schedule, augmentation, averageDecay, groupBy);
     }
   }
 }

@@ -26,7 +26,7 @@ class ExperimentComparisonTest {
         List.of(entry("test", "baseline", 0.5, 0.01), entry("test (reference)", "baseline", baseline, 0.01),
             entry("test (reference)", "D-LEMA uniform", fused, 0.01),
             entry("test (reference)", "D-LEMA (uncalibrated) uniform", fused, 0.01)),
-        Map.of(), List.of()));
+        Map.of(), List.of(), null));
     return out;
   }
 
