@@ -80,6 +80,7 @@ final class ExperimentCommand extends OptionsCommand {
         + Experiment.METHODS.stream().map(Method::id).collect(Collectors.joining(",")) + ")"));
     options.addOption(valued("members", "M", "D-LEMA members and MC-dropout networks (default: the largest "
         + "annotation count of the training images)"));
+    options.addOption(valued("group-by", "REGEX", GROUP_BY_HELP));
     return options;
   }
 
@@ -124,7 +125,8 @@ final class ExperimentCommand extends OptionsCommand {
     List<Path> testSets = Arrays.stream(tests).map(Path::of).toList();
     Experiment experiment = Experiment.of(data, testSets, budget, SpecFiles.load(line.getOptionValue("spec",
         SpecFiles.DEFAULT)), longOption(line, "seed", 1), outputFolder(line));
-    experiment = experiment.withSideBySide(intOption(line, "side-by-side", EnsembleRun.defaultSideBySide(), 1));
+    experiment = experiment.withSideBySide(intOption(line, "side-by-side", EnsembleRun.defaultSideBySide(), 1))
+        .withGroupBy(groupByOption(line));
     if (line.hasOption("members")) {
       experiment = experiment.withMembers(intOption(line, "members", 0, 1));
     }

@@ -34,6 +34,7 @@ import org.dlema.train.RunConfig;
 import org.dlema.train.SideBySide;
 import org.dlema.train.Trainer;
 import org.dlema.train.TrainingRun;
+import org.dlema.train.TrainingSettings;
 import org.dlema.train.TrainingTargets;
 import org.dlema.train.WeightFigure;
 
@@ -53,9 +54,11 @@ import org.dlema.train.WeightFigure;
  * @param sideBySide networks trained at the same time: D-LEMA's members, then the single networks (the results do
  *     not depend on it)
  * @param fit how the budget's steps were cut to a given time on this machine (null: they were not)
+ * @param groupBy the pattern in each image id that names its group (e.g. its patient), kept whole by every network's
+ *     validation split (null: single images)
  */
 public record Experiment(Path data, List<Path> tests, List<Method> methods, Budget budget, NetworkSpec spec,
-    long seed, int members, int sideBySide, Path out, TimeFit fit) {
+    long seed, int members, int sideBySide, Path out, TimeFit fit, String groupBy) {
   /** Every method of the experiment, in the order they are trained. */
   public static final List<Method> METHODS = List.of(Method.BASELINE, Method.DLEMA, Method.LESS_IS_MORE,
       Method.STAPLE, Method.MC_DROPOUT);
@@ -79,22 +82,27 @@ public record Experiment(Path data, List<Path> tests, List<Method> methods, Budg
   /** Every method, the budget's ensemble, members side by side as the machine allows. */
   public static Experiment of(Path data, List<Path> tests, Budget budget, NetworkSpec spec, long seed, Path out) {
     return new Experiment(data, tests, METHODS, budget, spec, seed, 0,
-        EnsembleRun.defaultSideBySide(), out, null);
+        EnsembleRun.defaultSideBySide(), out, null, null);
   }
 
   /** The same experiment with up to {@code n} networks trained at the same time. */
   public Experiment withSideBySide(int n) {
-    return new Experiment(data, tests, methods, budget, spec, seed, members, n, out, fit);
+    return new Experiment(data, tests, methods, budget, spec, seed, members, n, out, fit, groupBy);
   }
 
   /** The same experiment with only {@code chosen} of the methods. */
   public Experiment withMethods(List<Method> chosen) {
-    return new Experiment(data, tests, chosen, budget, spec, seed, members, sideBySide, out, fit);
+    return new Experiment(data, tests, chosen, budget, spec, seed, members, sideBySide, out, fit, groupBy);
+  }
+
+  /** The same experiment with every network's validation split keeping the groups {@code pattern} names whole. */
+  public Experiment withGroupBy(String pattern) {
+    return new Experiment(data, tests, methods, budget, spec, seed, members, sideBySide, out, fit, pattern);
   }
 
   /** The same experiment with an ensemble of {@code m} members (and as many MC-dropout networks). */
   public Experiment withMembers(int m) {
-    return new Experiment(data, tests, methods, budget, spec, seed, m, sideBySide, out, fit);
+    return new Experiment(data, tests, methods, budget, spec, seed, m, sideBySide, out, fit, groupBy);
   }
 
   /**
@@ -143,7 +151,7 @@ public record Experiment(Path data, List<Path> tests, List<Method> methods, Budg
   private Experiment withFit(TimeFit chosen) {
     // The members' meta warm-up keeps its share of the fewer steps, as with --steps.
     return new Experiment(data, tests, methods, budget.withSteps(chosen.steps()), spec, seed, members, sideBySide,
-        out, chosen);
+        out, chosen, groupBy);
   }
 
   /** The D-LEMA ensemble's settings: the budget's (clean batch, weighting, meta warm-up) with {@link #members}. */
@@ -151,17 +159,22 @@ public record Experiment(Path data, List<Path> tests, List<Method> methods, Budg
     return budget.ensemble().withMembers(members);
   }
 
+  /** The training settings of {@code method}: the budget's, with this experiment's seed and groups. */
+  private TrainingSettings settings(Method method) {
+    return budget.settings(method, seed).toBuilder().groupBy(groupBy).build();
+  }
+
   /** The ensemble's size: as set, else as the training run will decide it from the data. */
   private int memberCount() {
     return members > 0 ? members : EnsembleRun.size(DatasetReader.read(data,
-        ReadOptions.strict()), budget.settings(Method.DLEMA, seed), 0);
+        ReadOptions.strict()), settings(Method.DLEMA), 0);
   }
 
   /** Runs (or continues) every stage; returns the report. */
   public Path run(PrintStream log) throws IOException {
     ExperimentState state = ExperimentState.openOrCreate(out, new ExperimentState(data.toString(),
         tests.stream().map(Path::toString).toList(), methods.stream().map(Method::id).toList(), budget.label(),
-        spec.name(), seed, Map.of(), Map.of(), fit));
+        spec.name(), seed, Map.of(), Map.of(), fit, groupBy));
     Stages stages = new Stages(state, out.resolve(ExperimentState.FILE), log);
     Path runs = out.resolve("runs");
     Path dlema = runs.resolve(Method.DLEMA.id());
@@ -251,7 +264,7 @@ public record Experiment(Path data, List<Path> tests, List<Method> methods, Budg
 
   /** Trains the D-LEMA ensemble to the budget, its members {@link #sideBySide} at a time. */
   private void trainEnsemble(Path run, PrintStream log) throws IOException {
-    for (Trainer.Outcome o : EnsembleRun.train(data, spec, budget.settings(Method.DLEMA, seed), ensemble(), run, null,
+    for (Trainer.Outcome o : EnsembleRun.train(data, spec, settings(Method.DLEMA), ensemble(), run, null,
         sideBySide, log)) {
       o.requireFinished(run);
     }
@@ -270,7 +283,7 @@ public record Experiment(Path data, List<Path> tests, List<Method> methods, Budg
       jobs.add(() -> {
         try (PrintStream own = PrefixedLines.on(log, "[" + n.name() + "] ")) {
           long start = System.nanoTime();
-          TrainingRun.trainOrResume(data, n.spec(), budget.settings(n.method(), seed), n.options(), n.run(), own)
+          TrainingRun.trainOrResume(data, n.spec(), settings(n.method()), n.options(), n.run(), own)
               .requireFinished(n.run());
           own.printf(Locale.ROOT, "done in %.1f minutes%n", (System.nanoTime() - start) / 60e9);
         }

@@ -19,13 +19,14 @@ import org.dlema.train.Method;
  * @param fit how the steps were cut to a time on the machine that started it ({@code --minutes}; else absent)
  */
 record ExperimentState(String data, List<String> tests, List<String> methods, String budget, String spec, long seed,
-    Map<String, Double> seconds, Map<String, Double> cpuSeconds, TimeFit fit) {
+    Map<String, Double> seconds, Map<String, Double> cpuSeconds, TimeFit fit, String groupBy) {
   static final String FILE = "experiment.json";
 
   /** Whether {@code other} describes the same experiment (stage times aside). */
   boolean sameAs(ExperimentState other) {
     return data.equals(other.data) && tests.equals(other.tests) && methods().equals(other.methods())
-        && budget.equals(other.budget) && spec.equals(other.spec) && seed == other.seed;
+        && budget.equals(other.budget) && spec.equals(other.spec) && seed == other.seed
+        && java.util.Objects.equals(groupBy, other.groupBy);
   }
 
   @Override
@@ -51,11 +52,12 @@ record ExperimentState(String data, List<String> tests, List<String> methods, St
       if (!before.sameAs(wanted)) {
         throw new ExperimentException(out + " holds an experiment with other settings (" + before.data() + ", "
             + before.budget() + ", " + before.spec() + ", seed " + before.seed() + ", methods "
-            + String.join(",", before.methods()) + ")");
+            + String.join(",", before.methods()) + (before.groupBy() == null ? "" : ", groups by '" + before.groupBy()
+            + "'") + ")");
       }
       // Maps the stages will add to, also where an older file has no CPU times.
       return new ExperimentState(before.data, before.tests, before.methods, before.budget, before.spec, before.seed,
-          new LinkedHashMap<>(before.seconds), new LinkedHashMap<>(before.cpuSeconds()), before.fit);
+          new LinkedHashMap<>(before.seconds), new LinkedHashMap<>(before.cpuSeconds()), before.fit, before.groupBy);
     }
     if (Files.isDirectory(out)) {
       try (var entries = Files.list(out)) {
@@ -65,7 +67,7 @@ record ExperimentState(String data, List<String> tests, List<String> methods, St
       }
     }
     ExperimentState state = new ExperimentState(wanted.data, wanted.tests, wanted.methods, wanted.budget,
-        wanted.spec, wanted.seed, new LinkedHashMap<>(), new LinkedHashMap<>(), wanted.fit);
+        wanted.spec, wanted.seed, new LinkedHashMap<>(), new LinkedHashMap<>(), wanted.fit, wanted.groupBy);
     JsonFiles.write(out.resolve(FILE), state);
     return state;
   }

@@ -100,7 +100,7 @@ public final class LinkNet {
     x = b.convBnRelu("head.conv", x, spec.head(), spec.head(), 3, 1);
     // One 2x2/2 transposed convolution per output map: the same function as a single two-channel layer, without a
     // slice whose gradient would itself need a gradient in the meta step.
-    Operand<TFloat32> logit = b.outputMap("head.logit", x, spec.head(), size, 0f);
+    Operand<TFloat32> logit = b.outputMap("head.logit", x, spec.head(), size, (float) spec.logitBias());
     Operand<TFloat32> logVariance = b.outputMap("head.logvar", x, spec.head(), size, 0f);
     return new NetworkOutputs(logit, logVariance, b.batchNorm);
   }

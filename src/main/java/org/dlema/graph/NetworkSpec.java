@@ -23,9 +23,13 @@ import org.dlema.io.JsonFiles;
  * @param dropoutLayers how many dropout layers, placed from the centre of the network outwards (see
  *     {@link LinkNet#DROPOUT_SITES}); 0 in a file means the paper's 5 when {@code dropout} is set
  * @param mcPasses stochastic forward passes averaged at inference; 0 in a file means the paper's 15
+ * @param logitBias the initial bias of the logit map (0, the paper's, when absent): a negative prior such as
+ *     log(0.01 / 0.99) starts the network predicting rare foreground, so that the first steps on small objects do not
+ *     spend themselves pushing every logit down (the prior initialisation of Lin et al. 2017, focal loss paper)
  */
 public record NetworkSpec(String name, int inputSize, int stem, int[] stages, int[] blocks, int head,
-    double batchNormMomentum, double batchNormEpsilon, double dropout, int dropoutLayers, int mcPasses) {
+    double batchNormMomentum, double batchNormEpsilon, double dropout, int dropoutLayers, int mcPasses,
+    double logitBias) {
   public static final int PAPER_DROPOUT_LAYERS = 5;
   public static final int PAPER_MC_PASSES = 15;
 
@@ -41,6 +45,8 @@ public record NetworkSpec(String name, int inputSize, int stem, int[] stages, in
     checkArgument(batchNormMomentum > 0 && batchNormMomentum < 1, "%s: batchNormMomentum must be in (0, 1)", name);
     checkArgument(batchNormEpsilon > 0, "%s: batchNormEpsilon must be positive", name);
     checkArgument(dropout >= 0 && dropout < 1, "%s: dropout must be in [0, 1)", name);
+    checkArgument(Double.isFinite(logitBias) && Math.abs(logitBias) <= 20, "%s: logitBias must be in [-20, 20]",
+        name);
     if (dropout > 0) {
       dropoutLayers = dropoutLayers == 0 ? PAPER_DROPOUT_LAYERS : dropoutLayers;
       mcPasses = mcPasses == 0 ? PAPER_MC_PASSES : mcPasses;
@@ -58,7 +64,7 @@ public record NetworkSpec(String name, int inputSize, int stem, int[] stages, in
   /** This spec with MC dropout: the paper's variant of the member architecture (Table 2). */
   public NetworkSpec withDropout(double rate, int layers, int passes) {
     return new NetworkSpec(name, inputSize, stem, stages, blocks, head, batchNormMomentum, batchNormEpsilon, rate,
-        layers, passes);
+        layers, passes, logitBias);
   }
 
   public boolean hasDropout() {
@@ -90,7 +96,8 @@ public record NetworkSpec(String name, int inputSize, int stem, int[] stages, in
     return o instanceof NetworkSpec s && s.name.equals(name) && s.inputSize == inputSize && s.stem == stem
         && Arrays.equals(s.stages, stages) && Arrays.equals(s.blocks, blocks) && s.head == head
         && s.batchNormMomentum == batchNormMomentum && s.batchNormEpsilon == batchNormEpsilon
-        && s.dropout == dropout && s.dropoutLayers == dropoutLayers && s.mcPasses == mcPasses;
+        && s.dropout == dropout && s.dropoutLayers == dropoutLayers && s.mcPasses == mcPasses
+        && s.logitBias == logitBias;
   }
 
   @Override

@@ -90,7 +90,7 @@ class TimeFitTest {
     TimeFit recorded = new TimeFit(600, 1, 2, 1230, 590);
     Files.createDirectories(out);
     ExperimentState.openOrCreate(out, new ExperimentState("d", List.of("t"), List.of("baseline"), "b", "tiny", 1,
-        Map.of(), Map.of(), recorded));
+        Map.of(), Map.of(), recorded, null));
     AtomicInteger timings = new AtomicInteger();
     Supplier<StepCost> timing = () -> {
       timings.incrementAndGet();
@@ -112,7 +112,7 @@ class TimeFitTest {
     Path plain = dir.resolve("plain");
     Files.createDirectories(plain);
     ExperimentState.openOrCreate(plain, new ExperimentState("d", List.of("t"), List.of("baseline"), "quick (1500 "
-        + "steps)", "tiny", 1, Map.of(), Map.of(), null));
+        + "steps)", "tiny", 1, Map.of(), Map.of(), null, null));
     ExperimentException unfitted = assertThrows(ExperimentException.class, () -> Experiment.of(TinyRun.data(),
         List.of(TinyRun.data()), Budget.of("quick"), TinyRun.spec(), 1, plain).fittedTo(40,
         new PrintStream(bytes, true, StandardCharsets.UTF_8), timing));
