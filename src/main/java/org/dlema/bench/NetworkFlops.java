@@ -54,7 +54,7 @@ public final class NetworkFlops {
     List<Layer> layers = new ArrayList<>();
     int size = spec.inputSize();
     int[] widths = spec.stages();
-    layers.add(new Layer("stem", 7, 3, spec.stem(), size / 2, false, true));
+    layers.add(new Layer("stem", 7, spec.inputChannels(), spec.stem(), size / 2, false, true));
     // The 3x3/2 max-pool halves again: stage k works at size / 2^(k+2).
     int channels = spec.stem();
     for (int stage = 0; stage < 4; stage++) {

@@ -67,8 +67,9 @@ public final class LinkNet {
     int[] widths = spec.stages();
     int size = spec.inputSize();
 
-    Operand<TFloat32> x = b.convBnRelu("stem", image, 3, spec.stem(), 7, 2);
     Ops tf = params.ops();
+    Operand<TFloat32> input = spec.coordinates() ? withCoordinates(tf, image, batch, size) : image;
+    Operand<TFloat32> x = b.convBnRelu("stem", input, spec.inputChannels(), spec.stem(), 7, 2);
     x = tf.nn.maxPool(x, tf.constant(new int[] {1, 3, 3, 1}), tf.constant(new int[] {1, 2, 2, 1}), "SAME");
 
     Operand<TFloat32>[] encoder = newArray(4);
@@ -103,6 +104,25 @@ public final class LinkNet {
     Operand<TFloat32> logit = b.outputMap("head.logit", x, spec.head(), size, (float) spec.logitBias());
     Operand<TFloat32> logVariance = b.outputMap("head.logvar", x, spec.head(), size, 0f);
     return new NetworkOutputs(logit, logVariance, b.batchNorm);
+  }
+
+  /**
+   * The image with each pixel's x and y in [-1, 1] (pixel centres) as two more channels: a constant tiled over the
+   * batch, so no gradient flows into it.
+   */
+  static Operand<TFloat32> withCoordinates(Ops tf, Operand<TFloat32> image, Operand<TInt32> batch, int size) {
+    float[] grid = new float[size * size * 2];
+    for (int y = 0; y < size; y++) {
+      for (int x = 0; x < size; x++) {
+        grid[(y * size + x) * 2] = (2 * x + 1f) / size - 1;
+        grid[(y * size + x) * 2 + 1] = (2 * y + 1f) / size - 1;
+      }
+    }
+    Operand<TFloat32> coordinates = tf.constant(Shape.of(1, size, size, 2),
+        org.tensorflow.ndarray.buffer.DataBuffers.of(grid));
+    Operand<TInt32> one = tf.constant(new int[] {1});
+    Operand<TInt32> multiples = tf.concat(List.of(tf.reshape(batch, one), one, one, one), tf.constant(0));
+    return tf.concat(List.of(image, tf.tile(coordinates, multiples)), tf.constant(3));
   }
 
   /**

@@ -26,10 +26,13 @@ import org.dlema.io.JsonFiles;
  * @param logitBias the initial bias of the logit map (0, the paper's, when absent): a negative prior such as
  *     log(0.01 / 0.99) starts the network predicting rare foreground, so that the first steps on small objects do not
  *     spend themselves pushing every logit down (the prior initialisation of Lin et al. 2017, focal loss paper)
+ * @param coordinates two more input channels, each pixel's x and y in [-1, 1] (CoordConv, Liu et al. 2018): where an
+ *     object sits in the crop (LIDC's nodules: at its centre) is then something the first layer sees, instead of
+ *     something a translation-equivariant network must infer from the zero padding at the borders
  */
 public record NetworkSpec(String name, int inputSize, int stem, int[] stages, int[] blocks, int head,
     double batchNormMomentum, double batchNormEpsilon, double dropout, int dropoutLayers, int mcPasses,
-    double logitBias) {
+    double logitBias, boolean coordinates) {
   public static final int PAPER_DROPOUT_LAYERS = 5;
   public static final int PAPER_MC_PASSES = 15;
 
@@ -64,7 +67,12 @@ public record NetworkSpec(String name, int inputSize, int stem, int[] stages, in
   /** This spec with MC dropout: the paper's variant of the member architecture (Table 2). */
   public NetworkSpec withDropout(double rate, int layers, int passes) {
     return new NetworkSpec(name, inputSize, stem, stages, blocks, head, batchNormMomentum, batchNormEpsilon, rate,
-        layers, passes, logitBias);
+        layers, passes, logitBias, coordinates);
+  }
+
+  /** Channels of the network's first layer: RGB, and the pixel coordinates when the spec adds them. */
+  public int inputChannels() {
+    return coordinates ? 5 : 3;
   }
 
   public boolean hasDropout() {
@@ -97,7 +105,7 @@ public record NetworkSpec(String name, int inputSize, int stem, int[] stages, in
         && Arrays.equals(s.stages, stages) && Arrays.equals(s.blocks, blocks) && s.head == head
         && s.batchNormMomentum == batchNormMomentum && s.batchNormEpsilon == batchNormEpsilon
         && s.dropout == dropout && s.dropoutLayers == dropoutLayers && s.mcPasses == mcPasses
-        && s.logitBias == logitBias;
+        && s.logitBias == logitBias && s.coordinates == coordinates;
   }
 
   @Override

@@ -47,7 +47,7 @@ class MemberGraphTest {
     // values: at 32x32 its statistics come from one pixel per image and finite differences stop being linear.
     NetworkSpec t = NetworkSpec.load(Path.of("graphs/tiny.json"));
     tiny = new NetworkSpec("tiny64", SIDE, t.stem(), t.stages(), t.blocks(), t.head(), t.batchNormMomentum(),
-        t.batchNormEpsilon(), 0, 0, 0, 0);
+        t.batchNormEpsilon(), 0, 0, 0, 0, false);
   }
 
   static float[] images(Random random, int n) {
