@@ -49,13 +49,7 @@ final class ExperimentCommand extends OptionsCommand {
     options.addOption(valued("data", "DIR", "the training set (folder or manifest)"));
     options.addOption(valued("test", "DIR", "a test set (repeatable; one table column each, plus one against "
         + "its reference masks when it keeps them)"));
-    options.addOption(valued("budget", "NAME", "cpu (1500 steps of batch 16, lr 2e-3 after a 50-step "
-        + "warm-up, clean batch 16, D-LEMA's weights learned on disputed pixels: a recipe for 2 CPU cores), cpu-long "
-        + "(cpu with 3000 steps and flips and quarter turns), cpu-hour (cpu-long with the members' meta-weighting "
-        + "from step 2000: plain steps before, so that it fits an hour on 2 cores), quick "
-        + "(1500 steps of the paper's batch 2, constant lr 1e-3, clean batch 8) or paper (100000 steps, lr 1e-4, "
-        + "clean batch 64) (default "
-        + Budget.DEFAULT + ")"));
+    options.addOption(valued("budget", "NAME", Budget.help()));
     options.addOption(valued("steps", "N", "override the budget's steps per network"));
     options.addOption(valued("minutes", "M", "instead of --steps: cut every network's steps (never above the "
         + "budget's) so that the whole experiment takes about M minutes on this machine; its plain and meta steps "
@@ -106,12 +100,7 @@ final class ExperimentCommand extends OptionsCommand {
     if (tests == null) {
       throw new UsageException("give at least one --test set");
     }
-    String name = line.getOptionValue("budget", Budget.DEFAULT);
-    if (!Budget.names().contains(name)) {
-      throw new UsageException("--budget must be one of " + String.join(", ", Budget.names()) + ", got '" + name
-          + "'");
-    }
-    Budget budget = Budget.of(name);
+    Budget budget = budgetOption(line);
     if (line.hasOption("minutes") && line.hasOption("steps")) {
       throw new UsageException("give --steps or --minutes, not both");
     }

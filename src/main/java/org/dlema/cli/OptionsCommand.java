@@ -15,6 +15,7 @@ import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
+import org.dlema.experiment.Budget;
 import org.dlema.train.TrainingRun;
 
 /** A verb with commons-cli options, {@code --help}, and typed option parsing that fails with a usage error. */
@@ -228,6 +229,16 @@ abstract class OptionsCommand implements Command {
     } catch (NumberFormatException e) {
       throw new UsageException("--" + option + " expects a whole number, got '" + text + "'");
     }
+  }
+
+  /** {@code --budget NAME} (train and experiment), the experiment's default when absent. */
+  static Budget budgetOption(CommandLine line) throws UsageException {
+    String name = line.getOptionValue("budget", Budget.DEFAULT);
+    if (!Budget.names().contains(name)) {
+      throw new UsageException("--budget must be one of " + String.join(", ", Budget.names())
+          + ", got '" + name + "'");
+    }
+    return Budget.of(name);
   }
 
   static final String GROUP_BY_HELP = "keep images of one group on one side of the split: a regular expression "

@@ -11,6 +11,7 @@ import org.dlema.data.ReadOptions;
 import org.dlema.data.augment.AugmentationSettings;
 import org.dlema.data.partition.PartitionRule;
 import org.dlema.graph.LinkNet;
+import org.dlema.experiment.Budget;
 import org.dlema.graph.NetworkSpec;
 import org.dlema.train.EnsembleRun;
 import org.dlema.train.EnsembleSettings;
@@ -63,13 +64,16 @@ final class TrainCommand extends OptionsCommand {
     options.addOption(valued("data", "DIR", "the dataset (folder or manifest)"));
     options.addOption(valued("spec", "SPEC", "network spec: a JSON file or a name from graphs/ (default "
         + SpecFiles.DEFAULT + ")"));
-    options.addOption(valued("steps", "N", "optimisation steps (default 2000)"));
+    options.addOption(valued("budget", "NAME", "the recipe that every option below starts from; an option given "
+        + "overrides it: " + Budget.help()));
+    options.addOption(valued("steps", "N", "optimisation steps (default: the budget's; a D-LEMA member's "
+        + "meta warm-up keeps its share of them)"));
     options.addOption(valued("epochs", "N", "passes over the training images instead of --steps"));
     options.addOption(valued("out", "DIR", "run folder (default runs/<method>)"));
     options.addOption(flag("resume", "continue the run in --out from its latest checkpoint (with its own settings;"
         + " --steps may raise the total)"));
-    options.addOption(valued("batch", "N", "batch size (default " + TrainingSettings.DEFAULT_BATCH + ")"));
-    options.addOption(valued("lr", "X", "learning rate (default " + TrainingSettings.DEFAULT_LEARNING_RATE + ")"));
+    options.addOption(valued("batch", "N", "batch size (default: the budget's)"));
+    options.addOption(valued("lr", "X", "learning rate (default: the budget's)"));
     options.addOption(valued("momentum", "X", "SGD momentum (default " + TrainingSettings.DEFAULT_MOMENTUM + ")"));
     options.addOption(valued("weight-decay", "X", "L2 weight decay (default "
         + TrainingSettings.DEFAULT_WEIGHT_DECAY + ")"));
@@ -78,8 +82,10 @@ final class TrainCommand extends OptionsCommand {
     options.addOption(valued("seed", "N", "seed of the split, initial weights, batches and noise (default 1)"));
     options.addOption(valued("validation-fraction", "X", "share of images held out for validation (default 0.2)"));
     options.addOption(valued("group-by", "REGEX", GROUP_BY_HELP));
-    options.addOption(valued("validate-every", "N", "steps between validations (default 500, or --steps)"));
-    options.addOption(valued("checkpoint-every", "N", "steps between checkpoints (default 500, or --steps)"));
+    options.addOption(valued("validate-every", "N", "steps between validations (default: the budget's, or "
+        + "--steps when fewer)"));
+    options.addOption(valued("checkpoint-every", "N", "steps between checkpoints (default: the budget's, or "
+        + "--steps when fewer)"));
     options.addOption(valued("min-kappa", "X", "less-is-more: leave out training images whose mean pairwise "
         + "Cohen's kappa is below X (default " + TrainingTargets.DEFAULT_MIN_KAPPA + ")"));
     options.addOption(valued("subset", "I", "mc-dropout: train on the subset C^I that D-LEMA member I trusts "
@@ -95,7 +101,7 @@ final class TrainCommand extends OptionsCommand {
     options.addOption(valued("member", "I", "dlema: train only member I (1..M), e.g. one member per machine; the "
         + "run's shared files are made by whichever member starts first"));
     options.addOption(valued("clean-batch", "N", "dlema: images per clean batch from the member's subset "
-        + "(default " + EnsembleSettings.PAPER_CLEAN_BATCH + ", the paper's)"));
+        + "(default: the budget's; the paper's is " + EnsembleSettings.PAPER_CLEAN_BATCH + ")"));
     options.addOption(valued("clean-loss", "NAME", "dlema: cross-entropy (eq. 1, default) or aleatoric"));
     options.addOption(valued("partition-rule", "RULE", "dlema: uniform (default) or prefix"));
     options.addOption(valued("weight-samples", "N", "dlema: training images whose weight maps are kept for "
@@ -104,16 +110,17 @@ final class TrainCommand extends OptionsCommand {
         + "threads (their weights are the same as trained one after another) (default "
         + EnsembleRun.defaultSideBySide() + " on this machine: 2 with at least two cores, else 1)"));
     options.addOption(valued("schedule", "NAME", "learning-rate schedule: constant (the paper's) or cosine "
-        + "(linear warm-up over --warmup steps, then cosine decay to --lr-floor times --lr) (default constant)"));
-    options.addOption(valued("warmup", "N", "steps of linear learning-rate warm-up (default 0)"));
+        + "(linear warm-up over --warmup steps, then cosine decay to --lr-floor times --lr) (default: the budget's, "
+        + "constant in every budget)"));
+    options.addOption(valued("warmup", "N", "steps of linear learning-rate warm-up (default: the budget's)"));
     options.addOption(valued("lr-floor", "X", "cosine: the final rate as a fraction of --lr (default 0.02)"));
     options.addOption(valued("ema", "D", "keep an exponential moving average of the weights, decay D per step "
         + "(e.g. 0.995: about the last 200 steps); validation, model selection, checkpoints' served weights and "
-        + "exports use the average (default 0: none, the paper)"));
+        + "exports use the average (default 0: none, every budget's)"));
     options.addOption(valued("augment", "NAME", "training augmentation: none (the paper's), standard (flips, "
         + "quarter turns, zoom 0.9-1.1, shift 5%, brightness, contrast and hue jitter), geometric (the same "
         + "without the colour changes) or dihedral (flips and quarter turns only); one transform per image, applied "
-        + "to its masks too (default none)"));
+        + "to its masks too (default: the budget's)"));
     options.addOption(valued("weighting", "NAME", "dlema variant: meta (the paper's learned weights), sign "
         + "(the same selection, every selected pixel weighing the same) or uniform (every pixel the same: an "
         + "ensemble of unweighted members on the same subsets and seeds) (default meta)"));
@@ -121,11 +128,11 @@ final class TrainCommand extends OptionsCommand {
         + "one over the batch) or image (over each image) (default batch)"));
     options.addOption(valued("weight-region", "NAME", "dlema variant: all (the paper's: learned weights on every "
         + "pixel) or disputed (learned weights only where the image's annotations disagree, every other pixel "
-        + "weighing as in the plain loss) (default all)"));
+        + "weighing as in the plain loss) (default: the budget's)"));
     options.addOption(valued("plain-share", "X", "dlema variant: share of the unweighted mean loss mixed into the "
         + "weighted loss, 0-1 (default 0)"));
     options.addOption(valued("meta-warmup", "N", "dlema variant: steps trained with uniform weights before the "
-        + "meta-weighting starts (default 0)"));
+        + "meta-weighting starts (default: the budget's)"));
     options.addOption(valued("clean-source", "NAME", "dlema variant: separate (the paper's draw from C^i) or "
         + "noisy-first (the noisy batch's own images with their trusted annotations first) (default separate)"));
     options.addOption(valued("init-from", "DIR", "dlema variant: a checkpoint folder the members start from, e.g. "
@@ -170,7 +177,8 @@ final class TrainCommand extends OptionsCommand {
     checkMethodOptions(line, method);
     Path data = dataOption(line);
     NetworkSpec spec = SpecFiles.load(line.getOptionValue("spec", SpecFiles.DEFAULT));
-    TrainingSettings settings = settings(line, method, data);
+    Budget budget = budget(line, data);
+    TrainingSettings settings = settings(line, method, budget);
     // The average starts at the initial weights; with too slow a decay they are still part of it at the end.
     double kept = Math.pow(settings.averageDecay(), settings.steps());
     if (kept > 0.05) {
@@ -178,8 +186,10 @@ final class TrainCommand extends OptionsCommand {
           + "%.0f%% of the final average; a smaller decay forgets them%n", settings.averageDecay(), settings.steps(),
           100 * kept);
     }
+    EnsembleSettings ensemble = method == Method.DLEMA ? ensembleSettings(line, budget) : null;
+    console.err().println(recipe(line, method, spec, settings, ensemble));
     if (method == Method.DLEMA) {
-      return report(EnsembleRun.train(data, spec, settings, ensembleSettings(line), out, memberOption(line),
+      return report(EnsembleRun.train(data, spec, settings, ensemble, out, memberOption(line),
           intOption(line, "side-by-side", EnsembleRun.defaultSideBySide(), 1), console.out()), out, console);
     }
     TrainingTargets.Options options = new TrainingTargets.Options(doubleOption(line, "min-kappa",
@@ -188,6 +198,26 @@ final class TrainCommand extends OptionsCommand {
       spec = dropoutSpec(line, spec, options);
     }
     return report(List.of(TrainingRun.start(data, spec, settings, options, out, console.out())), out, console);
+  }
+
+  /** The run's recipe in one line: the budget it started from and the settings that matter most. */
+  private static String recipe(CommandLine line, Method method, NetworkSpec spec, TrainingSettings settings,
+      EnsembleSettings ensemble) {
+    StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "recipe: %s with %s, budget %s: %d steps of "
+        + "batch %d, lr %s", method.id(), spec.name(), line.getOptionValue("budget", Budget.DEFAULT),
+        settings.steps(), settings.batchSize(), settings.learningRate()));
+    if (settings.schedule().warmupSteps() > 0) {
+      s.append(" after a ").append(settings.schedule().warmupSteps()).append("-step warm-up");
+    }
+    s.append(", augmentation ").append(settings.augmentation().describe());
+    if (ensemble != null) {
+      s.append(", clean batch ").append(ensemble.cleanBatch()).append(", weights on ")
+          .append(ensemble.weightRegion().name().toLowerCase(Locale.ROOT)).append(" pixels");
+      if (ensemble.metaWarmup() > 0) {
+        s.append(" from step ").append(ensemble.metaWarmup());
+      }
+    }
+    return s.toString();
   }
 
   private static Method methodOption(CommandLine line) throws UsageException {
@@ -219,33 +249,46 @@ final class TrainCommand extends OptionsCommand {
     }
   }
 
-  private static TrainingSettings settings(CommandLine line, Method method, Path data) throws UsageException {
-    double validationFraction = doubleOption(line, "validation-fraction",
-        TrainingSettings.DEFAULT_VALIDATION_FRACTION, 0.01, 0.9);
-    int batch = intOption(line, "batch", TrainingSettings.DEFAULT_BATCH, 1);
-    int steps = intOption(line, "steps", TrainingSettings.DEFAULT_STEPS, 1);
+  /** The budget with the step count asked for (by --steps or --epochs), its interval and meta warm-up fitted to it. */
+  private static Budget budget(CommandLine line, Path data) throws UsageException {
+    Budget budget = budgetOption(line);
+    int batch = intOption(line, "batch", budget.batch(), 1);
+    int steps = intOption(line, "steps", budget.steps(), 1);
     if (line.hasOption("epochs")) {
+      double validationFraction = doubleOption(line, "validation-fraction",
+          TrainingSettings.DEFAULT_VALIDATION_FRACTION, 0.01, 0.9);
       int images = DatasetReader.read(data, ReadOptions.strict()).size();
       int trainImages = images - (int) Math.round(images * validationFraction);
       steps = (int) Math.ceil((double) intOption(line, "epochs", 1, 1) * trainImages / batch);
     }
-    int interval = Math.min(TrainingSettings.DEFAULT_INTERVAL, steps);
-    return TrainingSettings.builder(method).batchSize(batch).steps(steps)
-        .learningRate(doubleOption(line, "lr", TrainingSettings.DEFAULT_LEARNING_RATE, 1e-12, 100))
+    return steps == budget.steps() ? budget : budget.withSteps(steps);
+  }
+
+  private static TrainingSettings settings(CommandLine line, Method method, Budget budget) throws UsageException {
+    TrainingSettings base = budget.settings(method, longOption(line, "seed", 1));
+    return base.toBuilder().batchSize(intOption(line, "batch", budget.batch(), 1))
+        .learningRate(doubleOption(line, "lr", budget.learningRate(), 1e-12, 100))
         .momentum(doubleOption(line, "momentum", TrainingSettings.DEFAULT_MOMENTUM, 0, 0.999999))
         .weightDecay(doubleOption(line, "weight-decay", TrainingSettings.DEFAULT_WEIGHT_DECAY, 0, 1))
         .mcSamples(intOption(line, "mc-samples", TrainingSettings.DEFAULT_MC_SAMPLES, 1))
-        .seed(longOption(line, "seed", 1)).validationFraction(validationFraction)
+        .validationFraction(doubleOption(line, "validation-fraction",
+            TrainingSettings.DEFAULT_VALIDATION_FRACTION, 0.01, 0.9))
         .groupBy(groupByOption(line))
-        .validateEvery(intOption(line, "validate-every", interval, 1))
-        .checkpointEvery(intOption(line, "checkpoint-every", interval, 1))
-        .schedule(schedule(line)).augmentation(augmentation(line))
-        .averageDecay(averageDecayOption(line, 0)).build();
+        .validateEvery(intOption(line, "validate-every", base.validateEvery(), 1))
+        .checkpointEvery(intOption(line, "checkpoint-every", base.checkpointEvery(), 1))
+        .schedule(schedule(line, base.schedule())).augmentation(augmentation(line, base.augmentation()))
+        .averageDecay(averageDecayOption(line, base.averageDecay())).build();
   }
 
-  private static LearningRateSchedule schedule(CommandLine line) throws UsageException {
-    int warmup = intOption(line, "warmup", 0, 0);
-    return switch (line.getOptionValue("schedule", "constant")) {
+  /** The budget's schedule unless an option changes it; --warmup alone keeps the budget's decay. */
+  private static LearningRateSchedule schedule(CommandLine line, LearningRateSchedule budget)
+      throws UsageException {
+    if (!line.hasOption("schedule") && !line.hasOption("warmup") && !line.hasOption("lr-floor")) {
+      return budget;
+    }
+    int warmup = intOption(line, "warmup", budget.warmupSteps(), 0);
+    String decay = budget.decay() == LearningRateSchedule.Decay.CONSTANT ? "constant" : "cosine";
+    return switch (line.getOptionValue("schedule", decay)) {
       case "constant" -> {
         if (line.hasOption("lr-floor")) {
           throw new UsageException("--lr-floor applies to --schedule cosine only");
@@ -258,15 +301,19 @@ final class TrainCommand extends OptionsCommand {
     };
   }
 
-  private static AugmentationSettings augmentation(CommandLine line) throws UsageException {
+  private static AugmentationSettings augmentation(CommandLine line, AugmentationSettings budget)
+      throws UsageException {
+    if (!line.hasOption("augment")) {
+      return budget;
+    }
     try {
-      return AugmentationSettings.parse(line.getOptionValue("augment", "none"));
+      return AugmentationSettings.parse(line.getOptionValue("augment"));
     } catch (IllegalArgumentException e) {
       throw new UsageException("--augment: " + e.getMessage());
     }
   }
 
-  private static EnsembleSettings ensembleSettings(CommandLine line) throws UsageException {
+  private static EnsembleSettings ensembleSettings(CommandLine line, Budget budget) throws UsageException {
     EnsembleSettings.CleanLoss cleanLoss = switch (line.getOptionValue("clean-loss", "cross-entropy")) {
       case "cross-entropy" -> EnsembleSettings.CleanLoss.CROSS_ENTROPY;
       case "aleatoric" -> EnsembleSettings.CleanLoss.ALEATORIC;
@@ -286,20 +333,20 @@ final class TrainCommand extends OptionsCommand {
       throw new UsageException("--init-from: " + initial + " is not a checkpoint folder (no model.index; e.g. "
           + "RUN/checkpoints/best)");
     }
-    int cleanBatch = intOption(line, "clean-batch", EnsembleSettings.PAPER_CLEAN_BATCH, 1);
-    EnsembleSettings variant = EnsembleSettings.paper(members, cleanBatch)
-        .withCleanLoss(cleanLoss).withPartitionRule(rule)
-        .withWeightSamples(intOption(line, "weight-samples", EnsembleSettings.DEFAULT_WEIGHT_SAMPLES, 0))
-        .withVariant(choice(line, "weighting", EnsembleSettings.Weighting.META, EnsembleSettings.Weighting.values()),
-            choice(line, "weight-normalization", EnsembleSettings.WeightNormalization.BATCH,
-                EnsembleSettings.WeightNormalization.values()),
-            doubleOption(line, "plain-share", 0, 0, 1), intOption(line, "meta-warmup", 0, 0),
-            choice(line, "clean-source", EnsembleSettings.CleanSource.SEPARATE,
-                EnsembleSettings.CleanSource.values()), initial);
-    EnsembleSettings.WeightRegion region = choice(line, "weight-region", EnsembleSettings.WeightRegion.ALL,
-        EnsembleSettings.WeightRegion.values());
+    int cleanBatch = intOption(line, "clean-batch", budget.cleanBatch(), 1);
+    EnsembleSettings.Builder variant = EnsembleSettings.paper(members, cleanBatch).toBuilder()
+        .cleanLoss(cleanLoss).partitionRule(rule)
+        .weightSamples(intOption(line, "weight-samples", EnsembleSettings.DEFAULT_WEIGHT_SAMPLES, 0))
+        .weighting(choice(line, "weighting", EnsembleSettings.Weighting.META, EnsembleSettings.Weighting.values()))
+        .weightNormalization(choice(line, "weight-normalization", EnsembleSettings.WeightNormalization.BATCH,
+            EnsembleSettings.WeightNormalization.values()))
+        .plainShare(doubleOption(line, "plain-share", 0, 0, 1)).metaWarmup(intOption(line, "meta-warmup", budget.metaWarmup(), 0))
+        .cleanSource(choice(line, "clean-source", EnsembleSettings.CleanSource.SEPARATE,
+            EnsembleSettings.CleanSource.values())).initialCheckpoint(initial)
+        .weightRegion(choice(line, "weight-region", budget.weightRegion(),
+            EnsembleSettings.WeightRegion.values()));
     try {
-      return variant.withWeightRegion(region);
+      return variant.build();
     } catch (IllegalArgumentException e) {
       throw new UsageException("--weight-region " + e.getMessage());
     }

@@ -64,6 +64,16 @@ public record Budget(String name, int steps, int batch, double learningRate, Lea
     return List.of("cpu", "cpu-long", "cpu-hour", "quick", "paper");
   }
 
+  /** What each budget is, in one sentence per budget, for the {@code --budget} help of train and experiment. */
+  public static String help() {
+    return "cpu (1500 steps of batch 16, lr 2e-3 after a 50-step warm-up, clean batch 16, D-LEMA's weights learned "
+        + "on disputed pixels: a recipe for 2 CPU cores), cpu-long (cpu with 3000 steps and flips and quarter "
+        + "turns), cpu-hour (cpu-long with the members' meta-weighting from step 2000: plain steps before, so that "
+        + "it fits an hour on 2 cores), quick (1500 steps of the paper's batch 2, constant lr 1e-3, clean batch 8) "
+        + "or paper (the paper's settings unchanged: 100000 steps of batch 2, lr 1e-4, clean batch 64) (default "
+        + DEFAULT + ")";
+  }
+
   /**
    * The cpu recipe (batch 16, 2e-3 constant after a 50-step linear warm-up, clean batch 16, weights on the disputed
    * pixels, validation every 250 steps) for {@code steps} steps with {@code augmentation}, the members' meta-weighting
@@ -100,7 +110,8 @@ public record Budget(String name, int steps, int batch, double learningRate, Lea
 
   /** D-LEMA's settings under this budget, with M taken from the data. */
   public EnsembleSettings ensemble() {
-    return EnsembleSettings.paper(0, cleanBatch).withWeightRegion(weightRegion).withMetaWarmup(metaWarmup);
+    return EnsembleSettings.paper(0, cleanBatch).toBuilder().weightRegion(weightRegion).metaWarmup(metaWarmup)
+        .build();
   }
 
   /** The training settings of {@code method} under this budget. */

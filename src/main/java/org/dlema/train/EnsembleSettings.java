@@ -104,46 +104,115 @@ public record EnsembleSettings(int members, int cleanBatch, CleanLoss cleanLoss,
         WeightRegion.ALL);
   }
 
+  /** The same ensemble with M members. */
   public EnsembleSettings withMembers(int m) {
-    return new EnsembleSettings(m, cleanBatch, cleanLoss, partitionRule, weightSamples, weighting,
-        weightNormalization, plainShare, metaWarmup, cleanSource, initialCheckpoint, weightRegion);
+    return toBuilder().members(m).build();
   }
 
-  public EnsembleSettings withCleanBatch(int n) {
-    return new EnsembleSettings(members, n, cleanLoss, partitionRule, weightSamples, weighting,
-        weightNormalization, plainShare, metaWarmup, cleanSource, initialCheckpoint, weightRegion);
+  /** The paper's ensemble, to be changed by name where a run differs. */
+  public static Builder builder() {
+    return paper(0, PAPER_CLEAN_BATCH).toBuilder();
   }
 
-  public EnsembleSettings withCleanLoss(CleanLoss loss) {
-    return new EnsembleSettings(members, cleanBatch, loss, partitionRule, weightSamples, weighting,
-        weightNormalization, plainShare, metaWarmup, cleanSource, initialCheckpoint, weightRegion);
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.members = members;
+    b.cleanBatch = cleanBatch;
+    b.cleanLoss = cleanLoss;
+    b.partitionRule = partitionRule;
+    b.weightSamples = weightSamples;
+    b.weighting = weighting;
+    b.weightNormalization = weightNormalization;
+    b.plainShare = plainShare;
+    b.metaWarmup = metaWarmup;
+    b.cleanSource = cleanSource;
+    b.initialCheckpoint = initialCheckpoint;
+    b.weightRegion = weightRegion;
+    return b;
   }
 
-  public EnsembleSettings withPartitionRule(PartitionRule rule) {
-    return new EnsembleSettings(members, cleanBatch, cleanLoss, rule, weightSamples, weighting,
-        weightNormalization, plainShare, metaWarmup, cleanSource, initialCheckpoint, weightRegion);
-  }
+  /** Ensemble settings by name; {@link #build} checks them together. */
+  public static final class Builder {
+    private int members;
+    private int cleanBatch;
+    private CleanLoss cleanLoss;
+    private PartitionRule partitionRule;
+    private int weightSamples;
+    private Weighting weighting;
+    private WeightNormalization weightNormalization;
+    private double plainShare;
+    private int metaWarmup;
+    private CleanSource cleanSource;
+    private Path initialCheckpoint;
+    private WeightRegion weightRegion;
 
-  public EnsembleSettings withWeightSamples(int n) {
-    return new EnsembleSettings(members, cleanBatch, cleanLoss, partitionRule, n, weighting,
-        weightNormalization, plainShare, metaWarmup, cleanSource, initialCheckpoint, weightRegion);
-  }
+    private Builder() {}
 
-  /** The variants beyond the paper, in one call (each argument's paper value leaves it as the paper has it). */
-  public EnsembleSettings withVariant(Weighting w, WeightNormalization normalization, double share, int warmup,
-      CleanSource source, Path initial) {
-    return new EnsembleSettings(members, cleanBatch, cleanLoss, partitionRule, weightSamples, w, normalization,
-        share, warmup, source, initial, weightRegion);
-  }
+    public Builder members(int value) {
+      members = value;
+      return this;
+    }
 
-  public EnsembleSettings withWeightRegion(WeightRegion region) {
-    return new EnsembleSettings(members, cleanBatch, cleanLoss, partitionRule, weightSamples, weighting,
-        weightNormalization, plainShare, metaWarmup, cleanSource, initialCheckpoint, region);
-  }
+    public Builder cleanBatch(int value) {
+      cleanBatch = value;
+      return this;
+    }
 
-  public EnsembleSettings withMetaWarmup(int steps) {
-    return new EnsembleSettings(members, cleanBatch, cleanLoss, partitionRule, weightSamples, weighting,
-        weightNormalization, plainShare, steps, cleanSource, initialCheckpoint, weightRegion);
+    public Builder cleanLoss(CleanLoss value) {
+      cleanLoss = value;
+      return this;
+    }
+
+    public Builder partitionRule(PartitionRule value) {
+      partitionRule = value;
+      return this;
+    }
+
+    public Builder weightSamples(int value) {
+      weightSamples = value;
+      return this;
+    }
+
+    public Builder weighting(Weighting value) {
+      weighting = value;
+      return this;
+    }
+
+    public Builder weightNormalization(WeightNormalization value) {
+      weightNormalization = value;
+      return this;
+    }
+
+    public Builder plainShare(double value) {
+      plainShare = value;
+      return this;
+    }
+
+    public Builder metaWarmup(int value) {
+      metaWarmup = value;
+      return this;
+    }
+
+    public Builder cleanSource(CleanSource value) {
+      cleanSource = value;
+      return this;
+    }
+
+    /** A checkpoint folder the members start from (null: random initial weights). */
+    public Builder initialCheckpoint(Path value) {
+      initialCheckpoint = value;
+      return this;
+    }
+
+    public Builder weightRegion(WeightRegion value) {
+      weightRegion = value;
+      return this;
+    }
+
+    public EnsembleSettings build() {
+      return new EnsembleSettings(members, cleanBatch, cleanLoss, partitionRule, weightSamples, weighting,
+          weightNormalization, plainShare, metaWarmup, cleanSource, initialCheckpoint, weightRegion);
+    }
   }
 
   /** Whether every variant field has the paper's value. */

@@ -75,7 +75,7 @@ public final class MemberGraph extends NetworkGraph {
 
   /** The paper's member with the given clean batch and clean loss. */
   public MemberGraph(NetworkSpec spec, TrainingSettings settings, int cleanBatch, CleanLoss cleanLossKind) {
-    this(spec, settings, EnsembleSettings.paper(1, cleanBatch).withCleanLoss(cleanLossKind));
+    this(spec, settings, EnsembleSettings.paper(1, cleanBatch).toBuilder().cleanLoss(cleanLossKind).build());
   }
 
   /** A member with the ensemble's clean batch, clean loss and variant of the weighting. */

@@ -62,7 +62,7 @@ class BudgetTest {
     for (Method method : Method.values()) {
       assertThat(hour.settings(method, 2)).isEqualTo(longer.settings(method, 2));
     }
-    assertThat(hour.ensemble()).isEqualTo(longer.ensemble().withMetaWarmup(2000));
+    assertThat(hour.ensemble()).isEqualTo(longer.ensemble().toBuilder().metaWarmup(2000).build());
     assertThat(hour.label()).isEqualTo("cpu-hour (3000 steps, weights on disputed pixels, meta-weighting from step "
         + "2000)");
     // Fewer steps keep the warm-up's share of them: two thirds.

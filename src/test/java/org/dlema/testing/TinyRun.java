@@ -57,7 +57,7 @@ public final class TinyRun {
       try {
         EnsembleRun.train(data(), spec(), TrainingSettings.builder(Method.DLEMA).learningRate(0.001)
             .momentum(0.9).mcSamples(2).seed(13).steps(4).interval(2).validationFraction(0.25).build(),
-            EnsembleSettings.paper(0, 2).withWeightSamples(2), out, null,
+            EnsembleSettings.paper(0, 2).toBuilder().weightSamples(2).build(), out, null,
             new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
       } catch (IOException e) {
         throw new UncheckedIOException(e);

@@ -31,7 +31,7 @@ class EnsembleRunTest {
         .steps(steps).interval(2).validationFraction(0.25).build();
   }
 
-  static final EnsembleSettings ENSEMBLE = EnsembleSettings.paper(0, 2).withWeightSamples(4);
+  static final EnsembleSettings ENSEMBLE = EnsembleSettings.paper(0, 2).toBuilder().weightSamples(4).build();
 
   static byte[] finalWeights(Path run, int member) throws Exception {
     return Files.readAllBytes(EnsembleRun.member(run, member).resolve("checkpoints/final/model.data-00000-of-00001"));

@@ -205,7 +205,7 @@ class MemberGraphTest {
   @Test
   void graphsAreBuiltWithoutTheSubScopedZerosAndOnesHelpers() {
     TrainingSettings averaged = SETTINGS.toBuilder().averageDecay(0.9).build();
-    EnsembleSettings warm = EnsembleSettings.paper(1, CLEAN).withMetaWarmup(2);
+    EnsembleSettings warm = EnsembleSettings.paper(1, CLEAN).toBuilder().metaWarmup(2).build();
     try (MemberGraph member = new MemberGraph(tiny, averaged, warm);
         TrainingGraph plain = new TrainingGraph(tiny, averaged)) {
       for (Graph graph : List.of(member.graph, plain.graph)) {

@@ -39,7 +39,8 @@ class MemberVariantsTest {
   static final TrainingSettings SETTINGS = MemberGraphTest.SETTINGS;
 
   static EnsembleSettings variant(Weighting w, WeightNormalization n, double share, int warmup) {
-    return EnsembleSettings.paper(1, C).withVariant(w, n, share, warmup, CleanSource.SEPARATE, null);
+    return EnsembleSettings.paper(1, C).toBuilder().weighting(w).weightNormalization(n).plainShare(share)
+        .metaWarmup(warmup).build();
   }
 
   /** Inference of a fixed probe batch after one step of {@code graph} on the shared batch. */
@@ -163,7 +164,7 @@ class MemberVariantsTest {
     }
     float[] meta = firstWeights(variant(Weighting.META, WeightNormalization.BATCH, 0, 0), b, null);
     EnsembleSettings disputed = variant(Weighting.META, WeightNormalization.BATCH, 0, 0)
-        .withWeightRegion(EnsembleSettings.WeightRegion.DISPUTED);
+        .toBuilder().weightRegion(EnsembleSettings.WeightRegion.DISPUTED).build();
     float[] restricted = firstWeights(disputed, b, region);
     float[] everywhere = firstWeights(disputed, b, null);
     // The oracle: the paper's weights of the same initial network and batches, renormalised over the region.
@@ -191,8 +192,8 @@ class MemberVariantsTest {
     float[][] a = {{0, 1, 1, 0}, {0, 1, 0, 0}, {1, 1, 0, 0}};
     PreparedSet set = new PreparedSet(List.of("x"), new float[][] {new float[12]}, new float[][][] {a}, null, 2);
     assertThat(MemberMethod.disputedPixels(set)[0]).isEqualTo(new float[] {1, 0, 1, 0});
-    EnsembleSettings disputed = EnsembleSettings.paper(1, C).withWeightRegion(
-        EnsembleSettings.WeightRegion.DISPUTED);
+    EnsembleSettings disputed = EnsembleSettings.paper(1, C).toBuilder()
+        .weightRegion(EnsembleSettings.WeightRegion.DISPUTED).build();
     try (MemberMethod method = method(disputed)) {
       PreparedSet train = method.trainSet();
       for (long step = 0; step < 3; step++) {
@@ -210,8 +211,8 @@ class MemberVariantsTest {
 
   @Test
   void underFlipsAndQuarterTurnsTheKeptWeightMapsAreInTheImagesOwnFrame() throws Exception {
-    EnsembleSettings disputed = EnsembleSettings.paper(1, C).withWeightRegion(
-        EnsembleSettings.WeightRegion.DISPUTED);
+    EnsembleSettings disputed = EnsembleSettings.paper(1, C).toBuilder()
+        .weightRegion(EnsembleSettings.WeightRegion.DISPUTED).build();
     TrainingSettings flipped = SETTINGS.toBuilder().augmentation(AugmentationSettings.dihedral()).build();
     Path run = dir.resolve("flipped");
     float[][] region;
@@ -267,8 +268,8 @@ class MemberVariantsTest {
 
   @Test
   void noisyFirstPutsTheNoisyImagesTrustedAnnotationsAtTheHeadOfTheCleanBatch() throws Exception {
-    EnsembleSettings ensemble = EnsembleSettings.paper(1, C).withVariant(Weighting.META, WeightNormalization.BATCH,
-        0, 0, CleanSource.NOISY_FIRST, null);
+    EnsembleSettings ensemble = EnsembleSettings.paper(1, C).toBuilder()
+        .cleanSource(CleanSource.NOISY_FIRST).build();
     int compared = 0;
     try (MemberMethod method = method(ensemble)) {
       for (long step = 0; step < 6; step++) {
@@ -308,8 +309,8 @@ class MemberVariantsTest {
       checkpoint = checkpoints.folder(Checkpoints.BEST);
       source = graph.predict(x, B);
     }
-    EnsembleSettings ensemble = EnsembleSettings.paper(1, C).withVariant(Weighting.META, WeightNormalization.BATCH,
-        0, 0, CleanSource.SEPARATE, checkpoint);
+    EnsembleSettings ensemble = EnsembleSettings.paper(1, C).toBuilder()
+        .initialCheckpoint(checkpoint).build();
     try (MemberMethod method = method(ensemble)) {
       method.initialize();
       assertThat(method.predict(x, B)).isEqualTo(source);

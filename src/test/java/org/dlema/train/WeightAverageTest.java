@@ -155,8 +155,7 @@ class WeightAverageTest {
   void bothOfAMembersStepsMoveTheAverage() throws Exception {
     int side = tiny.inputSize();
     Random random = new Random(4);
-    EnsembleSettings ensemble = EnsembleSettings.paper(1, BATCH).withVariant(Weighting.META,
-        WeightNormalization.BATCH, 0, 1, CleanSource.SEPARATE, null);
+    EnsembleSettings ensemble = EnsembleSettings.paper(1, BATCH).toBuilder().metaWarmup(1).build();
     try (MemberGraph member = new MemberGraph(tiny, settings(DECAY).toBuilder().method(Method.DLEMA).build(),
         ensemble)) {
       member.session().initialize();

@@ -70,7 +70,7 @@ class WeightsLearnTheBiasTest {
     }
     TrainingSettings settings = TrainingSettings.builder(Method.DLEMA).batchSize(4).learningRate(0.03)
         .momentum(0.9).mcSamples(3).seed(17).steps(steps).interval(steps).build();
-    EnsembleSettings ensemble = EnsembleSettings.paper(1, 8).withWeightSamples(0);
+    EnsembleSettings ensemble = EnsembleSettings.paper(1, 8).toBuilder().weightSamples(0).build();
     double disagree = 0;
     double agree = 0;
     long disagreeCount = 0;
