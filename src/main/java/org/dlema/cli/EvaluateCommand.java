@@ -49,7 +49,8 @@ final class EvaluateCommand extends OptionsCommand {
   @Override
   Options options() {
     Options options = new Options();
-    options.addOption(valued("model", "DIR", "an exported version folder, e.g. export/NAME/1 (repeatable)"));
+    options.addOption(valued("model", "DIR", "an exported version folder, e.g. export/NAME/1, or the model's base "
+        + "path export/NAME, whose highest version is used (repeatable)"));
     options.addOption(valued("run", "DIR", "a trained run folder, baseline or ensemble (repeatable)"));
     options.addOption(valued("data", "DIR", "a test set: dataset folder or manifest (repeatable; one table "
         + "column each)"));
@@ -80,7 +81,7 @@ final class EvaluateCommand extends OptionsCommand {
     Map<String, Path> byLabel = new LinkedHashMap<>();
     try {
       for (String model : models) {
-        Path folder = Path.of(model);
+        Path folder = modelFolder(Path.of(model), console);
         byLabel.put(unique(byLabel, folderName(folder.toAbsolutePath().normalize().getParent(), "model")), folder);
       }
       for (String run : runs) {

@@ -231,6 +231,15 @@ abstract class OptionsCommand implements Command {
     }
   }
 
+  /** An exported model's version folder: as given, or a base path's highest version, said on standard error. */
+  static Path modelFolder(Path given, Console console) throws java.io.IOException {
+    org.dlema.export.ModelFolder folder = org.dlema.export.ModelFolder.resolve(given);
+    if (folder.note() != null) {
+      console.err().println(folder.note());
+    }
+    return folder.version();
+  }
+
   /** {@code --budget NAME} (train and experiment), the experiment's default when absent. */
   static Budget budgetOption(CommandLine line) throws UsageException {
     String name = line.getOptionValue("budget", Budget.DEFAULT);

@@ -44,8 +44,10 @@ final class PredictCommand extends OptionsCommand {
   @Override
   Options options() {
     Options options = new Options();
-    options.addOption(valued("model", "DIR", "an exported version folder, e.g. export/NAME/1"));
-    options.addOption(valued("input", "PATH", "an image file or a folder of images"));
+    options.addOption(valued("model", "DIR", "an exported version folder, e.g. export/NAME/1, or the model's base "
+        + "path export/NAME, whose highest version is used (as TF Serving does)"));
+    options.addOption(valued("input", "PATH", "an image file, a folder of images, or a dataset folder (its "
+        + "images/)"));
     options.addOption(valued("out", "DIR", "where to write the pictures and predictions.csv"));
     options.addOption(valued("signature", "NAME", "signature to call, e.g. image_bytes to send the files as they "
         + "are (default " + ModelExporter.DEFAULT_SIGNATURE + ")"));
@@ -54,7 +56,7 @@ final class PredictCommand extends OptionsCommand {
 
   @Override
   int execute(CommandLine line, Console console) throws Exception {
-    Path model = Path.of(required(line, "model"));
+    Path model = modelFolder(Path.of(required(line, "model")), console);
     Path input = Path.of(required(line, "input"));
     Path out = Path.of(required(line, "out"));
     String signature = line.getOptionValue("signature", ModelExporter.DEFAULT_SIGNATURE);
@@ -91,6 +93,10 @@ final class PredictCommand extends OptionsCommand {
     }
     if (!Files.isDirectory(input)) {
       throw new IOException(input + ": no such image file or folder");
+    }
+    // A dataset folder (images/ and masks/) is read for its images, as train and evaluate read it.
+    if (Files.isDirectory(input.resolve("images")) && Files.isDirectory(input.resolve("masks"))) {
+      input = input.resolve("images");
     }
     List<Path> files = new ArrayList<>();
     try (Stream<Path> list = Files.list(input)) {

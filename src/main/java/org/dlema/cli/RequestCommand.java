@@ -38,7 +38,8 @@ final class RequestCommand extends OptionsCommand {
   @Override
   Options options() {
     Options options = new Options();
-    options.addOption(valued("model", "DIR", "an exported version folder, e.g. export/NAME/1"));
+    options.addOption(valued("model", "DIR", "an exported version folder, e.g. export/NAME/1, or the model's base "
+        + "path export/NAME, whose highest version is used"));
     options.addOption(valued("image", "FILE", "the image file (JPEG, PNG, BMP or GIF)"));
     options.addOption(valued("signature", "NAME", "the signature to call (default image_bytes when the model has "
         + "it, else serving_default)"));
@@ -48,7 +49,7 @@ final class RequestCommand extends OptionsCommand {
 
   @Override
   int execute(CommandLine line, Console console) throws Exception {
-    Path model = Path.of(required(line, "model"));
+    Path model = modelFolder(Path.of(required(line, "model")), console);
     Path image = Path.of(required(line, "image"));
     String body = RestRequest.body(model, line.getOptionValue("signature"), Files.readAllBytes(image),
         ImageFiles.readRgb(image).image());

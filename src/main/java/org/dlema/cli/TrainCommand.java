@@ -1,9 +1,11 @@
 package org.dlema.cli;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 import org.dlema.data.DatasetReader;
@@ -14,6 +16,7 @@ import org.dlema.graph.LinkNet;
 import org.dlema.experiment.Budget;
 import org.dlema.graph.NetworkSpec;
 import org.dlema.train.EnsembleRun;
+import org.dlema.train.LearningCheck;
 import org.dlema.train.EnsembleSettings;
 import org.dlema.train.LearningRateSchedule;
 import org.dlema.train.Method;
@@ -168,11 +171,11 @@ final class TrainCommand extends OptionsCommand {
       RunConfig config = RunConfig.read(out);
       if (config.ensemble() != null) {
         TrainingSettings settings = steps == null ? config.settings() : config.settings().withSteps(steps);
-        return report(EnsembleRun.train(config.data(), config.spec(), settings, config.ensemble(), out,
+        return reportEnsemble(EnsembleRun.train(config.data(), config.spec(), settings, config.ensemble(), out,
             memberOption(line), intOption(line, "side-by-side", EnsembleRun.defaultSideBySide(), 1),
-            console.out()), out, console);
+            console.err()), out, memberOption(line), console);
       }
-      return report(List.of(TrainingRun.resume(out, steps, console.out())), out, console);
+      return report(TrainingRun.resume(out, steps, console.err()), out, console);
     }
     checkMethodOptions(line, method);
     Path data = dataOption(line);
@@ -189,15 +192,16 @@ final class TrainCommand extends OptionsCommand {
     EnsembleSettings ensemble = method == Method.DLEMA ? ensembleSettings(line, budget) : null;
     console.err().println(recipe(line, method, spec, settings, ensemble));
     if (method == Method.DLEMA) {
-      return report(EnsembleRun.train(data, spec, settings, ensemble, out, memberOption(line),
-          intOption(line, "side-by-side", EnsembleRun.defaultSideBySide(), 1), console.out()), out, console);
+      return reportEnsemble(EnsembleRun.train(data, spec, settings, ensemble, out, memberOption(line),
+          intOption(line, "side-by-side", EnsembleRun.defaultSideBySide(), 1), console.err()), out,
+          memberOption(line), console);
     }
     TrainingTargets.Options options = new TrainingTargets.Options(doubleOption(line, "min-kappa",
         TrainingTargets.DEFAULT_MIN_KAPPA, -1, 1), intOption(line, "subset", 1, 1), intOption(line, "members", 1, 1));
     if (method == Method.MC_DROPOUT) {
       spec = dropoutSpec(line, spec, options);
     }
-    return report(List.of(TrainingRun.start(data, spec, settings, options, out, console.out())), out, console);
+    return report(TrainingRun.start(data, spec, settings, options, out, console.err()), out, console);
   }
 
   /** The run's recipe in one line: the budget it started from and the settings that matter most. */
@@ -375,17 +379,48 @@ final class TrainCommand extends OptionsCommand {
     return line.hasOption("member") ? intOption(line, "member", 1, 1) : null;
   }
 
-  private static int report(List<Trainer.Outcome> outcomes, Path out, Console console) {
-    for (Trainer.Outcome outcome : outcomes) {
-      if (outcome.diverged()) {
-        console.err().println("dlema: error: training diverged after " + outcome.steps() + " steps; see " + out
-            + "; start a new run with a lower --lr or a smaller --momentum");
-        return Main.FAILED;
-      }
-      console.out().printf("done: %d steps, best validation Jaccard %.2f%% at step %d, median step %.0f ms; %s%n",
-          outcome.steps(), 100 * outcome.bestJaccard(), outcome.bestStep(), 1000 * outcome.medianStepSeconds(),
-          out);
+  /** A single network's result on standard output, and on standard error what it says about learning. */
+  private static int report(Trainer.Outcome outcome, Path out, Console console) throws IOException {
+    if (outcome.diverged()) {
+      console.err().println("dlema: error: training diverged after " + outcome.steps() + " steps; see " + out
+          + "; start a new run with a lower --lr or a smaller --momentum");
+      return Main.FAILED;
     }
+    console.out().println("done: " + result(outcome) + "; " + out);
+    LearningCheck.of(out).ifPresent(w -> console.err().println("dlema: warning: " + w));
     return 0;
+  }
+
+  /** One line per member (named), then the ensemble's: every member's best score and the time. */
+  private static int reportEnsemble(List<Trainer.Outcome> outcomes, Path out, Integer only, Console console)
+      throws IOException {
+    int failed = 0;
+    for (int k = 0; k < outcomes.size(); k++) {
+      Trainer.Outcome outcome = outcomes.get(k);
+      int member = only != null ? only : k + 1;
+      Path run = EnsembleRun.member(out, member);
+      if (outcome.diverged()) {
+        console.err().println("dlema: error: member " + member + " diverged after " + outcome.steps() + " steps; "
+            + "see " + run + "; start a new run with a lower --lr or a smaller --momentum");
+        failed++;
+        continue;
+      }
+      console.out().println("member " + member + " done: " + result(outcome) + "; " + run);
+      Optional<String> warning = LearningCheck.of(run);
+      if (warning.isPresent()) {
+        console.err().println("dlema: warning: member " + member + ": " + warning.get());
+      }
+    }
+    if (only == null && outcomes.size() > 1) {
+      console.out().printf(Locale.ROOT, "ensemble done: %d members, best validation Jaccard %s; %s%n",
+          outcomes.size(), String.join(", ", outcomes.stream().map(o -> String.format(Locale.ROOT, "%.2f%%",
+              100 * o.bestJaccard())).toList()), out);
+    }
+    return failed > 0 ? Main.FAILED : 0;
+  }
+
+  private static String result(Trainer.Outcome outcome) {
+    return String.format(Locale.ROOT, "%d steps, best validation Jaccard %.2f%% at step %d, median step %.0f ms",
+        outcome.steps(), 100 * outcome.bestJaccard(), outcome.bestStep(), 1000 * outcome.medianStepSeconds());
   }
 }

@@ -29,6 +29,14 @@ public record ClusterJob(String name, String dlema, Path run, Path data, List<Pa
   public ClusterJob {
     tests = List.copyOf(tests);
     trainOptions = List.copyOf(trainOptions);
+    PrintableText.require("the job name", name);
+    PrintableText.require("the dlema command", dlema);
+    PrintableText.require("the run folder", run);
+    PrintableText.require("the data", data);
+    tests.forEach(t -> PrintableText.require("a test set", t));
+    trainOptions.forEach(o -> PrintableText.require("a train option", o));
+    PrintableText.require("the export folder", exportRoot);
+    PrintableText.require("the report folder", reports);
   }
 
   /**

@@ -23,7 +23,14 @@ public final class KubernetesManifests {
    * @param memory memory per pod as a Kubernetes quantity, e.g. {@code 8Gi}
    * @param parallelism members trained at the same time
    */
-  public record Resources(String image, String claim, String mountPath, int cpus, String memory, int parallelism) {}
+  public record Resources(String image, String claim, String mountPath, int cpus, String memory, int parallelism) {
+    public Resources {
+      PrintableText.require("the image", image);
+      PrintableText.require("the volume claim", claim);
+      PrintableText.require("the mount path", mountPath);
+      PrintableText.require("the memory", memory);
+    }
+  }
 
   private KubernetesManifests() {}
 

@@ -27,7 +27,14 @@ public final class SlurmScripts {
    * @param memory memory per task in Slurm's notation, e.g. {@code 8G}
    * @param workingDirectory where the jobs start (relative paths in the options are read from there)
    */
-  public record Resources(String partition, String time, int cpus, String memory, Path workingDirectory) {}
+  public record Resources(String partition, String time, int cpus, String memory, Path workingDirectory) {
+    public Resources {
+      PrintableText.require("the partition", partition);
+      PrintableText.require("the time limit", time);
+      PrintableText.require("the memory", memory);
+      PrintableText.require("the working folder", workingDirectory);
+    }
+  }
 
   private SlurmScripts() {}
 

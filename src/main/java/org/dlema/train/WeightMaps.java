@@ -75,6 +75,12 @@ public final class WeightMaps {
 
   /** The config of an ensemble run, the only kind that learns weight maps. */
   static RunConfig ensembleConfig(Path run) throws IOException {
+    Path parent = run.toAbsolutePath().normalize().getParent();
+    if (parent != null && parent.getFileName() != null && parent.getFileName().toString().equals("members")
+        && Files.isRegularFile(parent.getParent().resolve(EnsembleRun.PARTITION))) {
+      throw new IOException(run + " is one member of the ensemble run " + parent.getParent() + ": the figure draws "
+          + "every member side by side, so give the ensemble's folder");
+    }
     RunConfig config = RunConfig.read(run);
     if (config.ensemble() == null) {
       throw new IOException(run + ": a " + config.method() + " run has no weight maps (only a D-LEMA ensemble "

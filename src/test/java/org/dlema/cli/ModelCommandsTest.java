@@ -31,7 +31,7 @@ class ModelCommandsTest {
 
     CliRunner.Outcome more = CliRunner.run("train", "--resume", "--out", run.toString(), "--steps", "3");
     assertThat(more.exitCode()).isEqualTo(0);
-    assertThat(more.out()).contains("resuming at step 2 of 3");
+    assertThat(more.err()).contains("resuming at step 2 of 3");
 
     Path export = dir.resolve("export");
     CliRunner.Outcome exported = CliRunner.run("export", "--run", run.toString(), "--out", export.toString());

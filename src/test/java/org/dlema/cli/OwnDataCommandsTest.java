@@ -1,0 +1,119 @@
+package org.dlema.cli;
+
+import static com.google.common.truth.Truth.assertThat;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.dlema.testing.TinyRun;
+import org.dlema.train.EnsembleRun;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a user's own multi-annotator data meets on the command line: grouped splits, the several-annotator scores,
+ * a model's base path, near misses that point at the right argument, and values that would break job scripts.
+ */
+class OwnDataCommandsTest {
+  @TempDir Path dir;
+
+  /** The one {@code dlema:} line of a refused command, checked for its exit code. */
+  private static String refusal(CliRunner.Outcome run, int exitCode) {
+    assertThat(run.exitCode()).isEqualTo(exitCode);
+    List<String> lines = run.err().lines().filter(l -> l.startsWith("dlema:")).toList();
+    assertThat(lines).hasSize(1);
+    assertThat(run.err()).doesNotContain("Exception");
+    return lines.get(0);
+  }
+
+  private static Set<String> groups(Path manifest) throws Exception {
+    Set<String> groups = new HashSet<>();
+    for (String line : Files.readAllLines(manifest).subList(1, Files.readAllLines(manifest).size())) {
+      String image = Path.of(line.split(",")[0]).getFileName().toString();
+      groups.add(image.substring(0, "synth_000".length()));
+    }
+    return groups;
+  }
+
+  @Test
+  void groupedSplitKeepsEachGroupOnOneSide() throws Exception {
+    Path out = dir.resolve("split");
+    // synth_0000..synth_0011: groups synth_000 (10 images) and synth_001 (2).
+    CliRunner.Outcome split = CliRunner.run("data", "split", "--data", TinyRun.data().toString(), "--out",
+        out.toString(), "--test-fraction", "0.2", "--group-by", "^(synth_\\d{3})");
+    assertThat(split.exitCode()).isEqualTo(0);
+    assertThat(split.out()).contains("groups kept whole by '^(synth_\\d{3})'");
+    Set<String> train = groups(out.resolve("train.csv"));
+    train.retainAll(groups(out.resolve("test.csv")));
+    assertThat(train).isEmpty();
+    JsonObject recorded = JsonParser.parseString(Files.readString(out.resolve("split.json"))).getAsJsonObject();
+    assertThat(recorded.get("groupBy").getAsString()).isEqualTo("^(synth_\\d{3})");
+
+    assertThat(refusal(CliRunner.run("data", "split", "--data", TinyRun.data().toString(), "--out",
+        dir.resolve("bad").toString(), "--group-by", "(unclosed"), 2)).contains("--group-by");
+    assertThat(refusal(CliRunner.run("data", "split", "--data", TinyRun.data().toString(), "--out",
+        dir.resolve("none").toString(), "--group-by", "^L(\\d+)_"), 1)).contains("synth_0000");
+    assertThat(Files.exists(dir.resolve("bad"))).isFalse();
+    assertThat(Files.exists(dir.resolve("none"))).isFalse();
+  }
+
+  @Test
+  void evaluatePrintsTheSeveralAnnotatorTableAndABasePathPicksItsHighestVersion() throws Exception {
+    Path export = dir.resolve("export");
+    assertThat(CliRunner.run("export", "--run", TinyRun.run().toString(), "--out", export.toString(), "--name",
+        "tiny").exitCode()).isEqualTo(0);
+    assertThat(CliRunner.run("export", "--run", TinyRun.run().toString(), "--out", export.toString(), "--name",
+        "tiny").exitCode()).isEqualTo(0);
+    Path out = dir.resolve("evaluation");
+    CliRunner.Outcome evaluated = CliRunner.run("evaluate", "--model", export.resolve("tiny").toString(), "--data",
+        TinyRun.data().toString(), "--out", out.toString(), "--examples", "0");
+    assertThat(evaluated.exitCode()).isEqualTo(0);
+    assertThat(evaluated.err()).contains("using version 2 of");
+    assertThat(evaluated.out()).contains("### Several annotators: data");
+    assertThat(evaluated.out()).contains("GED²");
+    JsonObject json = JsonParser.parseString(Files.readString(out.resolve("evaluation.json"))).getAsJsonObject();
+    JsonObject row = json.getAsJsonArray("annotators").get(0).getAsJsonObject();
+    double ged = row.get("ged").getAsDouble();
+    assertThat(ged).isAtLeast(0.0);
+    assertThat(ged).isAtMost(2.0);
+    assertThat(row.get("softExpectedCalibrationError").getAsDouble()).isAtLeast(0.0);
+
+    Path pictures = dir.resolve("pred");
+    CliRunner.Outcome predicted = CliRunner.run("predict", "--model", export.resolve("tiny").toString(), "--input",
+        TinyRun.data().toString(), "--out", pictures.toString());
+    assertThat(predicted.exitCode()).isEqualTo(0);
+    assertThat(predicted.err()).contains("using version 2 of");
+    // The dataset folder's images, not its masks, were segmented: one row per image.
+    long images;
+    try (var files = Files.list(TinyRun.data().resolve("images"))) {
+      images = files.count();
+    }
+    assertThat(Files.readAllLines(pictures.resolve("predictions.csv"))).hasSize((int) images + 1);
+  }
+
+  @Test
+  void aMemberFolderGivenToWeightsPointsAtTheEnsemble() {
+    Path member = EnsembleRun.member(TinyRun.ensemble(), 1);
+    String line = refusal(CliRunner.run("weights", "--run", member.toString()), 1);
+    assertThat(line).contains("one member of the ensemble run");
+    assertThat(line).contains(TinyRun.ensemble().toAbsolutePath().normalize().toString());
+  }
+
+  @Test
+  void aLineBreakInAJobValueIsRefusedBeforeAnythingIsWritten() {
+    Path out = dir.resolve("slurm");
+    String line = refusal(CliRunner.run("cluster", "slurm", "--run", dir.resolve("r").toString(), "--data",
+        TinyRun.data().toString(), "--partition", "gpu\ntouch pwned", "--out", out.toString(), "--", "--members",
+        "2"), 1);
+    assertThat(line).contains("the partition holds a control character");
+    assertThat(Files.exists(out)).isFalse();
+    String k8s = refusal(CliRunner.run("cluster", "k8s", "--run", "runs/r\nx", "--data", "data", "--out",
+        dir.resolve("k8s").toString(), "--", "--members", "2"), 1);
+    assertThat(k8s).contains("the run folder holds a control character");
+    assertThat(Files.exists(dir.resolve("k8s"))).isFalse();
+  }
+}
