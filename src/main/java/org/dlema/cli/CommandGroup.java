@@ -53,6 +53,19 @@ class CommandGroup implements Command {
     }
   }
 
+  /** Every verb that runs something, by its words after {@code dlema}, in help order ({@code data split}, ...). */
+  List<String> verbs() {
+    List<String> verbs = new java.util.ArrayList<>();
+    commands.forEach((name, command) -> {
+      if (command instanceof CommandGroup group) {
+        group.verbs().forEach(v -> verbs.add(name + " " + v));
+      } else {
+        verbs.add(name);
+      }
+    });
+    return verbs;
+  }
+
   /** Lists this group's verbs, and those of nested groups under their full names. */
   private void listVerbs(String prefix, Console console) {
     commands.forEach((name, command) -> {

@@ -111,9 +111,9 @@ class OwnDataCommandsTest {
         "2"), 1);
     assertThat(line).contains("the partition holds a control character");
     assertThat(Files.exists(out)).isFalse();
-    String k8s = refusal(CliRunner.run("cluster", "k8s", "--run", "runs/r\nx", "--data", "data", "--out",
+    String k8s = refusal(CliRunner.run("cluster", "k8s", "--run", "runs/r", "--data", "data\nx", "--out",
         dir.resolve("k8s").toString(), "--", "--members", "2"), 1);
-    assertThat(k8s).contains("the run folder holds a control character");
+    assertThat(k8s).contains("the data holds a control character");
     assertThat(Files.exists(dir.resolve("k8s"))).isFalse();
   }
 }
