@@ -17,6 +17,7 @@ import org.dlema.experiment.Budget;
 import org.dlema.graph.NetworkSpec;
 import org.dlema.train.EnsembleRun;
 import org.dlema.train.LearningCheck;
+import org.dlema.train.Optimizer;
 import org.dlema.train.EnsembleSettings;
 import org.dlema.train.LearningRateSchedule;
 import org.dlema.train.Method;
@@ -77,6 +78,10 @@ final class TrainCommand extends OptionsCommand {
         + " --steps may raise the total)"));
     options.addOption(valued("batch", "N", "batch size (default: the budget's)"));
     options.addOption(valued("lr", "X", "learning rate (default: the budget's)"));
+    options.addOption(valued("optimizer", "NAME", "the real update: momentum (the paper's SGD with --momentum) or "
+        + "adam (beta1 " + Optimizer.ADAM_BETA1 + ", beta2 " + Optimizer.ADAM_BETA2 + ", epsilon "
+        + Optimizer.ADAM_EPSILON + ": every parameter moves at the learning rate however small its gradient, as on "
+        + "small objects) (default: the budget's, momentum in every budget)"));
     options.addOption(valued("momentum", "X", "SGD momentum (default " + TrainingSettings.DEFAULT_MOMENTUM + ")"));
     options.addOption(valued("weight-decay", "X", "L2 weight decay (default "
         + TrainingSettings.DEFAULT_WEIGHT_DECAY + ")"));
@@ -208,8 +213,8 @@ final class TrainCommand extends OptionsCommand {
   private static String recipe(CommandLine line, Method method, NetworkSpec spec, TrainingSettings settings,
       EnsembleSettings ensemble) {
     StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "recipe: %s with %s, budget %s: %d steps of "
-        + "batch %d, lr %s", method.id(), spec.name(), line.getOptionValue("budget", Budget.DEFAULT),
-        settings.steps(), settings.batchSize(), settings.learningRate()));
+        + "batch %d, %s lr %s", method.id(), spec.name(), line.getOptionValue("budget", Budget.DEFAULT),
+        settings.steps(), settings.batchSize(), settings.optimizer().id(), settings.learningRate()));
     if (settings.schedule().warmupSteps() > 0) {
       s.append(" after a ").append(settings.schedule().warmupSteps()).append("-step warm-up");
     }
@@ -281,7 +286,8 @@ final class TrainCommand extends OptionsCommand {
         .validateEvery(intOption(line, "validate-every", base.validateEvery(), 1))
         .checkpointEvery(intOption(line, "checkpoint-every", base.checkpointEvery(), 1))
         .schedule(schedule(line, base.schedule())).augmentation(augmentation(line, base.augmentation()))
-        .averageDecay(averageDecayOption(line, base.averageDecay())).build();
+        .averageDecay(averageDecayOption(line, base.averageDecay()))
+        .optimizer(choice(line, "optimizer", base.optimizer(), Optimizer.values())).build();
   }
 
   /** The budget's schedule unless an option changes it; --warmup alone keeps the budget's decay. */

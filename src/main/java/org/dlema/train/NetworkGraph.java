@@ -42,6 +42,8 @@ abstract class NetworkGraph implements AutoCloseable {
   private Session session;
   /** One momentum accumulator per variable, shared by every update op of the graph (a member's plain and meta step). */
   private final Map<String, Variable<TFloat32>> accumulators = new HashMap<>();
+  /** Adam's count of updates made (its bias correction), shared like the accumulators; null with momentum. */
+  private Variable<TFloat32> adamSteps;
 
   NetworkGraph(NetworkSpec spec, TrainingSettings settings) {
     this.spec = spec;
@@ -102,6 +104,20 @@ abstract class NetworkGraph implements AutoCloseable {
         barrier.add(tf.identity(statistic));
       }
     }
+    boolean adam = settings.optimizer() == Optimizer.ADAM;
+    Operand<TFloat32> beta1Power = null;
+    Operand<TFloat32> beta2Power = null;
+    if (adam) {
+      if (adamSteps == null) {
+        adamSteps = tf.withName("train.adam_steps").variable(tf.withInitScope().constant(0f));
+      }
+      // beta^t of this update, read before the barrier opens; the count moves on only after every update.
+      Operand<TFloat32> t = tf.math.add(adamSteps, tf.constant(1f));
+      beta1Power = tf.math.pow(tf.constant(Optimizer.ADAM_BETA1), t);
+      beta2Power = tf.math.pow(tf.constant(Optimizer.ADAM_BETA2), t);
+      barrier.add(tf.identity(beta1Power));
+      barrier.add(tf.identity(beta2Power));
+    }
     Ops after = tf.withControlDependencies(barrier);
     Operand<TFloat32> momentum = tf.constant((float) settings.momentum());
     Operand<TFloat32> decay = tf.constant((float) settings.weightDecay());
@@ -111,14 +127,17 @@ abstract class NetworkGraph implements AutoCloseable {
       Variable<TFloat32> v = variables.get(i);
       @SuppressWarnings("unchecked")
       Operand<TFloat32> g = (Operand<TFloat32>) gradients[i];
-      Variable<TFloat32> accumulator = accumulators.computeIfAbsent(v.op().name(), name -> {
-        // Fill, not Ops.zeros: zeros opens a sub-scope, which reads the name of every op already in the graph, so
-        // one per variable made building a member's graph quadratic in its size (most of its build time).
-        Ops init = tf.withInitScope();
-        return tf.withName(name + ".momentum").variable(init.fill(init.constant(v.shape()), init.constant(0f)));
-      });
-      updates.add(after.train.applyMomentum(v, accumulator, learningRate,
-          after.math.add(g, after.math.mul(decay, v)), momentum));
+      Operand<TFloat32> decayed = after.math.add(g, after.math.mul(decay, v));
+      if (adam) {
+        updates.add(after.train.applyAdam(v, slot(v, ".adam_m"), slot(v, ".adam_v"), beta1Power, beta2Power,
+            learningRate, tf.constant(Optimizer.ADAM_BETA1), tf.constant(Optimizer.ADAM_BETA2),
+            tf.constant(Optimizer.ADAM_EPSILON), decayed));
+      } else {
+        updates.add(after.train.applyMomentum(v, slot(v, ".momentum"), learningRate, decayed, momentum));
+      }
+    }
+    if (adam) {
+      updates.add(tf.withControlDependencies(updates).assignAdd(adamSteps, tf.constant(1f)));
     }
     updates.addAll(batchNorm.batchNormUpdates(after));
     if (averaged != null) {
@@ -126,6 +145,16 @@ abstract class NetworkGraph implements AutoCloseable {
       updates = averageUpdates(tf.withControlDependencies(updates));
     }
     return tf.withControlDependencies(updates).withName("train.step").noOp();
+  }
+
+  /** The optimiser's slot {@code suffix} of {@code v}, zero at first and shared by every update op of the graph. */
+  private Variable<TFloat32> slot(Variable<TFloat32> v, String suffix) {
+    return accumulators.computeIfAbsent(v.op().name() + suffix, name -> {
+      // Fill, not Ops.zeros: zeros opens a sub-scope, which reads the name of every op already in the graph, so
+      // one per variable made building a member's graph quadratic in its size (most of its build time).
+      Ops init = tf.withInitScope();
+      return tf.withName(name).variable(init.fill(init.constant(v.shape()), init.constant(0f)));
+    });
   }
 
   /** a <- a - (1 - decay) (a - w) for every average a of a trainable w, read after w's update. */

@@ -17,11 +17,12 @@ import org.dlema.data.augment.AugmentationSettings;
  * @param averageDecay decay per step of the exponential moving average of the weights that validation, checkpoints'
  *     served weights and exports use (0: no average, the paper)
  * @param groupBy the pattern that names each image's group in the validation split (null: single images)
+ * @param optimizer the real update (the paper's momentum SGD when absent)
  */
 public record TrainingSettings(Method method, int batchSize, double learningRate, double momentum,
     double weightDecay, int mcSamples, long seed, int steps, int validateEvery, int checkpointEvery,
     double validationFraction, LearningRateSchedule schedule, AugmentationSettings augmentation,
-    double averageDecay, String groupBy) {
+    double averageDecay, String groupBy, Optimizer optimizer) {
   public static final int DEFAULT_BATCH = 2;
   public static final double DEFAULT_LEARNING_RATE = 1e-4;
   public static final double DEFAULT_MOMENTUM = 0.99;
@@ -49,6 +50,9 @@ public record TrainingSettings(Method method, int batchSize, double learningRate
     }
     if (augmentation == null) {
       augmentation = AugmentationSettings.none();
+    }
+    if (optimizer == null) {
+      optimizer = Optimizer.MOMENTUM;
     }
   }
 
@@ -88,6 +92,7 @@ public record TrainingSettings(Method method, int batchSize, double learningRate
     b.augmentation = augmentation;
     b.averageDecay = averageDecay;
     b.groupBy = groupBy;
+    b.optimizer = optimizer;
     return b;
   }
 
@@ -108,6 +113,7 @@ public record TrainingSettings(Method method, int batchSize, double learningRate
     private AugmentationSettings augmentation = AugmentationSettings.none();
     private double averageDecay;
     private String groupBy;
+    private Optimizer optimizer = Optimizer.MOMENTUM;
 
     private Builder(Method method) {
       this.method = method;
@@ -197,12 +203,17 @@ public record TrainingSettings(Method method, int batchSize, double learningRate
       return this;
     }
 
+    public Builder optimizer(Optimizer value) {
+      optimizer = value;
+      return this;
+    }
+
     /** Intervals not set are {@value #DEFAULT_INTERVAL} steps, or the step count when smaller. */
     public TrainingSettings build() {
       int interval = Math.max(1, Math.min(DEFAULT_INTERVAL, steps));
       return new TrainingSettings(method, batchSize, learningRate, momentum, weightDecay, mcSamples, seed, steps,
           validateEvery == null ? interval : validateEvery, checkpointEvery == null ? interval : checkpointEvery,
-          validationFraction, schedule, augmentation, averageDecay, groupBy);
+          validationFraction, schedule, augmentation, averageDecay, groupBy, optimizer);
     }
   }
 }
