@@ -17,6 +17,7 @@ final class Advice {
         case STEPS_BELOW_DONE -> "; give a larger --steps";
         case NOT_A_RUN -> "; point --out (or --run) at a run folder";
         case MISMATCH -> "; choose another --out";
+        case BUSY -> "";
       };
     }
     if (e instanceof NothingLeftException) {

@@ -63,6 +63,7 @@ final class PredictCommand extends OptionsCommand {
     List<Path> images;
     try (ServedModel served = ServedModel.load(model, signature)) {
       images = images(input);
+      refuseOverwritingInputs(images, out);
       ImageFiles.requireReadable(images, Progress.onStderr("checking", images.size()));
       Files.createDirectories(out);
       Progress progress = Progress.onStderr("predicting", images.size());
@@ -86,6 +87,31 @@ final class PredictCommand extends OptionsCommand {
   }
 
   static final String CSV = "predictions.csv";
+
+  /** Refuses, before anything is written, an output folder where a picture or the CSV would replace an input. */
+  private static void refuseOverwritingInputs(List<Path> images, Path out) throws IOException {
+    Set<Path> inputs = new HashSet<>();
+    for (Path image : images) {
+      inputs.add(image.toAbsolutePath().normalize());
+    }
+    List<String> outputs = new ArrayList<>(List.of(CSV));
+    images.forEach(image -> outputs.addAll(PredictionPictures.names(ImageFiles.baseName(image))));
+    for (String name : outputs) {
+      Path target = out.resolve(name).toAbsolutePath().normalize();
+      if (inputs.contains(target) || Files.exists(target) && inputs.stream().anyMatch(i -> isSame(i, target))) {
+        throw new IOException(target + " is one of the input images, and predict would write over it; give --out "
+            + "another folder");
+      }
+    }
+  }
+
+  private static boolean isSame(Path a, Path b) {
+    try {
+      return Files.isSameFile(a, b);
+    } catch (IOException e) {
+      return false;
+    }
+  }
 
   private static List<Path> images(Path input) throws IOException {
     if (Files.isRegularFile(input)) {

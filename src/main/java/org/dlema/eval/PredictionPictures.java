@@ -2,6 +2,7 @@ package org.dlema.eval;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import org.dlema.data.ImageFiles;
 import org.dlema.data.RgbImage;
@@ -17,6 +18,12 @@ public final class PredictionPictures {
       + "mean_epistemic";
 
   private PredictionPictures() {}
+
+  /** The names of the pictures {@link #write} makes for {@code id} (the epistemic map only for an ensemble). */
+  public static List<String> names(String id) {
+    return List.of(id + "_mask.png", id + "_probability.png", id + "_aleatoric.png", id + "_epistemic.png",
+        id + "_overlay.png");
+  }
 
   /**
    * Writes the pictures and returns the image's CSV line.

@@ -14,7 +14,9 @@ public final class RunStateException extends IOException {
     /** Fewer total steps were asked for than the run has already done. */
     STEPS_BELOW_DONE,
     /** The folder holds a run of another method, spec or kind. */
-    MISMATCH
+    MISMATCH,
+    /** Another live process is training the run. */
+    BUSY
   }
 
   private final Path folder;

@@ -19,6 +19,7 @@ import org.dlema.data.ValidationReport;
 import org.dlema.data.partition.TrainValidationSplit;
 import org.dlema.data.preprocess.Normalization;
 import org.dlema.graph.NetworkSpec;
+import org.dlema.io.FolderLock;
 import org.dlema.io.JsonFiles;
 import org.dlema.io.Progress;
 
@@ -43,7 +44,8 @@ public final class TrainingRun {
   /** @param options the settings of less-is-more and mc-dropout (ignored by the other methods) */
   public static Trainer.Outcome start(Path data, NetworkSpec spec, TrainingSettings settings,
       TrainingTargets.Options options, Path out, PrintStream log) throws IOException {
-    requireEmpty(out);
+    replaceUnstarted(out, log);
+    requireEmpty(out, Set.of(EnsembleRun.CLAIM));
     MultiAnnotatedDataset dataset = checkedDataset(data, log);
     TrainValidationSplit split = split(dataset, settings);
     MultiAnnotatedDataset training = split.trainingSet(dataset);
@@ -56,10 +58,19 @@ public final class TrainingRun {
     RunConfig config = new RunConfig(settings.method(), data, RunConfig.fingerprint(dataset), spec, settings,
         RunConfig.Versions.current());
     Files.createDirectories(out);
-    JsonFiles.write(out.resolve(CONFIG), config);
-    split.save(out.resolve(SPLIT));
-    normalization.save(out.resolve(NORMALIZATION));
-    TrainingTargets.save(out, selection);
+    try (FolderLock claim = claim(out)) {
+      requireEmpty(out, Set.of(EnsembleRun.CLAIM));
+      JsonFiles.write(out.resolve(CONFIG), config);
+      split.save(out.resolve(SPLIT));
+      normalization.save(out.resolve(NORMALIZATION));
+      TrainingTargets.save(out, selection);
+      return startClaimed(out, dataset, split, normalization, spec, settings, options, selection, log);
+    }
+  }
+
+  private static Trainer.Outcome startClaimed(Path out, MultiAnnotatedDataset dataset, TrainValidationSplit split,
+      Normalization normalization, NetworkSpec spec, TrainingSettings settings, TrainingTargets.Options options,
+      TrainingTargets.Selection selection, PrintStream log) throws IOException {
     log.println("run " + out + ": " + split.train().size() + " training and " + split.validation().size()
         + " validation images, " + spec.name() + ", " + settings.steps() + " steps of batch " + settings.batchSize());
     if (!selection.dropped().isEmpty()) {
@@ -71,6 +82,54 @@ public final class TrainingRun {
           + selection.kept() + " images, one annotation each");
     }
     return trainer(out, dataset, split, normalization, spec, settings, log).train(false);
+  }
+
+  /**
+   * Holds the run in {@code out} for this process: a second process that starts or resumes it is refused, naming the
+   * holder. The claim dies with its process (see {@link FolderLock}).
+   */
+  static FolderLock claim(Path out) throws IOException {
+    Path file = out.resolve(EnsembleRun.CLAIM);
+    return FolderLock.tryAcquire(file).orElseThrow(() -> new RunStateException(out,
+        RunStateException.Reason.BUSY, "is being trained by another process (" + FolderLock.holder(file)
+        + "); wait for it to finish, or stop it first"));
+  }
+
+  /** The files a single-network run writes; a folder with only these and no checkpoint is a run that never saved. */
+  private static final Set<String> RUN_FILES = Set.of(CONFIG, SPLIT, NORMALIZATION, TrainingTargets.FILE,
+      "metrics.jsonl", "checkpoints", WeightMaps.FOLDER, EnsembleRun.CLAIM);
+
+  /**
+   * Removes a run of this project that stopped before its first checkpoint (Ctrl-C in its first steps), so that the
+   * same command starts it again; says so. A folder with anything else, a checkpoint, or a live holder is left as
+   * it is, for the checks that follow to refuse.
+   */
+  static void replaceUnstarted(Path out, PrintStream log) throws IOException {
+    if (!Files.isRegularFile(out.resolve(CONFIG)) || new Checkpoints(out.resolve("checkpoints"))
+        .state(Checkpoints.LATEST).isPresent()) {
+      return;
+    }
+    try (var entries = Files.list(out)) {
+      if (!entries.map(f -> f.getFileName().toString())
+          .allMatch(n -> RUN_FILES.contains(n) || n.startsWith("events.out.tfevents."))) {
+        return;
+      }
+    }
+    try (var checkpoints = Files.walk(out)) {
+      if (checkpoints.anyMatch(f -> f.getFileName().toString().equals(Checkpoints.STATE))) {
+        return;
+      }
+    }
+    try (FolderLock held = claim(out)) {
+      log.println("replacing the run in " + out + ", which stopped before its first checkpoint");
+      try (var entries = Files.list(out)) {
+        for (Path entry : entries.toList()) {
+          if (!entry.getFileName().toString().equals(EnsembleRun.CLAIM)) {
+            MoreFiles.deleteRecursively(entry, RecursiveDeleteOption.ALLOW_INSECURE);
+          }
+        }
+      }
+    }
   }
 
   /**
@@ -105,6 +164,13 @@ public final class TrainingRun {
   /** Continues a run from its latest checkpoint, up to {@code steps} (or the configured count when null). */
   public static Trainer.Outcome resume(Path out, Integer steps, PrintStream log) throws IOException {
     RunConfig config = RunConfig.read(out);
+    try (FolderLock claim = claim(out)) {
+      return resumeClaimed(out, config, steps, log);
+    }
+  }
+
+  private static Trainer.Outcome resumeClaimed(Path out, RunConfig config, Integer steps, PrintStream log)
+      throws IOException {
     TrainingSettings settings = config.settings();
     Checkpoints.State latest = new Checkpoints(out.resolve("checkpoints")).state(Checkpoints.LATEST).orElseThrow(
         () -> new RunStateException(out, RunStateException.Reason.NOT_A_RUN, "no checkpoint to resume from "
@@ -152,7 +218,6 @@ public final class TrainingRun {
       if (checkpoints.state(Checkpoints.LATEST).isPresent()) {
         return resume(out, settings.steps(), log);
       }
-      MoreFiles.deleteRecursively(out, RecursiveDeleteOption.ALLOW_INSECURE);
     }
     return start(data, spec, settings, options, out, log);
   }

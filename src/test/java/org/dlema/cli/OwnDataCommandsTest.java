@@ -116,4 +116,65 @@ class OwnDataCommandsTest {
     assertThat(k8s).contains("the data holds a control character");
     assertThat(Files.exists(dir.resolve("k8s"))).isFalse();
   }
+
+  @Test
+  void aSecondWriterIsRefusedAndARunStoppedBeforeItsFirstCheckpointIsReplaced() throws Exception {
+    Path run = dir.resolve("run");
+    List<String> train = List.of("train", "--data", TinyRun.data().toString(), "--spec", "tiny", "--batch", "2",
+        "--validate-every", "100000", "--checkpoint-every", "100000", "--out", run.toString());
+    List<String> first = new java.util.ArrayList<>(List.of("bash", Path.of("dlema").toAbsolutePath().toString()));
+    first.addAll(train);
+    first.addAll(List.of("--steps", "100000"));
+    ProcessBuilder builder = new ProcessBuilder(first).redirectErrorStream(true)
+        .redirectOutput(dir.resolve("first.log").toFile());
+    builder.environment().put("DLEMA_CLASSPATH", System.getProperty("java.class.path"));
+    Process training = builder.start();
+    try {
+      long deadline = System.nanoTime() + 120_000_000_000L;
+      while (!Files.isRegularFile(run.resolve("metrics.jsonl")) && System.nanoTime() < deadline) {
+        assertThat(training.isAlive()).isTrue();
+        Thread.sleep(200);
+      }
+      List<String> second = new java.util.ArrayList<>(train);
+      second.addAll(List.of("--steps", "3", "--lr", "0.01"));
+      assertThat(refusal(CliRunner.run(second.toArray(String[]::new)), 1))
+          .contains("is being trained by another process");
+      assertThat(refusal(CliRunner.run("train", "--resume", "--out", run.toString()), 1))
+          .contains("is being trained by another process");
+      assertThat(training.isAlive()).isTrue();
+    } finally {
+      // Killed as a Ctrl-C or a lost node would stop it: no checkpoint yet, nothing cleaned up.
+      training.destroyForcibly().waitFor();
+    }
+    assertThat(Files.exists(run.resolve("checkpoints/latest"))).isFalse();
+    List<String> again = new java.util.ArrayList<>(train);
+    again.addAll(List.of("--steps", "2"));
+    CliRunner.Outcome restarted = CliRunner.run(again.toArray(String[]::new));
+    assertThat(restarted.exitCode()).isEqualTo(0);
+    assertThat(restarted.err()).contains("replacing the run in " + run + ", which stopped before its first checkpoint");
+    assertThat(restarted.out()).contains("done: 2 steps");
+  }
+
+  @Test
+  void predictNeverWritesOverItsInputs() throws Exception {
+    Path folder = dir.resolve("inputs");
+    Files.createDirectories(folder);
+    Path image;
+    try (var images = Files.list(TinyRun.data().resolve("images"))) {
+      image = images.sorted().findFirst().orElseThrow();
+    }
+    Files.copy(image, folder.resolve("b.png"));
+    Files.copy(image, folder.resolve("b_mask.png"));
+    byte[] before = Files.readAllBytes(folder.resolve("b_mask.png"));
+    Path export = dir.resolve("export");
+    assertThat(CliRunner.run("export", "--run", TinyRun.run().toString(), "--out", export.toString(), "--name",
+        "tiny").exitCode()).isEqualTo(0);
+    String line = refusal(CliRunner.run("predict", "--model", export.resolve("tiny/1").toString(), "--input",
+        folder.toString(), "--out", folder.toString()), 1);
+    assertThat(line).contains("b_mask.png is one of the input images");
+    assertThat(Files.readAllBytes(folder.resolve("b_mask.png"))).isEqualTo(before);
+    try (var files = Files.list(folder)) {
+      assertThat(files.count()).isEqualTo(2);
+    }
+  }
 }
