@@ -108,9 +108,8 @@ final class ExperimentCommand extends OptionsCommand {
     if (line.hasOption("steps")) {
       budget = budget.withSteps(intOption(line, "steps", budget.steps(), 1));
     }
-    budget = budget.withWeightRegion(choice(line, "weight-region", budget.weightRegion(),
-        EnsembleSettings.WeightRegion.values()));
-    budget = budget.withAverageDecay(averageDecayOption(line, budget.averageDecay()));
+    budget = budget.toBuilder().weightRegion(choice(line, "weight-region", budget.weightRegion(),
+        EnsembleSettings.WeightRegion.values())).averageDecay(averageDecayOption(line, budget.averageDecay())).build();
     List<Path> testSets = Arrays.stream(tests).map(Path::of).toList();
     Experiment experiment = Experiment.of(data, testSets, budget, SpecFiles.load(line.getOptionValue("spec",
         SpecFiles.DEFAULT)), longOption(line, "seed", 1), outputFolder(line));

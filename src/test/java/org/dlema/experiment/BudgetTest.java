@@ -74,7 +74,7 @@ class BudgetTest {
   @Test
   void weightAveragingChangesOnlyEveryNetworksAverageDecay() {
     Budget hour = Budget.of("cpu-hour");
-    Budget averaged = hour.withAverageDecay(0.995);
+    Budget averaged = hour.toBuilder().averageDecay(0.995).build();
     for (Method method : Method.values()) {
       assertThat(hour.settings(method, 2).averageDecay()).isEqualTo(0.0);
       assertThat(averaged.settings(method, 2)).isEqualTo(hour.settings(method, 2).toBuilder().averageDecay(0.995)
@@ -85,7 +85,7 @@ class BudgetTest {
         + "step 2000, weights averaged with decay 0.995)");
     // The other overrides keep it.
     assertThat(averaged.withSteps(300).averageDecay()).isEqualTo(0.995);
-    assertThat(averaged.withWeightRegion(WeightRegion.ALL).averageDecay()).isEqualTo(0.995);
+    assertThat(averaged.toBuilder().weightRegion(WeightRegion.ALL).build().averageDecay()).isEqualTo(0.995);
     for (String name : Budget.names()) {
       assertThat(Budget.of(name).averageDecay()).isEqualTo(0.0);
     }
@@ -97,7 +97,26 @@ class BudgetTest {
       assertThat(Budget.of(name).name()).isEqualTo(name);
     }
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Budget.of("fast"));
-    assertThat(e).hasMessageThat().contains("no budget called 'fast'; available: cpu, cpu-long, cpu-hour, quick, "
+    assertThat(e).hasMessageThat().contains("no budget called 'fast'; available: cpu, cpu-long, cpu-hour, small-objects, quick, "
         + "paper");
+  }
+
+  @Test
+  void smallObjectsIsCpuWithAdamAndTheMembersMetaWeightedForTheirLastThird() {
+    Budget small = Budget.of("small-objects");
+    Budget cpu = Budget.of("cpu");
+    TrainingSettings settings = small.settings(Method.BASELINE, 3);
+    assertThat(settings.optimizer()).isEqualTo(org.dlema.train.Optimizer.ADAM);
+    assertThat(settings.learningRate()).isEqualTo(1e-3);
+    assertThat(settings.toBuilder().optimizer(org.dlema.train.Optimizer.MOMENTUM).learningRate(2e-3)
+        .augmentation(cpu.augmentation()).build()).isEqualTo(cpu.settings(Method.BASELINE, 3));
+    assertThat(small.ensemble()).isEqualTo(cpu.ensemble().toBuilder().metaWarmup(1000).build());
+    assertThat(small.label()).isEqualTo("small-objects (1500 steps, weights on disputed pixels, meta-weighting from "
+        + "step 1000, adam)");
+    for (String name : Budget.names()) {
+      if (!name.equals("small-objects")) {
+        assertThat(Budget.of(name).optimizer()).isEqualTo(org.dlema.train.Optimizer.MOMENTUM);
+      }
+    }
   }
 }
