@@ -37,9 +37,7 @@ public final class AleatoricLoss {
       Operand<TFloat32> label, Operand<TFloat32> noise, int samples) {
     Operand<TFloat32> sigma = tf.math.exp(tf.math.mul(logVariance, tf.constant(0.5f)));
     Operand<TFloat32> sampled = tf.math.add(logit, tf.math.mul(sigma, noise));
-    // (1 - 2y) is +1 for background and -1 for foreground.
-    Operand<TFloat32> sign = tf.math.sub(tf.constant(1f), tf.math.mul(tf.constant(2f), label));
-    Operand<TFloat32> logLikelihood = tf.math.neg(tf.math.softplus(tf.math.mul(sign, sampled)));
+    Operand<TFloat32> logLikelihood = tf.math.neg(CrossEntropy.lossMap(tf, sampled, label));
     Operand<TFloat32> peak = tf.stopGradient(tf.max(logLikelihood, tf.constant(0), Max.keepDims(true)));
     Operand<TFloat32> sum = tf.sum(tf.math.exp(tf.math.sub(logLikelihood, peak)), tf.constant(0),
         Sum.keepDims(false));

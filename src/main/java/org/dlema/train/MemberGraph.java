@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.dlema.graph.AleatoricLoss;
+import org.dlema.graph.CrossEntropy;
 import org.dlema.graph.Mode;
 import org.dlema.graph.NetworkOutputs;
 import org.dlema.graph.NetworkSpec;
@@ -148,9 +149,7 @@ public final class MemberGraph extends NetworkGraph {
       cleanMap = AleatoricLoss.lossMap(tf, clean.logit(), clean.logVariance(), cleanLabels,
           AleatoricLoss.noise(tf, t, cleanBatch, size, cleanSeed), t);
     } else {
-      // Sigmoid cross-entropy in its stable form softplus((1 - 2y) f).
-      Operand<TFloat32> sign = tf.math.sub(tf.constant(1f), tf.math.mul(tf.constant(2f), cleanLabels));
-      cleanMap = tf.math.softplus(tf.math.mul(sign, clean.logit()));
+      cleanMap = CrossEntropy.lossMap(tf, clean.logit(), cleanLabels);
     }
     this.cleanMap = cleanMap;
     cleanLoss = tf.math.mean(cleanMap, all);
