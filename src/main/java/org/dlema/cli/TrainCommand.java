@@ -18,6 +18,7 @@ import org.dlema.graph.NetworkSpec;
 import org.dlema.train.EnsembleRun;
 import org.dlema.train.LearningCheck;
 import org.dlema.train.Optimizer;
+import org.dlema.train.SelectOn;
 import org.dlema.train.EnsembleSettings;
 import org.dlema.train.LearningRateSchedule;
 import org.dlema.train.Method;
@@ -83,6 +84,9 @@ final class TrainCommand extends OptionsCommand {
         + Optimizer.ADAM_EPSILON + ": every parameter moves at the learning rate however small its gradient, as on "
         + "small objects) (default: the budget's, momentum in every budget)"));
     options.addOption(valued("momentum", "X", "SGD momentum (default " + TrainingSettings.DEFAULT_MOMENTUM + ")"));
+    options.addOption(valued("select-on", "NAME", "what chooses the best checkpoint: annotations (the validation "
+        + "Jaccard against every annotation, the paper's) or reference (against the reference masks, where the data "
+        + "keeps them: an empty prediction does not score on empty annotations) (default: the budget's)"));
     options.addOption(valued("weight-decay", "X", "L2 weight decay (default "
         + TrainingSettings.DEFAULT_WEIGHT_DECAY + ")"));
     options.addOption(valued("mc-samples", "T", "Monte Carlo samples of the logits in the aleatoric loss (default "
@@ -287,7 +291,8 @@ final class TrainCommand extends OptionsCommand {
         .checkpointEvery(intOption(line, "checkpoint-every", base.checkpointEvery(), 1))
         .schedule(schedule(line, base.schedule())).augmentation(augmentation(line, base.augmentation()))
         .averageDecay(averageDecayOption(line, base.averageDecay()))
-        .optimizer(choice(line, "optimizer", base.optimizer(), Optimizer.values())).build();
+        .optimizer(choice(line, "optimizer", base.optimizer(), Optimizer.values()))
+        .selectOn(choice(line, "select-on", base.selectOn(), SelectOn.values())).build();
   }
 
   /** The budget's schedule unless an option changes it; --warmup alone keeps the budget's decay. */

@@ -158,31 +158,10 @@ public final class MemberGraph extends NetworkGraph {
         new Output<?>[] {eps.asOutput()})[0];
     metaGradient = g;
 
-    // 4. Weights: the pixels whose up-weighting would lower the clean loss, normalised over the batch.
-    Operand<TFloat32> raw = ensemble.weighting() == Weighting.SIGN
-        ? tf.dtypes.cast(tf.math.less(g, tf.constant(0f)), TFloat32.class)
-        : tf.math.maximum(tf.math.neg(g), tf.constant(0f));
-    weightTotal = tf.sum(raw, all);
-    if (ensemble.weightRegion() == WeightRegion.DISPUTED) {
-      // Undisputed pixels weigh 1 / (B H W) as in the mean loss; the disputed ones share their mean-loss weight,
-      // n_d / (B H W), in proportion to their learned weights (none, when no disputed pixel has any).
-      Operand<TFloat32> learned = tf.math.mul(raw, disputed);
-      Operand<TFloat32> learnedTotal = tf.sum(learned, all);
-      Operand<TFloat32> isZero = tf.dtypes.cast(tf.math.equal(learnedTotal, tf.constant(0f)), TFloat32.class);
-      Operand<TFloat32> disputedShare = tf.math.mul(tf.sum(disputed, all), tf.constant(uniformWeight));
-      Operand<TFloat32> undisputed = tf.math.mul(tf.math.sub(tf.constant(1f), disputed), tf.constant(uniformWeight));
-      weights = tf.stopGradient(tf.math.add(undisputed,
-          tf.math.mul(learned, tf.math.div(disputedShare, tf.math.add(learnedTotal, isZero)))));
-    } else if (ensemble.weightNormalization() == WeightNormalization.IMAGE) {
-      // Each image's weights sum to 1/B (an image whose weights are all zero keeps them).
-      Operand<TFloat32> perImage = tf.sum(raw, tf.constant(new int[] {1, 2, 3}), Sum.keepDims(true));
-      Operand<TFloat32> empty = tf.dtypes.cast(tf.math.equal(perImage, tf.constant(0f)), TFloat32.class);
-      weights = tf.stopGradient(tf.math.div(raw, tf.math.mul(tf.constant((float) noisyBatch),
-          tf.math.add(perImage, empty))));
-    } else {
-      Operand<TFloat32> isZero = tf.dtypes.cast(tf.math.equal(weightTotal, tf.constant(0f)), TFloat32.class);
-      weights = tf.stopGradient(tf.math.div(raw, tf.math.add(weightTotal, isZero)));
-    }
+    // 4. Weights: the pixels whose up-weighting would lower the clean loss, normalised (eq. 3).
+    PixelWeights pixelWeights = PixelWeights.of(tf, g, disputed, ensemble, noisyBatch, uniformWeight);
+    weights = pixelWeights.weights();
+    weightTotal = pixelWeights.rawTotal();
 
     // 5. The real update on the weighted loss (eq. 2), with a share of the plain mean loss when asked for.
     Operand<TFloat32> weighted = tf.sum(tf.math.mul(weights, lossMap), all);

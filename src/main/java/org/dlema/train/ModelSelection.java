@@ -9,13 +9,15 @@ import java.io.IOException;
  */
 final class ModelSelection {
   private final Checkpoints checkpoints;
+  private final SelectOn selectOn;
   private double best = Double.NEGATIVE_INFINITY;
   private long bestStep;
   private double lastJaccard = Double.NaN;
   private double lastReference = Double.NaN;
 
-  ModelSelection(Checkpoints checkpoints) {
+  ModelSelection(Checkpoints checkpoints, SelectOn selectOn) {
     this.checkpoints = checkpoints;
+    this.selectOn = selectOn;
   }
 
   /** Restores the method's variables and the selection state from {@code latest}; returns the step reached. */
@@ -33,10 +35,11 @@ final class ModelSelection {
   boolean offer(long step, Validation.Score score, TrainingMethod<?> method) throws IOException {
     lastJaccard = score.jaccard();
     lastReference = score.referenceJaccard();
-    if (score.jaccard() <= best) {
+    double selected = selectOn.score(score.jaccard(), score.referenceJaccard());
+    if (selected <= best) {
       return false;
     }
-    best = score.jaccard();
+    best = selected;
     bestStep = step;
     checkpoints.save(Checkpoints.BEST, method.session(), Checkpoints.State.of(step, lastJaccard, best, bestStep));
     return true;

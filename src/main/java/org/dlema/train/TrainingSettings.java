@@ -18,11 +18,12 @@ import org.dlema.data.augment.AugmentationSettings;
  *     served weights and exports use (0: no average, the paper)
  * @param groupBy the pattern that names each image's group in the validation split (null: single images)
  * @param optimizer the real update (the paper's momentum SGD when absent)
+ * @param selectOn what model selection scores (the paper's: every annotation, when absent)
  */
 public record TrainingSettings(Method method, int batchSize, double learningRate, double momentum,
     double weightDecay, int mcSamples, long seed, int steps, int validateEvery, int checkpointEvery,
     double validationFraction, LearningRateSchedule schedule, AugmentationSettings augmentation,
-    double averageDecay, String groupBy, Optimizer optimizer) {
+    double averageDecay, String groupBy, Optimizer optimizer, SelectOn selectOn) {
   public static final int DEFAULT_BATCH = 2;
   public static final double DEFAULT_LEARNING_RATE = 1e-4;
   public static final double DEFAULT_MOMENTUM = 0.99;
@@ -53,6 +54,9 @@ public record TrainingSettings(Method method, int batchSize, double learningRate
     }
     if (optimizer == null) {
       optimizer = Optimizer.MOMENTUM;
+    }
+    if (selectOn == null) {
+      selectOn = SelectOn.ANNOTATIONS;
     }
   }
 
@@ -93,6 +97,7 @@ public record TrainingSettings(Method method, int batchSize, double learningRate
     b.averageDecay = averageDecay;
     b.groupBy = groupBy;
     b.optimizer = optimizer;
+    b.selectOn = selectOn;
     return b;
   }
 
@@ -114,6 +119,7 @@ public record TrainingSettings(Method method, int batchSize, double learningRate
     private double averageDecay;
     private String groupBy;
     private Optimizer optimizer = Optimizer.MOMENTUM;
+    private SelectOn selectOn = SelectOn.ANNOTATIONS;
 
     private Builder(Method method) {
       this.method = method;
@@ -208,12 +214,17 @@ public record TrainingSettings(Method method, int batchSize, double learningRate
       return this;
     }
 
+    public Builder selectOn(SelectOn value) {
+      selectOn = value;
+      return this;
+    }
+
     /** Intervals not set are {@value #DEFAULT_INTERVAL} steps, or the step count when smaller. */
     public TrainingSettings build() {
       int interval = Math.max(1, Math.min(DEFAULT_INTERVAL, steps));
       return new TrainingSettings(method, batchSize, learningRate, momentum, weightDecay, mcSamples, seed, steps,
           validateEvery == null ? interval : validateEvery, checkpointEvery == null ? interval : checkpointEvery,
-          validationFraction, schedule, augmentation, averageDecay, groupBy, optimizer);
+          validationFraction, schedule, augmentation, averageDecay, groupBy, optimizer, selectOn);
     }
   }
 }
