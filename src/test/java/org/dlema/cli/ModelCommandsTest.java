@@ -91,9 +91,11 @@ class ModelCommandsTest {
     Path run = dir.resolve("runs/ensemble");
     String data = TinyRun.data().toString();
     CliRunner.Outcome second = CliRunner.run("train", "--method", "dlema", "--data", data, "--spec", "tiny",
-        "--steps", "2", "--clean-batch", "2", "--member", "2", "--out", run.toString());
+        "--steps", "2", "--batch", "2", "--clean-batch", "2", "--member", "2", "--out", run.toString());
     assertThat(second.exitCode()).isEqualTo(0);
-    assertThat(second.out()).contains("member 2 of");
+    // Progress on standard error, the member's result on standard output.
+    assertThat(second.err()).contains("member 2 of");
+    assertThat(second.out()).contains("member 2 done: 2 steps");
     assertThat(Files.exists(run.resolve("partition.json"))).isTrue();
     assertThat(Files.exists(run.resolve("members/2/checkpoints/final/state.json"))).isTrue();
     assertThat(Files.exists(run.resolve("members/1"))).isFalse();
@@ -102,8 +104,8 @@ class ModelCommandsTest {
     // The other members from the same shared files, as another machine would; member 2 is left alone.
     CliRunner.Outcome rest = CliRunner.run("train", "--resume", "--out", run.toString());
     assertThat(rest.exitCode()).isEqualTo(0);
-    assertThat(rest.out()).contains("member 1 of");
-    assertThat(rest.out()).contains("member 2: finished (2 steps)");
+    assertThat(rest.err()).contains("member 1 of");
+    assertThat(rest.err()).contains("member 2: finished (2 steps)");
     assertThat(Files.exists(run.resolve("members/1/checkpoints/final/state.json"))).isTrue();
 
     // A member exports like any single network.
