@@ -38,7 +38,7 @@ public final class Main {
                 "Multi-annotator datasets: create, simulate, check and partition them.",
                 List.of(new DataInspectCommand(), new DataSynthCommand(), new DataSimulateCommand(),
                     new DataPartitionCommand(), new DataSplitCommand(),
-                    new DataStapleCommand()))));
+                    new DataStapleCommand(), new DataCropCommand()))));
   }
 
   public static void main(String[] args) {

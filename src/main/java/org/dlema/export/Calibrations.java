@@ -43,6 +43,8 @@ import org.tensorflow.types.TFloat32;
  */
 public final class Calibrations {
   public static final String FILE = "calibration.json";
+  /** Fewer validation images than this give a warning: one temperature fitted on a handful of images is noisy. */
+  static final int FEW_IMAGES = 20;
   /** Validation images per session run, as training's validation batches them. */
   private static final int BATCH = 16;
   public static final String ANNOTATIONS = "every annotation of each validation image";
@@ -154,6 +156,11 @@ public final class Calibrations {
     if (validation.count() == 0) {
       throw new IOException(run + ": the run has no validation images to fit a temperature on; export without "
           + "calibration");
+    }
+    if (validation.count() < FEW_IMAGES) {
+      log.println("warning: " + run + ": the temperature is fitted on " + validation.count() + " validation images; "
+          + "with fewer than " + FEW_IMAGES + " it may raise the calibration error on new images (export without "
+          + "calibration, or validate on more images)");
     }
     NetworkSpec spec = config.spec();
     float[][] logits = logits(spec, new Checkpoints(run.resolve("checkpoints")).folder(checkpoint), validation);

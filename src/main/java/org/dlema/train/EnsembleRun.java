@@ -252,6 +252,12 @@ public final class EnsembleRun {
     JsonFiles.write(out.resolve(TrainingRun.CONFIG), config);
     log.println("ensemble " + out + ": " + members + " members, subsets of " + Arrays.toString(
         partition.subsetSizes()) + " annotations over " + split.train().size() + " training images");
+    int smallest = Arrays.stream(partition.subsetSizes()).min().orElse(0);
+    if (smallest < ensemble.cleanBatch()) {
+      log.println("warning: a clean batch of " + ensemble.cleanBatch() + " is larger than the smallest subset ("
+          + smallest + " annotations): its clean batches repeat images, and the meta-gradient sees fewer distinct "
+          + "trusted masks than it seems; a clean batch of at most " + smallest + " avoids that");
+    }
     return new Shared(config, dataset, split, normalization, partition);
   }
 

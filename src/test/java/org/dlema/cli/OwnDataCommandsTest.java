@@ -177,4 +177,31 @@ class OwnDataCommandsTest {
       assertThat(files.count()).isEqualTo(2);
     }
   }
+
+  @Test
+  void cropKeepsTheCentreOfImagesMasksAndReferencesAtTheirResolution() throws Exception {
+    Path out = dir.resolve("crop");
+    CliRunner.Outcome cropped = CliRunner.run("data", "crop", "--data", TinyRun.data().toString(), "--out",
+        out.toString(), "--size", "16");
+    assertThat(cropped.exitCode()).isEqualTo(0);
+    Path original;
+    try (var images = Files.list(TinyRun.data().resolve("images"))) {
+      original = images.sorted().findFirst().orElseThrow();
+    }
+    String id = original.getFileName().toString().replace(".png", "");
+    java.awt.image.BufferedImage big = javax.imageio.ImageIO.read(original.toFile());
+    java.awt.image.BufferedImage small = javax.imageio.ImageIO.read(out.resolve("images/" + id + ".png").toFile());
+    assertThat(small.getWidth()).isEqualTo(16);
+    // 48 pixels wide: the crop starts at 16.
+    for (int y = 0; y < 16; y += 5) {
+      for (int x = 0; x < 16; x += 5) {
+        assertThat(small.getRGB(x, y) & 0xffffff).isEqualTo(big.getRGB(16 + x, 16 + y) & 0xffffff);
+      }
+    }
+    assertThat(Files.isRegularFile(out.resolve("reference/" + id + "_reference.png"))).isTrue();
+    assertThat(CliRunner.run("data", "inspect", out.toString()).exitCode()).isEqualTo(0);
+    assertThat(refusal(CliRunner.run("data", "crop", "--data", TinyRun.data().toString(), "--out",
+        dir.resolve("big").toString(), "--size", "64"), 1)).contains("smaller than the 64x64 crop");
+    assertThat(Files.exists(dir.resolve("big"))).isFalse();
+  }
 }
