@@ -62,10 +62,8 @@ final class DataCropCommand extends OptionsCommand {
   int execute(CommandLine line, Console console) throws Exception {
     MultiAnnotatedDataset dataset = DatasetReader.read(dataOption(line), ReadOptions.strict());
     Path out = Path.of(required(line, "out"));
+    required(line, "size");
     int size = intOption(line, "size", 0, 1);
-    if (!line.hasOption("size")) {
-      throw new UsageException("missing required option --size");
-    }
     List<AnnotatedImage> images = dataset.images();
     boolean references = ReferenceMasks.complete(dataset);
     AnnotatedImage[] cropped = new AnnotatedImage[images.size()];

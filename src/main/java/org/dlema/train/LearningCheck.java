@@ -47,13 +47,14 @@ public final class LearningCheck {
     if (values.size() >= 3 && values.stream().allMatch(v -> v.equals(values.get(0)))) {
       return Optional.of(String.format(Locale.ROOT, "every one of the %d validations gave the same Jaccard "
           + "(%.2f%%): the network predicts the same mask for every image, most often an empty one. Likely causes: "
-          + "objects that cover a small share of the image (train longer, or with a higher --lr), or too few steps "
-          + "for the data; see docs/own-data.md", values.size(), 100 * values.get(0)));
+          + "objects that cover a small share of the image (momentum SGD's steps shrink with their gradient; the "
+          + "small-objects budget trains with Adam), or too few steps for the data; see docs/results.md, Real "
+          + "annotators", values.size(), 100 * values.get(0)));
     }
     if (best < NEAR_ZERO) {
       return Optional.of(String.format(Locale.ROOT, "the best validation Jaccard is %.2f%%: the network learned "
           + "next to nothing. Likely causes: too few steps, a learning rate too low or too high for the batch, or "
-          + "objects that cover a small share of the image; see docs/own-data.md", 100 * best));
+          + "objects that cover a small share of the image; see docs/results.md, Real annotators", 100 * best));
     }
     return Optional.empty();
   }
