@@ -397,7 +397,7 @@ final class TrainCommand extends OptionsCommand {
           + "; start a new run with a lower --lr or a smaller --momentum");
       return Main.FAILED;
     }
-    console.out().println("done: " + result(outcome) + "; " + out);
+    console.out().println("done: " + result(outcome, onReference(out)) + "; " + out);
     LearningCheck.of(out).ifPresent(w -> console.err().println("dlema: warning: " + w));
     return 0;
   }
@@ -406,6 +406,7 @@ final class TrainCommand extends OptionsCommand {
   private static int reportEnsemble(List<Trainer.Outcome> outcomes, Path out, Integer only, Console console)
       throws IOException {
     int failed = 0;
+    boolean onReference = onReference(out);
     for (int k = 0; k < outcomes.size(); k++) {
       Trainer.Outcome outcome = outcomes.get(k);
       int member = only != null ? only : k + 1;
@@ -416,7 +417,7 @@ final class TrainCommand extends OptionsCommand {
         failed++;
         continue;
       }
-      console.out().println("member " + member + " done: " + result(outcome) + "; " + run);
+      console.out().println("member " + member + " done: " + result(outcome, onReference) + "; " + run);
       Optional<String> warning = LearningCheck.of(run);
       if (warning.isPresent()) {
         console.err().println("dlema: warning: member " + member + ": " + warning.get());
@@ -430,8 +431,16 @@ final class TrainCommand extends OptionsCommand {
     return failed > 0 ? Main.FAILED : 0;
   }
 
-  private static String result(Trainer.Outcome outcome) {
-    return String.format(Locale.ROOT, "%d steps, best validation Jaccard %.2f%% at step %d, median step %.0f ms",
-        outcome.steps(), 100 * outcome.bestJaccard(), outcome.bestStep(), 1000 * outcome.medianStepSeconds());
+  /** Whether the run's model selection scored against reference masks (asked for, and the validation has them). */
+  private static boolean onReference(Path run) throws IOException {
+    return RunConfig.read(run).settings().selectOn() == SelectOn.REFERENCE
+        && TrainingRun.validationHasReferences(run);
+  }
+
+  /** The outcome in one line; the best score is the one model selection used, named as such. */
+  private static String result(Trainer.Outcome outcome, boolean onReference) {
+    return String.format(Locale.ROOT, "%d steps, best validation Jaccard %.2f%%%s at step %d, median step %.0f ms",
+        outcome.steps(), 100 * outcome.bestJaccard(), onReference ? " against the reference masks"
+        : "", outcome.bestStep(), 1000 * outcome.medianStepSeconds());
   }
 }
