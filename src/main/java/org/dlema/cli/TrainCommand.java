@@ -85,8 +85,10 @@ final class TrainCommand extends OptionsCommand {
         + "small objects) (default: the budget's, momentum in every budget)"));
     options.addOption(valued("momentum", "X", "SGD momentum (default " + TrainingSettings.DEFAULT_MOMENTUM + ")"));
     options.addOption(valued("select-on", "NAME", "what chooses the best checkpoint: annotations (the validation "
-        + "Jaccard against every annotation, the paper's) or reference (against the reference masks, where the data "
-        + "keeps them: an empty prediction does not score on empty annotations) (default: the budget's)"));
+        + "Jaccard against every annotation, the paper's), reference (the mean per-image Jaccard against the "
+        + "reference masks, where the data keeps them: an empty prediction does not score on empty annotations) or "
+        + "pooled-reference (every validation pixel in one Jaccard against the reference masks: an empty prediction "
+        + "scores 0) (default: the budget's)"));
     options.addOption(valued("weight-decay", "X", "L2 weight decay (default "
         + TrainingSettings.DEFAULT_WEIGHT_DECAY + ")"));
     options.addOption(valued("mc-samples", "T", "Monte Carlo samples of the logits in the aleatoric loss (default "
@@ -397,7 +399,7 @@ final class TrainCommand extends OptionsCommand {
           + "; start a new run with a lower --lr or a smaller --momentum");
       return Main.FAILED;
     }
-    console.out().println("done: " + result(outcome, onReference(out)) + "; " + out);
+    console.out().println("done: " + result(outcome, against(out)) + "; " + out);
     LearningCheck.of(out).ifPresent(w -> console.err().println("dlema: warning: " + w));
     return 0;
   }
@@ -406,7 +408,7 @@ final class TrainCommand extends OptionsCommand {
   private static int reportEnsemble(List<Trainer.Outcome> outcomes, Path out, Integer only, Console console)
       throws IOException {
     int failed = 0;
-    boolean onReference = onReference(out);
+    String against = against(out);
     for (int k = 0; k < outcomes.size(); k++) {
       Trainer.Outcome outcome = outcomes.get(k);
       int member = only != null ? only : k + 1;
@@ -417,7 +419,7 @@ final class TrainCommand extends OptionsCommand {
         failed++;
         continue;
       }
-      console.out().println("member " + member + " done: " + result(outcome, onReference) + "; " + run);
+      console.out().println("member " + member + " done: " + result(outcome, against) + "; " + run);
       Optional<String> warning = LearningCheck.of(run);
       if (warning.isPresent()) {
         console.err().println("dlema: warning: member " + member + ": " + warning.get());
@@ -431,16 +433,16 @@ final class TrainCommand extends OptionsCommand {
     return failed > 0 ? Main.FAILED : 0;
   }
 
-  /** Whether the run's model selection scored against reference masks (asked for, and the validation has them). */
-  private static boolean onReference(Path run) throws IOException {
-    return RunConfig.read(run).settings().selectOn() == SelectOn.REFERENCE
-        && TrainingRun.validationHasReferences(run);
+  /** How the result line names the selection's score: "" for the annotations, else what the reference rule did. */
+  private static String against(Path run) throws IOException {
+    SelectOn selectOn = RunConfig.read(run).settings().selectOn();
+    return selectOn.onReference() && TrainingRun.validationHasReferences(run) ? selectOn.against() : "";
   }
 
   /** The outcome in one line; the best score is the one model selection used, named as such. */
-  private static String result(Trainer.Outcome outcome, boolean onReference) {
+  private static String result(Trainer.Outcome outcome, String against) {
     return String.format(Locale.ROOT, "%d steps, best validation Jaccard %.2f%%%s at step %d, median step %.0f ms",
-        outcome.steps(), 100 * outcome.bestJaccard(), onReference ? " against the reference masks"
-        : "", outcome.bestStep(), 1000 * outcome.medianStepSeconds());
+        outcome.steps(), 100 * outcome.bestJaccard(), against, outcome.bestStep(),
+        1000 * outcome.medianStepSeconds());
   }
 }

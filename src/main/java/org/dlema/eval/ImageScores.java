@@ -47,9 +47,12 @@ public record ImageScores(double jaccard, double dice, double nll, double brier)
     return Overlap.of(probability, offset, target).jaccard();
   }
 
-  /** Pixel counts of the thresholded prediction and the target. */
-  private record Overlap(long both, long predicted, long actual) {
-    static Overlap of(float[] probability, int offset, float[] target) {
+  /**
+   * Pixel counts of the thresholded prediction and the target, of the {@code target.length} probabilities starting
+   * at {@code offset}.
+   */
+  public record Overlap(long both, long predicted, long actual) {
+    public static Overlap of(float[] probability, int offset, float[] target) {
       long both = 0;
       long predicted = 0;
       long actual = 0;
@@ -63,9 +66,14 @@ public record ImageScores(double jaccard, double dice, double nll, double brier)
       return new Overlap(both, predicted, actual);
     }
 
-    double jaccard() {
-      long union = predicted + actual - both;
-      return union == 0 ? 1 : (double) both / union;
+    /** Pixels in the prediction or the target. */
+    public long union() {
+      return predicted + actual - both;
+    }
+
+    /** |P and T| / |P or T|; 1 when both are empty. */
+    public double jaccard() {
+      return union() == 0 ? 1 : (double) both / union();
     }
 
     double dice() {

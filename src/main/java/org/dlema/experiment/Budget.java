@@ -230,6 +230,7 @@ public record Budget(String name, int steps, int batch, double learningRate, Lea
         metaWarmup == 0 ? "" : ", meta-weighting from step " + metaWarmup,
         averageDecay == 0 ? "" : ", weights averaged with decay " + averageDecay,
         optimizer == Optimizer.MOMENTUM ? "" : ", " + optimizer.id()
-            + (selectOn == SelectOn.ANNOTATIONS ? "" : ", selected on the reference"));
+            + (!selectOn.onReference() ? "" : selectOn == SelectOn.REFERENCE ? ", selected on the reference"
+                : ", selected on the pooled reference"));
   }
 }

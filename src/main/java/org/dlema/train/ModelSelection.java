@@ -35,7 +35,7 @@ final class ModelSelection {
   boolean offer(long step, Validation.Score score, TrainingMethod<?> method) throws IOException {
     lastJaccard = score.jaccard();
     lastReference = score.referenceJaccard();
-    double selected = selectOn.score(score.jaccard(), score.referenceJaccard());
+    double selected = selectOn.score(score);
     if (selected <= best) {
       return false;
     }

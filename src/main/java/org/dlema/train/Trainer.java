@@ -130,7 +130,8 @@ public final class Trainer {
         settings.steps(), window.meanLoss(), 100 * score.jaccard());
     window.reset();
     if (validation.hasReferences()) {
-      line += String.format(" (%.2f%% against the reference masks)", 100 * score.referenceJaccard());
+      line += String.format(" (%.2f%% against the reference masks, %.2f%% pooled)", 100 * score.referenceJaccard(),
+          100 * score.pooledReferenceJaccard());
     }
     progress.line(log, improved ? line + ", new best" : line);
   }

@@ -54,10 +54,12 @@ final class TrainingLog implements AutoCloseable {
     Map<String, Double> values = new LinkedHashMap<>();
     values.put("val_jaccard", score.jaccard());
     values.put("val_jaccard_reference", score.referenceJaccard());
+    values.put("val_jaccard_reference_pooled", score.pooledReferenceJaccard());
     metrics.write(step, values);
     events.scalar("validation/jaccard", step, score.jaccard());
     if (references) {
       events.scalar("validation/jaccard_reference", step, score.referenceJaccard());
+      events.scalar("validation/jaccard_reference_pooled", step, score.pooledReferenceJaccard());
     }
     events.image("validation/sample", step, sample);
     writeProgressPlot();

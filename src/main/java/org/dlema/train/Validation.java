@@ -7,12 +7,20 @@ import org.dlema.eval.ImageScores;
 /**
  * Validation as in the paper (3.1): for each validation image one annotation, drawn at random once per run, is the
  * target; the score is the mean per-image Jaccard index of the thresholded prediction. When the dataset keeps
- * reference masks the same prediction is also scored against them.
+ * reference masks the same prediction is also scored against them, per image and pooled: the pooled Jaccard counts
+ * every validation pixel in one intersection and one union, so an empty prediction scores 0 and a false positive on
+ * an image with an empty reference costs as much as anywhere else.
  */
 final class Validation {
   private static final int CHUNK = 16;
 
-  record Score(double jaccard, double referenceJaccard, float[] firstProbability) {}
+  /**
+   * @param jaccard mean per-image Jaccard against the drawn annotations
+   * @param referenceJaccard mean per-image Jaccard against the reference masks (NaN without them)
+   * @param pooledReferenceJaccard the pooled Jaccard against the reference masks (NaN without them)
+   * @param firstProbability the first image's probabilities, for a picture
+   */
+  record Score(double jaccard, double referenceJaccard, double pooledReferenceJaccard, float[] firstProbability) {}
 
   private final PreparedSet set;
   private final int[] chosen;
@@ -49,6 +57,8 @@ final class Validation {
     int pixels = side * side;
     double[] sum = new double[heads];
     double[] referenceSum = new double[heads];
+    long[] both = new long[heads];
+    long[] union = new long[heads];
     float[][] first = new float[heads][];
     for (int start = 0; start < set.count(); start += CHUNK) {
       int n = Math.min(CHUNK, set.count() - start);
@@ -62,7 +72,11 @@ final class Validation {
           int image = start + k;
           sum[h] += ImageScores.jaccard(probabilities[h], k * pixels, set.masks()[image][chosen[image]]);
           if (set.hasReferences()) {
-            referenceSum[h] += ImageScores.jaccard(probabilities[h], k * pixels, set.references()[image]);
+            ImageScores.Overlap overlap = ImageScores.Overlap.of(probabilities[h], k * pixels,
+                set.references()[image]);
+            referenceSum[h] += overlap.jaccard();
+            both[h] += overlap.both();
+            union[h] += overlap.union();
           }
         }
         if (first[h] == null) {
@@ -73,7 +87,8 @@ final class Validation {
     Score[] scores = new Score[heads];
     for (int h = 0; h < heads; h++) {
       scores[h] = new Score(sum[h] / set.count(),
-          set.hasReferences() ? referenceSum[h] / set.count() : Double.NaN, first[h]);
+          set.hasReferences() ? referenceSum[h] / set.count() : Double.NaN,
+          set.hasReferences() ? (union[h] == 0 ? 1 : (double) both[h] / union[h]) : Double.NaN, first[h]);
     }
     return scores;
   }
