@@ -103,9 +103,10 @@ public final class DatasetReader {
   }
 
   private static MultiAnnotatedDataset readManifest(Path csv, ReadOptions options, ValidationReport report) {
-    List<String> lines;
+    List<CsvLine.Record> records;
     try {
-      lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+      // Spreadsheet programs save UTF-8 with a byte-order mark.
+      records = CsvLine.records(Files.readString(csv, StandardCharsets.UTF_8).replaceFirst("^\uFEFF", ""));
     } catch (java.nio.charset.CharacterCodingException e) {
       throw new DatasetException(csv, "not UTF-8 text; save the manifest as UTF-8 (plain CSV)", e);
     } catch (IOException e) {
@@ -115,13 +116,13 @@ public final class DatasetReader {
     Map<String, Path> images = new TreeMap<>();
     Map<String, List<Annotation>> masks = new TreeMap<>();
     boolean firstRow = true;
-    for (int n = 0; n < lines.size(); n++) {
-      // Spreadsheet programs save UTF-8 with a byte-order mark; CRLF ends are taken off by strip().
-      String line = (n == 0 ? lines.get(n).replaceFirst("^\uFEFF", "") : lines.get(n)).strip();
+    for (CsvLine.Record record : records) {
+      int n = record.line() - 1;
+      String line = record.text().strip();
       if (line.isEmpty() || line.startsWith("#")) {
         continue;
       }
-      List<String> cells = CsvLine.split(line);
+      List<String> cells = record.cells();
       boolean header = firstRow && cells.get(0).equalsIgnoreCase("image");
       firstRow = false;
       if (header) {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.dlema.data.CsvLine;
 import org.dlema.data.ImageFiles;
 import org.dlema.io.JsonFiles;
 
@@ -209,6 +210,6 @@ public final class EvaluationReport {
   }
 
   private static String quote(String value) {
-    return value.contains(",") || value.contains("\"") ? "\"" + value.replace("\"", "\"\"") + "\"" : value;
+    return CsvLine.join(value);
   }
 }

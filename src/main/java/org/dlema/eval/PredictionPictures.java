@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import org.dlema.data.CsvLine;
 import org.dlema.data.ImageFiles;
 import org.dlema.data.RgbImage;
 
@@ -41,7 +42,8 @@ public final class PredictionPictures {
       ImageFiles.writePng(Pictures.heatMap(epistemic, w, h, 0, max(epistemic)), out.resolve(id + "_epistemic.png"));
     }
     ImageFiles.writePng(Pictures.overlay(image, mask, 0x00ff40), out.resolve(id + "_overlay.png"));
-    return String.format(Locale.ROOT, "%s,%d,%d,%.5f,%.5f,%.5f,%s", id, w, h, mean(mask), mean(probability),
+    return String.format(Locale.ROOT, "%s,%d,%d,%.5f,%.5f,%.5f,%s", CsvLine.join(id), w, h, mean(mask),
+        mean(probability),
         mean(aleatoric), epistemic == null ? "" : String.format(Locale.ROOT, "%.6f", mean(epistemic)));
   }
 

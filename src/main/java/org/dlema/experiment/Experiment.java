@@ -18,6 +18,7 @@ import org.dlema.bench.StepCost;
 import org.dlema.data.DatasetReader;
 import org.dlema.data.ReadOptions;
 import org.dlema.eval.EvaluationReport;
+import org.dlema.eval.TestSets;
 import org.dlema.export.EnsembleExporter;
 import org.dlema.export.Exports;
 import org.dlema.export.ModelExporter;
@@ -126,13 +127,13 @@ public record Experiment(Path data, List<Path> tests, List<Method> methods, Budg
       // A started experiment keeps its steps: timing again could only choose others, which it would refuse.
       TimeFit earlier = started.fit();
       if (earlier == null) {
-        throw new ExperimentException(out + " holds an experiment started without --minutes (" + started.budget()
-            + "); continue it without --minutes");
+        throw new ExperimentException(out + " holds an experiment started without a time limit (" + started.budget()
+            + "); continue it without one");
       }
       if (earlier.minutes() != minutes) {
         throw new ExperimentException(out + " holds an experiment fitted to " + TimeFit.fmt(earlier.minutes())
-            + " minutes (" + earlier.steps() + " steps per network); continue it with --minutes "
-            + TimeFit.fmt(earlier.minutes()) + " or --steps " + earlier.steps());
+            + " minutes (" + earlier.steps() + " steps per network); continue it with the same "
+            + TimeFit.fmt(earlier.minutes()) + " minutes or " + earlier.steps() + " fixed steps");
       }
       log.println("steps fitted earlier, kept: " + earlier.describe());
       return withFit(earlier);
@@ -172,6 +173,8 @@ public record Experiment(Path data, List<Path> tests, List<Method> methods, Budg
 
   /** Runs (or continues) every stage; returns the report. */
   public Path run(PrintStream log) throws IOException {
+    // A test set that cannot be read would otherwise fail only after every network has trained.
+    TestSets.read(tests);
     ExperimentState state = ExperimentState.openOrCreate(out, new ExperimentState(data.toString(),
         tests.stream().map(Path::toString).toList(), methods.stream().map(Method::id).toList(), budget.label(),
         spec.name(), seed, Map.of(), Map.of(), fit, groupBy));

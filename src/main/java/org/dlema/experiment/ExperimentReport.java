@@ -49,7 +49,7 @@ final class ExperimentReport {
     }
     md.append(String.format(Locale.ROOT, "; spec `%s`, seed %d.%n%n", state.spec(), state.seed()));
     if (state.fit() != null) {
-      md.append("Steps ").append(state.fit().describe()).append(" (`--minutes`).\n\n");
+      md.append("Steps ").append(state.fit().describe()).append(".\n\n");
     }
     md.append("Rows: `baseline` = Table 1 row A; `D-LEMA member i` = rows B-F; `D-LEMA uniform`, "
         + "`D-LEMA pixel_confidence`, `D-LEMA image_confidence` = rows G, H, I; `less-is-more` = row J; `STAPLE` "

@@ -3,6 +3,7 @@ package org.dlema.experiment;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,11 +23,24 @@ record ExperimentState(String data, List<String> tests, List<String> methods, St
     Map<String, Double> seconds, Map<String, Double> cpuSeconds, TimeFit fit, String groupBy) {
   static final String FILE = "experiment.json";
 
-  /** Whether {@code other} describes the same experiment (stage times aside). */
-  boolean sameAs(ExperimentState other) {
-    return data.equals(other.data) && tests.equals(other.tests) && methods().equals(other.methods())
-        && budget.equals(other.budget) && spec.equals(other.spec) && seed == other.seed
-        && java.util.Objects.equals(groupBy, other.groupBy);
+  /** The settings in which {@code wanted} differs from this experiment, one "name: before, now" each. */
+  List<String> differences(ExperimentState wanted) {
+    List<String> differences = new ArrayList<>();
+    differ(differences, "data", data, wanted.data);
+    differ(differences, "test sets", String.join(", ", tests), String.join(", ", wanted.tests));
+    differ(differences, "methods", String.join(",", methods()), String.join(",", wanted.methods()));
+    differ(differences, "budget", budget, wanted.budget);
+    differ(differences, "spec", spec, wanted.spec);
+    differ(differences, "seed", Long.toString(seed), Long.toString(wanted.seed));
+    differ(differences, "groups", groupBy == null ? "none" : "'" + groupBy + "'",
+        wanted.groupBy == null ? "none" : "'" + wanted.groupBy + "'");
+    return differences;
+  }
+
+  private static void differ(List<String> differences, String name, String before, String now) {
+    if (!before.equals(now)) {
+      differences.add(name + ": " + before + " there, " + now + " now");
+    }
   }
 
   @Override
@@ -49,11 +63,10 @@ record ExperimentState(String data, List<String> tests, List<String> methods, St
   static ExperimentState openOrCreate(Path out, ExperimentState wanted) throws IOException {
     ExperimentState before = readIn(out);
     if (before != null) {
-      if (!before.sameAs(wanted)) {
-        throw new ExperimentException(out + " holds an experiment with other settings (" + before.data() + ", "
-            + before.budget() + ", " + before.spec() + ", seed " + before.seed() + ", methods "
-            + String.join(",", before.methods()) + (before.groupBy() == null ? "" : ", groups by '" + before.groupBy()
-            + "'") + ")");
+      List<String> differences = before.differences(wanted);
+      if (!differences.isEmpty()) {
+        throw new ExperimentException(out + " holds an experiment with other settings (" + String.join("; ",
+            differences) + "); give the same settings to continue it, or another output folder");
       }
       // Maps the stages will add to, also where an older file has no CPU times.
       return new ExperimentState(before.data, before.tests, before.methods, before.budget, before.spec, before.seed,

@@ -55,7 +55,7 @@ public record TimeFit(double minutes, double plainMs, double metaMs, int steps, 
     if (steps < MIN_STEPS) {
       throw new ExperimentException(String.format(Locale.ROOT, "%s minutes fit only %d steps per network on this "
           + "machine (plain step %.1f ms, meta step %.1f ms: every %d steps of all networks take about %.1f minutes, "
-          + "export and evaluation about %.1f); give more --minutes or fewer --methods, or --steps instead",
+          + "export and evaluation about %.1f); give more minutes or fewer methods, or a fixed number of steps instead",
           fmt(minutes), Math.max(steps, 0), cost.plainMs(), cost.metaMs(), MIN_STEPS, MIN_STEPS * msPerStep / 60_000,
           reserve));
     }
@@ -84,7 +84,7 @@ public record TimeFit(double minutes, double plainMs, double metaMs, int steps, 
   /** One line for the log and the report. */
   String describe() {
     return String.format(Locale.ROOT, "fitted to %s minutes: plain step %.1f ms, meta step %.1f ms on this "
-        + "machine, so %d steps per network (about %.1f minutes); --steps %d repeats it exactly", fmt(minutes),
+        + "machine, so %d steps per network (about %.1f minutes); %d fixed steps repeat it exactly", fmt(minutes),
         plainMs, metaMs, steps, estimatedMinutes, steps);
   }
 

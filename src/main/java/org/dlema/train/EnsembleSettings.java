@@ -94,7 +94,7 @@ public record EnsembleSettings(int members, int cleanBatch, CleanLoss cleanLoss,
     cleanSource = cleanSource == null ? CleanSource.SEPARATE : cleanSource;
     weightRegion = weightRegion == null ? WeightRegion.ALL : weightRegion;
     checkArgument(weightRegion == WeightRegion.ALL || weightNormalization == WeightNormalization.BATCH,
-        "disputed normalises over the batch, not per image (--weight-normalization image)");
+        "weights on disputed pixels are normalised over the batch, not per image");
   }
 
   /** The paper's ensemble with M members (0: the largest annotation count) and the given clean batch. */

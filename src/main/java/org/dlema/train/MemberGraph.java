@@ -87,14 +87,10 @@ public final class MemberGraph extends NetworkGraph {
     this.noisyBatch = settings.batchSize();
     this.cleanBatch = cleanBatch;
     int t = settings.mcSamples();
-    noisyImages = tf.withName("meta.noisy_images").placeholder(TFloat32.class,
-        Placeholder.shape(Shape.of(noisyBatch, size, size, 3)));
-    noisyLabels = tf.withName("meta.noisy_labels").placeholder(TFloat32.class,
-        Placeholder.shape(Shape.of(noisyBatch, size, size, 1)));
-    cleanImages = tf.withName("meta.clean_images").placeholder(TFloat32.class,
-        Placeholder.shape(Shape.of(cleanBatch, size, size, 3)));
-    cleanLabels = tf.withName("meta.clean_labels").placeholder(TFloat32.class,
-        Placeholder.shape(Shape.of(cleanBatch, size, size, 1)));
+    noisyImages = input("meta.noisy_images", noisyBatch, 3);
+    noisyLabels = input("meta.noisy_labels", noisyBatch, 1);
+    cleanImages = input("meta.clean_images", cleanBatch, 3);
+    cleanLabels = input("meta.clean_labels", cleanBatch, 1);
     noiseSeed = tf.withName("meta.noise_seed").placeholder(TInt64.class, Placeholder.shape(Shape.of(2)));
     learningRate = tf.withName("meta.learning_rate").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
     Shape map = Shape.of(noisyBatch, size, size, 1);
@@ -131,27 +127,12 @@ public final class MemberGraph extends NetworkGraph {
     Operand<TFloat32> noisyObjective = tf.sum(tf.math.mul(eps, lossMap), all);
 
     // 2. The virtual step, kept differentiable with respect to eps.
-    Output<?>[] inner = gradients("meta.inner", noisyObjective, outputsOf(variables));
-    Map<String, Operand<TFloat32>> virtual = new LinkedHashMap<>();
-    int i = 0;
-    for (Map.Entry<String, Variable<TFloat32>> v : params.trainableByName().entrySet()) {
-      @SuppressWarnings("unchecked")
-      Operand<TFloat32> g = (Operand<TFloat32>) inner[i++];
-      virtual.put(v.getKey(), tf.math.sub(v.getValue(), tf.math.mul(learningRate, g)));
-    }
+    Map<String, Operand<TFloat32>> virtual = virtualStep(noisyObjective, variables);
 
     // 3. The clean loss at theta' and its gradient with respect to eps.
     NetworkOutputs clean = net.build(params.substituted(virtual), cleanImages, tf.constant(cleanBatch),
         Mode.TRAIN);
-    Operand<TFloat32> cleanMap;
-    if (ensemble.cleanLoss() == CleanLoss.ALEATORIC) {
-      Operand<TInt64> cleanSeed = tf.math.add(noiseSeed, tf.constant(new long[] {0x51ed, 0}));
-      cleanMap = AleatoricLoss.lossMap(tf, clean.logit(), clean.logVariance(), cleanLabels,
-          AleatoricLoss.noise(tf, t, cleanBatch, size, cleanSeed), t);
-    } else {
-      cleanMap = CrossEntropy.lossMap(tf, clean.logit(), cleanLabels);
-    }
-    this.cleanMap = cleanMap;
+    cleanMap = cleanLossMap(clean, ensemble.cleanLoss(), t);
     cleanLoss = tf.math.mean(cleanMap, all);
     @SuppressWarnings("unchecked")
     Operand<TFloat32> g = (Operand<TFloat32>) gradients("meta.outer", cleanLoss,
@@ -171,6 +152,34 @@ public final class MemberGraph extends NetworkGraph {
     Output<?>[] update = gradients("meta.update", weightedLoss, outputsOf(variables));
     step = momentumStep(update, learningRate, noisy, averaged, List.of());
     finish();
+  }
+
+  private Placeholder<TFloat32> input(String name, int batch, int channels) {
+    return tf.withName(name).placeholder(TFloat32.class, Placeholder.shape(Shape.of(batch, size, size, channels)));
+  }
+
+  /** theta' = theta - lr * d objective / d theta, by variable name (step 2). */
+  private Map<String, Operand<TFloat32>> virtualStep(Operand<TFloat32> objective,
+      List<Variable<TFloat32>> variables) {
+    Output<?>[] inner = gradients("meta.inner", objective, outputsOf(variables));
+    Map<String, Operand<TFloat32>> virtual = new LinkedHashMap<>();
+    int i = 0;
+    for (Map.Entry<String, Variable<TFloat32>> v : params.trainableByName().entrySet()) {
+      @SuppressWarnings("unchecked")
+      Operand<TFloat32> g = (Operand<TFloat32>) inner[i++];
+      virtual.put(v.getKey(), tf.math.sub(v.getValue(), tf.math.mul(learningRate, g)));
+    }
+    return virtual;
+  }
+
+  /** The clean batch's per-pixel loss at theta' (step 3): cross-entropy (the paper's) or eq. 5's. */
+  private Operand<TFloat32> cleanLossMap(NetworkOutputs clean, CleanLoss kind, int samples) {
+    if (kind == CleanLoss.ALEATORIC) {
+      Operand<TInt64> cleanSeed = tf.math.add(noiseSeed, tf.constant(new long[] {0x51ed, 0}));
+      return AleatoricLoss.lossMap(tf, clean.logit(), clean.logVariance(), cleanLabels,
+          AleatoricLoss.noise(tf, samples, cleanBatch, size, cleanSeed), samples);
+    }
+    return CrossEntropy.lossMap(tf, clean.logit(), cleanLabels);
   }
 
   /** One member iteration; the labels are 0/1 maps, the images normalised. */

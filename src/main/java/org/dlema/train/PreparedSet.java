@@ -110,7 +110,7 @@ public record PreparedSet(List<String> ids, float[][] images, float[][][] masks,
     if (perBatchImage * batch > budget) {
       throw new IllegalArgumentException(String.format(Locale.ROOT, "a batch of %d images at %d x %d takes about "
           + "%.1f GB of the Java heap and %.1f GB is available for it (at most about %d images per batch); use a "
-          + "smaller --batch, or give Java more memory with DLEMA_JAVA_OPTS=-Xmx<size>", batch, side, side,
+          + "smaller batch, or give Java more memory with DLEMA_JAVA_OPTS=-Xmx<size>", batch, side, side,
           perBatchImage * batch / 1e9, budget / 1e9, budget / perBatchImage));
     }
     budget -= perBatchImage * batch;

@@ -6,8 +6,10 @@ import java.util.Arrays;
 import org.dlema.graph.NetworkSpec;
 import org.dlema.testing.TinyRun;
 import org.dlema.train.MemberGraph;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("slow")
 class StepGraphsTest {
   /** What both step timings run must be real work: a timed step that changes nothing would look fast. */
   @Test

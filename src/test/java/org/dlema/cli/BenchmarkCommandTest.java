@@ -12,11 +12,13 @@ import org.dlema.bench.StepTimes;
 import org.dlema.bench.TimedWork;
 import org.dlema.graph.NetworkSpec;
 import org.dlema.io.JsonFiles;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.TensorFlow;
 
 /** The benchmark's report, not its speed: what it writes for a tiny spec, and the operation count it rests on. */
+@Tag("slow")
 class BenchmarkCommandTest {
   @TempDir Path dir;
 

@@ -17,6 +17,7 @@ import org.dlema.cluster.SlurmScripts;
 import org.dlema.testing.TinyRun;
 import org.dlema.train.EnsembleRun;
 import org.dlema.train.RunConfig;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.Yaml;
@@ -28,6 +29,7 @@ import org.yaml.snakeyaml.Yaml;
  * same weights; a second process for a member that is being trained is refused; then the fuse job exports and
  * evaluates. With a Slurm installed (see cluster/slurm-local.sh) the scripts are also checked and submitted.
  */
+@Tag("slow")
 class ClusterScriptsTest {
   private static final int STEPS = 30;
   private static final List<String> TRAIN = List.of("--spec", "tiny", "--steps", Integer.toString(STEPS), "--batch",

@@ -11,9 +11,11 @@ import org.dlema.data.DatasetReader;
 import org.dlema.data.MultiAnnotatedDataset;
 import org.dlema.data.ReadOptions;
 import org.dlema.testing.TestFiles;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@Tag("slow")
 class DataCommandsTest {
   @TempDir Path dir;
 

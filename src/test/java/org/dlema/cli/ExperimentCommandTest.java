@@ -15,12 +15,14 @@ import org.dlema.io.JsonFiles;
 import org.dlema.testing.TestFiles;
 import org.dlema.testing.TinyRun;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /** One tiny experiment, made once for the class; each test checks one promise of it. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Tag("slow")
 class ExperimentCommandTest {
   @TempDir static Path dir;
   private Path split;
@@ -143,10 +145,27 @@ class ExperimentCommandTest {
   }
 
   @Test
+  void aMissingTestSetIsRefusedBeforeAnyNetworkTrains() {
+    Path fresh = dir.resolve("missing-test");
+    String[] args = experiment("2");
+    args[4] = dir.resolve("no-such-test.csv").toString();
+    args[args.length - 1] = fresh.toString();
+    CliRunner.Outcome missing = CliRunner.run(args);
+    assertThat(missing.exitCode()).isNotEqualTo(0);
+    assertThat(missing.err()).contains("no-such-test.csv");
+    assertThat(missing.out()).doesNotContain("[baseline]");
+    assertThat(Files.exists(fresh.resolve("runs"))).isFalse();
+  }
+
+  @Test
   void otherOptionsInTheSameFolderAreRefused() {
     CliRunner.Outcome other = CliRunner.run(experiment("3"));
     assertThat(other.exitCode()).isNotEqualTo(0);
     assertThat(other.err()).contains("holds an experiment with other settings");
+    // The message names the setting that differs and nothing else.
+    assertThat(other.err()).contains("budget: cpu-hour (2 steps, weights on disputed pixels, meta-weighting from step "
+        + "1) there, cpu-hour (3 steps");
+    assertThat(other.err()).doesNotContain("seed:");
     // The paper's weighting under the cpu budget is another experiment too.
     List<String> paperWeights = new ArrayList<>(List.of(experiment("2")));
     paperWeights.addAll(List.of("--weight-region", "all"));

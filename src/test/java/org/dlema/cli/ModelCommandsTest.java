@@ -10,9 +10,11 @@ import java.util.List;
 import javax.imageio.ImageIO;
 import org.dlema.testing.TinyRun;
 import org.dlema.train.RunConfig;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@Tag("slow")
 class ModelCommandsTest {
   @TempDir Path dir;
 

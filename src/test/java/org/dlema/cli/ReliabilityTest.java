@@ -17,6 +17,7 @@ import java.util.zip.CRC32;
 import java.util.zip.DeflaterOutputStream;
 import org.dlema.testing.TestFiles;
 import org.dlema.testing.TinyRun;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * line that names the file or option, prints no exception or stack frame, writes nothing outside the folder asked
  * for, and removes an output folder it created.
  */
+@Tag("slow")
 class ReliabilityTest {
   @TempDir Path dir;
 
@@ -231,7 +233,7 @@ class ReliabilityTest {
     Path run = dir.resolve("run");
     refused(CliRunner.run("train", "--data", TinyRun.data().toString(), "--spec", "tiny", "--steps", "1", "--batch",
         "1000000", "--out", run.toString()), 1, "a batch of 1000000 images at 32 x 32 takes about",
-        "use a smaller --batch");
+        "use a smaller batch");
     assertThat(Files.exists(run)).isFalse();
 
     Path huge = claimedSizePng(dir.resolve("inputs/huge.png"), 100_000, 100_000);

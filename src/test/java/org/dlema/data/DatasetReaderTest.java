@@ -169,4 +169,30 @@ class DatasetReaderTest {
         () -> DatasetReader.read(csv, ReadOptions.strict()));
     assertThat(twice.getMessage()).contains("listed twice");
   }
+
+  @Test
+  void aManifestWrittenForIdsWithCommasQuotesAndLineBreaksReadsBack() throws Exception {
+    List<String> ids = List.of("a,b", "q\"x", "n\nl", "plain");
+    for (String id : ids) {
+      TestFiles.write(TestFiles.rgb(8, 8), "png", dir.resolve("images/" + id + ".png"));
+      TestFiles.write(TestFiles.mask(8, 8, 255), "png", dir.resolve("masks/" + id + "_1.png"));
+    }
+    MultiAnnotatedDataset folder = DatasetReader.read(dir, ReadOptions.strict());
+    assertThat(folder.size()).isEqualTo(4);
+    TestFiles.write(TestFiles.mask(8, 8, 255), "png", dir.resolve("extra/plain_2.png"));
+    Path csv = Files.writeString(dir.resolve("list.csv"), Manifests.of(folder.images(), dir)
+        + "images/plain.png,extra/plain_2.png,after the line breaks\n");
+    MultiAnnotatedDataset listed = DatasetReader.read(csv, ReadOptions.strict());
+    for (String id : List.of("a,b", "q\"x", "n\nl")) {
+      assertThat(maskNames(listed.image(id))).containsExactly(id + "_1.png");
+    }
+    assertThat(maskNames(listed.image("plain"))).containsExactly("plain_1.png", "plain_2.png");
+    assertThat(listed.image("plain").annotations().get(1).annotator()).hasValue("after the line breaks");
+    // Line numbers count the line breaks inside quoted cells: "n\nl"'s record spans lines 3-5 (its image and mask
+    // paths each hold one), so the last record starts on line 8.
+    Files.writeString(csv, Manifests.of(folder.images(), dir) + "images/plain.png\n");
+    DatasetException columns = assertThrows(DatasetException.class,
+        () -> DatasetReader.read(csv, ReadOptions.strict()));
+    assertThat(columns.getMessage()).contains("line 8: expected image,mask[,annotator]");
+  }
 }

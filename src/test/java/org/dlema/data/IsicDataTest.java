@@ -13,12 +13,14 @@ import org.dlema.data.synth.AnnotatorSimulator;
 import org.dlema.data.synth.SimulatorSettings;
 import org.dlema.io.Progress;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Checks on the real ISIC 2018 images and masks that sit beside the checkout (the project does not ship them).
  * Override the location with -Ddlema.isic=DIR.
  */
+@Tag("slow")
 class IsicDataTest {
   static final Path ISIC = Path.of(System.getProperty("dlema.isic", "../shared/data/isic2018-256"));
 

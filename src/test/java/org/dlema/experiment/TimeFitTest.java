@@ -15,6 +15,7 @@ import java.util.function.Supplier;
 import org.dlema.bench.StepCost;
 import org.dlema.testing.TinyRun;
 import org.dlema.train.Method;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The step count fitted to a time, against the model worked out by hand (docs/cli.md), and its life in an
  * experiment folder: timed once, recorded, kept when the experiment resumes.
  */
+@Tag("slow")
 class TimeFitTest {
   private static final StepCost COST = new StepCost(100, 300);
 
@@ -49,7 +51,7 @@ class TimeFitTest {
     assertThat(fit.steps()).isEqualTo(1920);
     assertThat(fit.estimatedMinutes()).isWithin(1e-9).of(59.88);
     assertThat(fit.describe()).isEqualTo("fitted to 60 minutes: plain step 100.0 ms, meta step 300.0 ms on this "
-        + "machine, so 1920 steps per network (about 59.9 minutes); --steps 1920 repeats it exactly");
+        + "machine, so 1920 steps per network (about 59.9 minutes); 1920 fixed steps repeat it exactly");
     // One network at a time takes 1.15 times as long: 55 x 60000 / 1972.25 = 1673.2.
     assertThat(TimeFit.plan(hour, Experiment.METHODS, 5, 1, COST, 60, 0.5).steps()).isEqualTo(1670);
     // Never more than the budget's steps.
@@ -65,7 +67,7 @@ class TimeFitTest {
     assertThat(assertThrows(ExperimentException.class, () -> TimeFit.plan(hour, Experiment.METHODS, 5, 2, COST,
         7.8, 0.5)).getMessage()).isEqualTo("7.8 minutes fit only 90 steps per network on this machine (plain step "
             + "100.0 ms, meta step 300.0 ms: every 100 steps of all networks take about 2.9 minutes, export and "
-            + "evaluation about 4.5); give more --minutes or fewer --methods, or --steps instead");
+            + "evaluation about 4.5); give more minutes or fewer methods, or a fixed number of steps instead");
     assertThat(assertThrows(ExperimentException.class, () -> TimeFit.plan(hour, Experiment.METHODS, 5, 2, COST,
         2, 0.5)).getMessage()).startsWith("2 minutes fit only 0 steps per network");
   }
@@ -108,7 +110,7 @@ class TimeFitTest {
     ExperimentException other = assertThrows(ExperimentException.class, () -> experiment.fittedTo(40,
         new PrintStream(bytes, true, StandardCharsets.UTF_8), timing));
     assertThat(other).hasMessageThat().isEqualTo(out + " holds an experiment fitted to 600 minutes (1230 steps per "
-        + "network); continue it with --minutes 600 or --steps 1230");
+        + "network); continue it with the same 600 minutes or 1230 fixed steps");
     Path plain = dir.resolve("plain");
     Files.createDirectories(plain);
     ExperimentState.openOrCreate(plain, new ExperimentState("d", List.of("t"), List.of("baseline"), "quick (1500 "
@@ -116,8 +118,8 @@ class TimeFitTest {
     ExperimentException unfitted = assertThrows(ExperimentException.class, () -> Experiment.of(TinyRun.data(),
         List.of(TinyRun.data()), Budget.of("quick"), TinyRun.spec(), 1, plain).fittedTo(40,
         new PrintStream(bytes, true, StandardCharsets.UTF_8), timing));
-    assertThat(unfitted).hasMessageThat().isEqualTo(plain + " holds an experiment started without --minutes (quick "
-        + "(1500 steps)); continue it without --minutes");
+    assertThat(unfitted).hasMessageThat().isEqualTo(plain + " holds an experiment started without a time limit (quick "
+        + "(1500 steps)); continue it without one");
     assertThat(timings.get()).isEqualTo(0);
 
     // A new folder is timed: 2 single networks and 2 members of 100 and 300 ms (quick weights from the start), 1.05

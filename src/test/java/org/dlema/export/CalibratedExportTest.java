@@ -29,6 +29,7 @@ import org.dlema.io.JsonFiles;
 import org.dlema.testing.TestFiles;
 import org.dlema.testing.TinyRun;
 import org.dlema.train.Checkpoints;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.Graph;
@@ -41,6 +42,7 @@ import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 
 /** Temperature scaling end to end: fitted on a run's validation images, stored, and applied inside the exports. */
+@Tag("slow")
 class CalibratedExportTest {
   @TempDir Path dir;
 

@@ -31,6 +31,7 @@ import org.dlema.graph.Tensors;
 import org.dlema.testing.TestFiles;
 import org.dlema.testing.TinyRun;
 import org.dlema.train.Checkpoints;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.Result;
@@ -45,6 +46,7 @@ import org.tensorflow.types.TString;
  * the probe in {@code src/test/compat} compiled against it here. Its outputs must equal this runtime's on the same
  * images. The 0.5.0 jars are copied to {@code target/tf-compat} by the build (see pom.xml).
  */
+@Tag("slow")
 class CompatibilityTest {
   static final Path RUNTIME = Path.of("target/tf-compat");
   /**

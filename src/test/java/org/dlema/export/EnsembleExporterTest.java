@@ -21,6 +21,7 @@ import org.dlema.testing.TestFiles;
 import org.dlema.testing.TinyRun;
 import org.dlema.train.Checkpoints;
 import org.dlema.train.RunConfig;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.Result;
@@ -29,6 +30,7 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.types.TFloat32;
 
+@Tag("slow")
 class EnsembleExporterTest {
   static final int MEMBERS = 3;
 

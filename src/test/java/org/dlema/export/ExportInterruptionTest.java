@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.dlema.testing.TinyRun;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * work seen from outside (staging on disk, lines of its log): whatever the moment, every version folder present is
  * complete, and a fused version never exists without its members.
  */
+@Tag("slow")
 class ExportInterruptionTest {
   @TempDir Path dir;
 

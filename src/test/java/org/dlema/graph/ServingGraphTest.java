@@ -8,6 +8,7 @@ import org.dlema.data.RgbImage;
 import org.dlema.data.preprocess.Normalization;
 import org.dlema.data.preprocess.Resize;
 import org.dlema.testing.TinyRun;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -21,6 +22,7 @@ import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 
 /** The served graph must see exactly what training saw: its resizing and normalisation against the Java code's. */
+@Tag("slow")
 class ServingGraphTest {
   @ParameterizedTest
   @CsvSource({"96, 96", "200, 80", "50, 120", "31, 200", "40, 40", "97, 95"})

@@ -16,9 +16,11 @@ import org.dlema.data.MultiAnnotatedDataset;
 import org.dlema.data.ReadOptions;
 import org.dlema.graph.NetworkSpec;
 import org.dlema.testing.TinyRun;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@Tag("slow")
 class EnsembleRunTest {
   @TempDir Path dir;
 

@@ -16,6 +16,7 @@ import org.dlema.graph.NetworkSpec;
 import org.dlema.graph.Parameters;
 import org.dlema.graph.Tensors;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
 import org.tensorflow.Output;
@@ -34,6 +35,7 @@ import org.tensorflow.types.family.TType;
  * directions (which check all of g at once): against an exact first-order identity, and against central finite
  * differences over eps of a float64 replica of the same graph.
  */
+@Tag("slow")
 class MemberGraphTest {
   static NetworkSpec tiny;
   static final int NOISY = 4;

@@ -14,6 +14,7 @@ import org.dlema.train.EnsembleSettings.CleanSource;
 import org.dlema.train.EnsembleSettings.WeightNormalization;
 import org.dlema.train.EnsembleSettings.Weighting;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@link TrainingGraph} (same initial weights, same Monte Carlo noise) where a variant must reduce to it, and the
  * definition of the weights or batches otherwise.
  */
+@Tag("slow")
 class MemberVariantsTest {
   static final int B = MemberGraphTest.NOISY;
   static final int C = MemberGraphTest.CLEAN;

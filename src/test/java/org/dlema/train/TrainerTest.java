@@ -16,9 +16,11 @@ import org.dlema.graph.NetworkSpec;
 import org.dlema.io.JsonFiles;
 import org.dlema.io.Progress;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@Tag("slow")
 class TrainerTest {
   @TempDir static Path shared;
   static Path data;

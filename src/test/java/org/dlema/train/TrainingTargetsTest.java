@@ -24,9 +24,11 @@ import org.dlema.data.preprocess.Normalization;
 import org.dlema.io.JsonFiles;
 import org.dlema.io.Progress;
 import org.dlema.testing.TinyRun;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@Tag("slow")
 class TrainingTargetsTest {
   @TempDir Path dir;
 

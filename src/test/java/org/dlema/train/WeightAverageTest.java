@@ -16,6 +16,7 @@ import org.dlema.train.EnsembleSettings.CleanSource;
 import org.dlema.train.EnsembleSettings.WeightNormalization;
 import org.dlema.train.EnsembleSettings.Weighting;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.Graph;
@@ -32,6 +33,7 @@ import org.tensorflow.types.TFloat32;
  * optimiser's weights after every step, without any effect on those weights, and read by name as the network that
  * validation and export see.
  */
+@Tag("slow")
 class WeightAverageTest {
   static NetworkSpec tiny;
   static final int BATCH = 2;

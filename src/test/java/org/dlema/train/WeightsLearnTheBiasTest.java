@@ -10,6 +10,7 @@ import org.dlema.data.preprocess.Normalization;
 import org.dlema.data.preprocess.Resize;
 import org.dlema.data.synth.SyntheticLesionGenerator;
 import org.dlema.graph.NetworkSpec;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * be low where they disagree with the reference: at most half the mean weight where they agree. Weights are
  * averaged over the second half of a short training, since one step's map is noisy.
  */
+@Tag("slow")
 class WeightsLearnTheBiasTest {
   static final int IMAGES = 24;
   static final int SIDE = 32;
