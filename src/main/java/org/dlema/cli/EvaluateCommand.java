@@ -19,6 +19,7 @@ import org.dlema.export.ModelExporter;
 import org.dlema.export.ProbabilityCalibration;
 import org.dlema.export.ServedEvaluation;
 import org.dlema.graph.FusionRule;
+import org.dlema.io.PrefixedLines;
 import org.dlema.train.Checkpoints;
 import org.dlema.train.RunConfig;
 
@@ -112,9 +113,17 @@ final class EvaluateCommand extends OptionsCommand {
     return name;
   }
 
-  /** A run's best checkpoint exported into a scratch folder (ensembles with uniform fusion, no rule scoring). */
+  /**
+   * A run's best checkpoint exported into a scratch folder (ensembles with uniform fusion, no rule scoring). The
+   * export's own lines would name the scratch folder and a rule nobody chose, so one line says what happens and
+   * only the export's warnings follow.
+   */
   private static Path export(Path run, Path work, Console console) throws IOException {
+    boolean ensemble = RunConfig.read(run).isEnsemble();
+    console.err().println("exporting " + run + "'s best checkpoint for evaluation"
+        + (ensemble ? " (members fused by the uniform rule, as in the paper)" : ""));
     return Exports.exportRun(run, Checkpoints.BEST, Files.createTempDirectory(work, "export-"), "model", 1,
-        FusionRule.UNIFORM, ProbabilityCalibration.TEMPERATURE, console.err());
+        FusionRule.UNIFORM, ProbabilityCalibration.TEMPERATURE, PrefixedLines.on(console.err(), "dlema: ",
+        text -> text.startsWith("warning: ")));
   }
 }

@@ -26,8 +26,13 @@ public record ModelCard(String name, int version, String kind, String signature,
   /** Per-channel statistics subtracted and divided inside the graph. */
   public record Normalisation(double[] mean, double[] std, String note) {}
 
-  /** Where the weights come from. */
-  public record Training(String run, String method, String checkpoint, long step, Double validationJaccard,
+  /**
+   * Where the weights come from.
+   *
+   * @param run the training run's folder name
+   * @param step the checkpoint's step; null for a fused ensemble, whose members list their own
+   */
+  public record Training(String run, String method, String checkpoint, Long step, Double validationJaccard,
       String dataFingerprint, String dataSource, TrainingSettings settings, Map<String, Object> extra) {}
 
   /**

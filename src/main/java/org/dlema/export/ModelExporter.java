@@ -148,9 +148,9 @@ public final class ModelExporter {
   }
 
   static ModelCard.Training training(Path run, RunConfig config, String checkpoint, Checkpoints.State state) {
-    return new ModelCard.Training(folderName(run), config.method().id(), checkpoint, state == null ? 0 : state.step(),
-        state == null ? null : state.validationJaccard(), config.dataFingerprint(), folderName(config.data()),
-        config.settings(), Map.of());
+    return new ModelCard.Training(folderName(run), config.method().id(), checkpoint,
+        state == null ? null : state.step(), state == null ? null : state.validationJaccard(),
+        config.dataFingerprint(), folderName(config.data()), config.settings(), Map.of());
   }
 
   /** Writes the session's variables and the signatures as a SavedModel into the empty folder {@code folder}. */

@@ -96,6 +96,28 @@ class OwnDataCommandsTest {
   }
 
   @Test
+  void evaluatingAnEnsembleRunSaysWhatItExportsWithoutScratchNamesOrAChoiceNobodyMade() throws Exception {
+    CliRunner.Outcome evaluated = CliRunner.run("evaluate", "--run", TinyRun.ensemble().toString(), "--data",
+        TinyRun.data().toString(), "--out", dir.resolve("ens-eval").toString(), "--examples", "0");
+    assertThat(evaluated.exitCode()).isEqualTo(0);
+    assertThat(evaluated.err()).contains("best checkpoint for evaluation (members fused by the uniform rule");
+    assertThat(evaluated.err()).doesNotContain("chosen by the user");
+    assertThat(evaluated.err()).doesNotContain("model-member-1");
+  }
+
+  @Test
+  void aFusedEnsemblesCardGivesNoStepOfItsOwn() throws Exception {
+    Path export = dir.resolve("ens-export");
+    assertThat(CliRunner.run("export", "--run", TinyRun.ensemble().toString(), "--out", export.toString(), "--name",
+        "ens", "--fusion", "uniform").exitCode()).isEqualTo(0);
+    JsonObject card = JsonParser.parseString(Files.readString(export.resolve("ens/1/assets.extra/model_card.json")))
+        .getAsJsonObject();
+    assertThat(card.getAsJsonObject("training").has("step")).isFalse();
+    assertThat(card.getAsJsonObject("ensemble").getAsJsonArray("members").get(0).getAsJsonObject().get("step")
+        .getAsLong()).isGreaterThan(0L);
+  }
+
+  @Test
   void aMemberFolderGivenToWeightsPointsAtTheEnsemble() {
     Path member = EnsembleRun.member(TinyRun.ensemble(), 1);
     String line = refusal(CliRunner.run("weights", "--run", member.toString()), 1);
