@@ -147,6 +147,9 @@ public final class EnsembleExporter {
       if (scores == null && (fusion == null || scoreRules)) {
         scores = scores(run, members, combined, divisors, fusion != null, log);
       }
+      if (scores != null) {
+        log.println("fusion rules on the validation images: " + scores.describe());
+      }
       String chosenBy;
       if (fusion == null) {
         fusion = scores.best();

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.dlema.graph.Ensemble;
 import org.dlema.graph.Fusion;
@@ -39,6 +40,20 @@ public final class FusionValidation {
         }
       }
       return best;
+    }
+
+    /** Each rule's score in one line, e.g. "uniform 61.20%, ...", with the reference's when present. */
+    public String describe() {
+      StringBuilder line = new StringBuilder();
+      for (FusionRule rule : FusionRule.values()) {
+        line.append(line.isEmpty() ? "" : ", ").append(rule.signature()).append(String.format(Locale.ROOT,
+            " %.2f%%", 100 * jaccard.get(rule)));
+        Double reference = referenceJaccard == null ? null : referenceJaccard.get(rule);
+        if (reference != null && !reference.isNaN()) {
+          line.append(String.format(Locale.ROOT, " (%.2f%% against the reference masks)", 100 * reference));
+        }
+      }
+      return line.toString();
     }
   }
 

@@ -106,10 +106,14 @@ class OwnDataCommandsTest {
   }
 
   @Test
-  void aFusedEnsemblesCardGivesNoStepOfItsOwn() throws Exception {
+  void anEnsembleExportPrintsEveryRulesScoreAndItsCardGivesNoStepOfItsOwn() throws Exception {
     Path export = dir.resolve("ens-export");
-    assertThat(CliRunner.run("export", "--run", TinyRun.ensemble().toString(), "--out", export.toString(), "--name",
-        "ens", "--fusion", "uniform").exitCode()).isEqualTo(0);
+    CliRunner.Outcome exported = CliRunner.run("export", "--run", TinyRun.ensemble().toString(), "--out",
+        export.toString(), "--name", "ens");
+    assertThat(exported.exitCode()).isEqualTo(0);
+    assertThat(exported.out() + exported.err()).containsMatch("fusion rules on the validation images: uniform "
+        + "[0-9.]+%[^,]*, pixel_confidence [0-9.]+%[^,]*, image_confidence [0-9.]+%");
+    assertThat(exported.out() + exported.err()).contains("(highest validation Jaccard)");
     JsonObject card = JsonParser.parseString(Files.readString(export.resolve("ens/1/assets.extra/model_card.json")))
         .getAsJsonObject();
     assertThat(card.getAsJsonObject("training").has("step")).isFalse();
