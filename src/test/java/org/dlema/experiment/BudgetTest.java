@@ -108,13 +108,13 @@ class BudgetTest {
     TrainingSettings settings = small.settings(Method.BASELINE, 3);
     assertThat(settings.optimizer()).isEqualTo(org.dlema.train.Optimizer.ADAM);
     assertThat(settings.learningRate()).isEqualTo(1e-3);
-    assertThat(settings.selectOn()).isEqualTo(org.dlema.train.SelectOn.REFERENCE);
+    assertThat(settings.selectOn()).isEqualTo(org.dlema.train.SelectOn.POOLED_REFERENCE);
     assertThat(settings.toBuilder().optimizer(org.dlema.train.Optimizer.MOMENTUM).learningRate(2e-3)
         .augmentation(cpu.augmentation()).selectOn(org.dlema.train.SelectOn.ANNOTATIONS).build())
         .isEqualTo(cpu.settings(Method.BASELINE, 3));
     assertThat(small.ensemble()).isEqualTo(cpu.ensemble().toBuilder().metaWarmup(1000).build());
     assertThat(small.label()).isEqualTo("small-objects (1500 steps, weights on disputed pixels, meta-weighting from "
-        + "step 1000, adam, selected on the reference)");
+        + "step 1000, adam, selected on the pooled reference)");
     for (String name : Budget.names()) {
       if (!name.equals("small-objects")) {
         assertThat(Budget.of(name).optimizer()).isEqualTo(org.dlema.train.Optimizer.MOMENTUM);

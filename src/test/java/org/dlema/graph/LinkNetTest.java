@@ -38,7 +38,8 @@ class LinkNetTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"tiny, 7595", "linknet-lite, 724850", "linknet-lite-64, 724850", "linknet-lite-128, 724850", "linknet18, 11533442"})
+  @CsvSource({"tiny, 7595", "linknet-lite, 724850", "linknet-lite-64, 724850", "linknet-lite-64-prior, 724850",
+      "linknet-lite-128, 724850", "linknet18, 11533442"})
   void parameterCountAndOutputShapes(String name, long pinned) throws Exception {
     NetworkSpec spec = NetworkSpec.load(Path.of("graphs", name + ".json"));
     assertThat(spec.name()).isEqualTo(name);
