@@ -41,6 +41,11 @@ public final class Evaluator {
     default List<String> samples(String method, Set<String> predictions) {
       return List.of(method);
     }
+
+    /** Whether a map of {@link #predict} is a table row; false for maps that are only another row's samples. */
+    default boolean isRow(String name) {
+      return true;
+    }
   }
 
   /** A test set and the name its table column gets. */
@@ -173,7 +178,13 @@ public final class Evaluator {
     Map<String, MethodScores.Scored> referenceScores = new LinkedHashMap<>();
     Map<String, AnnotatorScores.Scored> annotatorScores = new LinkedHashMap<>();
     Map<String, float[]> predictions = predictor.predict(image);
-    for (Map.Entry<String, float[]> prediction : predictions.entrySet()) {
+    Map<String, float[]> rows = new LinkedHashMap<>();
+    predictions.forEach((name, map) -> {
+      if (predictor.isRow(name)) {
+        rows.put(name, map);
+      }
+    });
+    for (Map.Entry<String, float[]> prediction : rows.entrySet()) {
       annotations.put(prediction.getKey(), MethodScores.score(entry.id(), prediction.getValue(), names, masks));
       if (reference != null) {
         referenceScores.put(prediction.getKey(), MethodScores.score(entry.id(), prediction.getValue(),
@@ -187,7 +198,7 @@ public final class Evaluator {
       }
     }
     return new Scored(annotations, referenceScores, annotatorScores, masks.size(),
-        (int) masks.stream().filter(Evaluator::isEmpty).count(), keep ? image : null, keep ? predictions : null);
+        (int) masks.stream().filter(Evaluator::isEmpty).count(), keep ? image : null, keep ? rows : null);
   }
 
   private static boolean isEmpty(float[] mask) {

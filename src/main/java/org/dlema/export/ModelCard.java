@@ -74,7 +74,9 @@ public record ModelCard(String name, int version, String kind, String signature,
             + "probability) as an 8-bit grey PNG file at the input's size"));
   }
 
-  static List<Tensor> singleModelOutputs(boolean mcDropout, boolean calibrated) {
+  /** @param mcPasses the MC-dropout passes; 0 without dropout */
+  static List<Tensor> singleModelOutputs(int mcPasses, boolean calibrated) {
+    boolean mcDropout = mcPasses > 0;
     List<Tensor> outputs = new ArrayList<>(singleModelOutputs());
     outputs.set(0, new Tensor("probability", "float32", new long[] {-1, -1, -1, 1}, "lesion probability per pixel"
         + (calibrated ? ", sigmoid(logit / temperature)" : "")
@@ -82,6 +84,8 @@ public record ModelCard(String name, int version, String kind, String signature,
     if (mcDropout) {
       outputs.add(new Tensor("epistemic", "float32", new long[] {-1, -1, -1, 1},
           "variance of the probability across the MC-dropout passes"));
+      outputs.add(new Tensor("pass_probabilities", "float32", new long[] {-1, -1, -1, mcPasses},
+          "each MC-dropout pass's probability, pass k in channel k-1 (samples of the predictive distribution)"));
     }
     outputs.addAll(pngOutputs());
     return outputs;

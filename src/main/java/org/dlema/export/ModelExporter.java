@@ -40,6 +40,8 @@ public final class ModelExporter {
   public static final String MASK_PNG = "mask_png_bytes";
   public static final String PROBABILITY_PNG = "probability_png_bytes";
   public static final String PREDICT = "tensorflow/serving/predict";
+  /** An MC-dropout model's output holding each pass's probability, one channel per pass. */
+  public static final String PASS_PROBABILITIES = "pass_probabilities";
   public static final String CARD = "assets.extra/model_card.json";
 
   private ModelExporter() {}
@@ -120,7 +122,8 @@ public final class ModelExporter {
         builder.output("probability", endpoints.probability()).output("mask", endpoints.mask())
             .output("aleatoric", endpoints.aleatoric());
         if (endpoints.epistemic() != null) {
-          builder.output("epistemic", endpoints.epistemic());
+          builder.output("epistemic", endpoints.epistemic())
+              .output(PASS_PROBABILITIES, endpoints.passProbabilities());
         }
         signatures.add(builder.build());
       }
@@ -130,7 +133,8 @@ public final class ModelExporter {
     }
     ModelCard card = new ModelCard(name, version, config.spec().hasDropout() ? "MC-dropout network, "
         + config.spec().mcPasses() + " passes averaged" : "single network", DEFAULT_SIGNATURE, PREDICT,
-        ModelCard.singleModelInputs(), ModelCard.singleModelOutputs(config.spec().hasDropout(), temperature != null),
+        ModelCard.singleModelInputs(),
+        ModelCard.singleModelOutputs(config.spec().hasDropout() ? config.spec().mcPasses() : 0, temperature != null),
         normalisation(normalization), temperature, config.spec(), training(run, config, checkpoint, state),
         RunConfig.Versions.current(), Instant.now().toString(), null);
     JsonFiles.write(folder.resolve(CARD), card);

@@ -38,6 +38,11 @@ public final class ServedModel implements AutoCloseable {
   /** The signature definitions, read once (every image's call needs their tensor names). */
   private final Map<String, SignatureDef> signatures;
 
+  /** How a member's row is named after its model's label. */
+  static final String MEMBER = " member ";
+  /** How an MC-dropout pass's map is named after its model's label. */
+  static final String PASS = " pass ";
+
   private ServedModel(SavedModelBundle bundle, SessionFunction function) {
     this.bundle = bundle;
     this.function = function;
@@ -47,7 +52,8 @@ public final class ServedModel implements AutoCloseable {
   /**
    * Every probability map the model serves for one image, by row name, computed in one session run: a single
    * network gives {@code label}; a fused ensemble gives {@code "<label> member <i>"} for each member (from
-   * {@code member_probabilities}) and {@code "<label> <rule>"} for each fusion rule's signature.
+   * {@code member_probabilities}) and {@code "<label> <rule>"} for each fusion rule's signature; an MC-dropout
+   * network adds {@code "<label> pass <k>"} for each pass (from {@code pass_probabilities}).
    */
   public Map<String, float[]> probabilities(RgbImage image, String label) {
     SignatureDef main = signatures.get(ModelExporter.DEFAULT_SIGNATURE);
@@ -63,6 +69,9 @@ public final class ServedModel implements AutoCloseable {
       }
     } else {
       fetches.put(label, main.getOutputsMap().get("probability").getName());
+      if (main.getOutputsMap().containsKey(ModelExporter.PASS_PROBABILITIES)) {
+        fetches.put("passes", main.getOutputsMap().get(ModelExporter.PASS_PROBABILITIES).getName());
+      }
     }
     Map<String, float[]> out = new LinkedHashMap<>();
     try (TFloat32 tensor = Tensors.of(pixels(image), Shape.of(1, image.height(), image.width(), 3))) {
@@ -73,16 +82,9 @@ public final class ServedModel implements AutoCloseable {
         for (String name : fetches.keySet()) {
           TFloat32 value = (TFloat32) result.get(k++);
           if (name.equals("members")) {
-            float[] all = Tensors.toArray(value);
-            int members = (int) value.shape().get(3);
-            int pixels = all.length / members;
-            for (int i = 0; i < members; i++) {
-              float[] member = new float[pixels];
-              for (int q = 0; q < pixels; q++) {
-                member[q] = all[q * members + i];
-              }
-              out.put(label + " member " + (i + 1), member);
-            }
+            putChannels(out, value, label + MEMBER);
+          } else if (name.equals("passes")) {
+            putChannels(out, value, label + PASS);
           } else {
             out.put(name, Tensors.toArray(value));
           }
@@ -90,6 +92,20 @@ public final class ServedModel implements AutoCloseable {
       }
     }
     return out;
+  }
+
+  /** Each channel k of a [1, height, width, channels] map under {@code prefix + (k + 1)}. */
+  private static void putChannels(Map<String, float[]> out, TFloat32 value, String prefix) {
+    float[] all = Tensors.toArray(value);
+    int channels = (int) value.shape().get(3);
+    int pixels = all.length / channels;
+    for (int i = 0; i < channels; i++) {
+      float[] channel = new float[pixels];
+      for (int q = 0; q < pixels; q++) {
+        channel[q] = all[q * channels + i];
+      }
+      out.put(prefix + (i + 1), channel);
+    }
   }
 
   private static float[] pixels(RgbImage image) {

@@ -10,10 +10,12 @@ import org.dlema.eval.Evaluator;
 
 /**
  * Several served models as one evaluation predictor: every model's probability maps, rows labelled by model. A
- * fused ensemble's rows take its members' maps as their samples.
+ * fused ensemble's rows take its members' maps as their samples, an MC-dropout network's row its passes' maps
+ * (which are samples only, not rows).
  */
 public final class ServedPredictor implements Evaluator.Predictor {
-  private static final String MEMBER = " member ";
+  private static final String MEMBER = ServedModel.MEMBER;
+  private static final String PASS = ServedModel.PASS;
 
   private final Map<String, ServedModel> models;
 
@@ -33,11 +35,23 @@ public final class ServedPredictor implements Evaluator.Predictor {
     return all;
   }
 
-  /** A fused row ({@code "<label> <rule>"}) is sampled by its ensemble's member rows; any other row by itself. */
+  @Override
+  public boolean isRow(String name) {
+    return !name.contains(PASS);
+  }
+
+  /**
+   * A fused row ({@code "<label> <rule>"}) is sampled by its ensemble's member rows, an MC-dropout row by its passes;
+   * any other row by itself.
+   */
   @Override
   public List<String> samples(String method, Set<String> predictions) {
     if (method.contains(MEMBER)) {
       return List.of(method);
+    }
+    List<String> passes = predictions.stream().filter(name -> name.startsWith(method + PASS)).toList();
+    if (!passes.isEmpty()) {
+      return passes;
     }
     for (String label : models.keySet()) {
       if (method.startsWith(label + " ")) {

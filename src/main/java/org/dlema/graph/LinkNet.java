@@ -33,7 +33,8 @@ public final class LinkNet {
   public static final long INFERENCE_SEED = 15;
 
   /** Inference maps at the network's resolution, averaged over the MC passes when the spec has dropout. */
-  public record Inference(Operand<TFloat32> probability, Operand<TFloat32> aleatoric, Operand<TFloat32> epistemic) {}
+  public record Inference(Operand<TFloat32> probability, Operand<TFloat32> aleatoric, Operand<TFloat32> epistemic,
+      Operand<TFloat32> passProbabilities) {}
 
   private final NetworkSpec spec;
 
@@ -156,7 +157,8 @@ public final class LinkNet {
   /**
    * The served maps of normalised images: sigmoid of each pass's logit divided by {@code temperature}, exp of the
    * log-variance (as trained, whatever the temperature), and with MC dropout the passes averaged and the variance
-   * of the probability across them (epistemic); without dropout the epistemic map is 0.
+   * of the probability across them (epistemic) and each pass's probability [batch, size, size, passes]; without
+   * dropout the epistemic map is 0 and there are no pass probabilities (null).
    */
   public Inference infer(Parameters params, Operand<TFloat32> image, Operand<TInt32> batch, double temperature) {
     Ops tf = params.ops();
@@ -164,7 +166,7 @@ public final class LinkNet {
     Operand<TFloat32> probabilities = tf.math.sigmoid(Fusion.calibrated(tf, passes.logit(), temperature));
     Operand<TFloat32> variances = tf.math.exp(passes.logVariance());
     if (passes.count() == 1) {
-      return new Inference(probabilities, variances, tf.zerosLike(probabilities));
+      return new Inference(probabilities, variances, tf.zerosLike(probabilities), null);
     }
     int size = spec.inputSize();
     Operand<TInt32> byPass = tf.concat(List.of(tf.constant(new int[] {passes.count()}), tf.reshape(batch,
@@ -174,7 +176,12 @@ public final class LinkNet {
     Operand<TFloat32> probability = tf.math.mean(perPass, first);
     Operand<TFloat32> deviation = tf.math.sub(perPass, probability);
     Operand<TFloat32> epistemic = tf.math.mean(tf.math.mul(deviation, deviation), first);
-    return new Inference(probability, tf.math.mean(tf.reshape(variances, byPass), first), epistemic);
+    // [passes, batch, size, size, 1] -> [batch, size, size, 1, passes] -> [batch, size, size, passes].
+    Operand<TFloat32> byPixel = tf.linalg.transpose(perPass, tf.constant(new int[] {1, 2, 3, 4, 0}));
+    Operand<TInt32> withPasses = tf.concat(List.of(tf.reshape(batch, tf.constant(new int[] {1})),
+        tf.constant(new int[] {size, size, passes.count()})), tf.constant(0));
+    return new Inference(probability, tf.math.mean(tf.reshape(variances, byPass), first), epistemic,
+        tf.reshape(byPixel, withPasses));
   }
 
   /** Inverted dropout of a [batch, side, side, channels] map: x * [u >= rate] / (1 - rate), u stateless uniform. */

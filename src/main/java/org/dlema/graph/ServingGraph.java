@@ -43,9 +43,13 @@ public final class ServingGraph {
   /** The PNG files of the first image's maps: 8-bit grey, 0/255 for the mask and round(255 p) for the probability. */
   public record Pngs(Operand<TString> mask, Operand<TString> probability) {}
 
-  /** Tensors of one served network; {@code epistemic} only for an MC-dropout spec (null otherwise). */
+  /**
+   * Tensors of one served network; {@code epistemic} and {@code passProbabilities} (each MC pass's probability,
+   * [batch, height, width, passes]) only for an MC-dropout spec (null otherwise).
+   */
   public record Endpoints(Input input, Operand<TFloat32> probability, Operand<TFloat32> mask,
-      Operand<TFloat32> aleatoric, Operand<TFloat32> epistemic, Pngs pngs, Parameters parameters) {
+      Operand<TFloat32> aleatoric, Operand<TFloat32> epistemic, Operand<TFloat32> passProbabilities, Pngs pngs,
+      Parameters parameters) {
     public Operand<TFloat32> image() {
       return input.image();
     }
@@ -157,7 +161,9 @@ public final class ServingGraph {
     Operand<TFloat32> aleatoric = toInputSize(tf, out.aleatoric(), image);
     Operand<TFloat32> mask = threshold(tf, probability);
     return new Endpoints(in, probability, mask, aleatoric,
-        spec.hasDropout() ? toInputSize(tf, out.epistemic(), image) : null, pngs(tf, probability, mask), params);
+        spec.hasDropout() ? toInputSize(tf, out.epistemic(), image) : null,
+        out.passProbabilities() == null ? null : toInputSize(tf, out.passProbabilities(), image),
+        pngs(tf, probability, mask), params);
   }
 
   /**

@@ -35,6 +35,52 @@ class EvaluatorTest {
   }
 
   @Test
+  void samplesThatAreNotRowsFeedGedButNoTable() throws Exception {
+    MultiAnnotatedDataset data = DatasetReader.read(TinyRun.data(), ReadOptions.strict());
+    Map<String, AnnotatedImage> byPixels = new HashMap<>();
+    for (AnnotatedImage entry : data.images()) {
+      byPixels.put(Arrays.toString(ImageFiles.readRgb(entry.image()).image().data()), entry);
+    }
+    Evaluator.Predictor predictor = new Evaluator.Predictor() {
+      @Override
+      public Map<String, float[]> predict(org.dlema.data.RgbImage image) {
+        AnnotatedImage entry = byPixels.get(Arrays.toString(image.data()));
+        Map<String, float[]> out = new LinkedHashMap<>();
+        float[] all = new float[image.width() * image.height()];
+        Arrays.fill(all, 1f);
+        out.put("sampled", all);
+        // The samples are exactly the image's annotations, like MC passes hidden from the tables.
+        for (int k = 0; k < entry.annotations().size(); k++) {
+          out.put("sampled pass " + (k + 1), mask(entry.annotations().get(k).file()));
+        }
+        out.put("alone", all);
+        return out;
+      }
+
+      @Override
+      public boolean isRow(String name) {
+        return !name.contains(" pass ");
+      }
+
+      @Override
+      public List<String> samples(String method, java.util.Set<String> predictions) {
+        return method.equals("sampled")
+            ? predictions.stream().filter(n -> n.startsWith("sampled pass ")).toList() : List.of(method);
+      }
+    };
+    Evaluator.Results results = Evaluator.evaluate(List.of(new Evaluator.TestSet("tiny", data)), predictor,
+        dir.resolve("examples"), 1);
+    assertThat(results.scores().get("tiny").keySet()).containsExactly("sampled", "alone").inOrder();
+    // Samples distributed exactly as the annotations: GED² = 2 E d(S, Y) - E d(S, S') - E d(Y, Y') = 0 exactly.
+    assertThat(results.annotators().get("tiny").get("sampled").summary().ged().mean()).isWithin(1e-12).of(0.0);
+    // The same map as its own single sample is some distance away from annotations that disagree.
+    assertThat(results.annotators().get("tiny").get("alone").summary().ged().mean()).isGreaterThan(0.01);
+    try (var examples = Files.walk(dir.resolve("examples"))) {
+      assertThat(examples.filter(f -> f.getFileName().toString().contains("pass")).count()).isEqualTo(0);
+    }
+  }
+
+  @Test
   void theReferenceItselfScoresPerfectlyAndAnnotationsAreScoredOneByOne() throws Exception {
     MultiAnnotatedDataset data = DatasetReader.read(TinyRun.data(), ReadOptions.strict());
     // Images are predicted on several threads in any order: the predictor finds each image's entry by its pixels.

@@ -30,7 +30,10 @@ class McDropoutTest {
     return x;
   }
 
-  /** [probability, aleatoric, epistemic] of infer(), plus every pass of the same masks built by hand. */
+  /**
+   * [probability, aleatoric, epistemic] of infer(), every pass of the same masks built by hand, and (with dropout)
+   * infer()'s pass probabilities.
+   */
   private static float[][] run(NetworkSpec spec, float[] x) {
     int side = spec.inputSize();
     try (Graph graph = new Graph(); Session session = new Session(graph)) {
@@ -51,11 +54,13 @@ class McDropoutTest {
       // Trained weights (the shared tiny baseline): dropout layers add no variables, so they load unchanged.
       // Untrained, this tiny net in inference mode answers a constant 0.5 and would prove nothing.
       session.restore(TinyRun.run().resolve("checkpoints/best/model").toString());
+      Operand<TFloat32> perPass = inference.passProbabilities() != null ? inference.passProbabilities()
+          : tf.identity(passes);
       try (TFloat32 input = Tensors.of(x, Shape.of(B, side, side, 3));
           Result r = session.runner().feed(image, input).fetch(inference.probability())
-              .fetch(inference.aleatoric()).fetch(inference.epistemic()).fetch(passes).run()) {
-        float[][] out = new float[4][];
-        for (int k = 0; k < 4; k++) {
+              .fetch(inference.aleatoric()).fetch(inference.epistemic()).fetch(passes).fetch(perPass).run()) {
+        float[][] out = new float[5][];
+        for (int k = 0; k < 5; k++) {
           out[k] = Tensors.toArray((TFloat32) r.get(k));
         }
         return out;
@@ -79,6 +84,10 @@ class McDropoutTest {
       for (int p = 0; p < PASSES; p++) {
         double d = out[3][p * pixels + q] - mean;
         variance += d * d / PASSES;
+      }
+      for (int p = 0; p < PASSES; p++) {
+        // pass_probabilities holds pass p of pixel q in channel p.
+        assertThat((double) out[4][q * PASSES + p]).isWithin(1e-6).of(out[3][p * pixels + q]);
       }
       assertThat((double) out[0][q]).isWithin(1e-6).of(mean);
       assertThat((double) out[2][q]).isWithin(1e-6).of(variance);
