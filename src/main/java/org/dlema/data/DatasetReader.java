@@ -86,7 +86,9 @@ public final class DatasetReader {
       if (owner == null) {
         report.error(file, "mask with no image: no images/<id>.* where the mask is named <id>_<suffix>");
       } else {
-        masks.computeIfAbsent(owner, k -> new ArrayList<>()).add(Annotation.of(file));
+        // The suffix after "<id>_" names the annotation's reader (a_drA.png: drA).
+        masks.computeIfAbsent(owner, k -> new ArrayList<>()).add(Annotation.of(file,
+            ImageFiles.baseName(file).substring(owner.length() + 1)));
       }
     }
     return assemble(root, images, masks, options, report);
@@ -186,7 +188,7 @@ public final class DatasetReader {
         if (options.skipUnannotated()) {
           report.count(ValidationReport.SKIPPED_UNANNOTATED, 1);
         } else {
-          report.error(file, "image has no mask (reading with skip-unannotated leaves such images out)");
+          report.error(file, "image has no mask (the skip-unannotated option leaves such images out)");
         }
         return;
       }

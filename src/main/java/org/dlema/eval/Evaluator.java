@@ -134,6 +134,9 @@ public final class Evaluator {
               ImageFiles.writePng(Pictures.overlay(image, mask, 0x00ff40), examples.resolve(fileSafe(set.name()))
                   .resolve(entry.id() + "_" + fileSafe(prediction.getKey()) + ".png"));
             }
+            // Beside the predictions: every annotator's outline, in the annotations' order (Pictures.PALETTE).
+            ImageFiles.writePng(Pictures.outlines(image, scored.masks()), examples.resolve(fileSafe(set.name()))
+                .resolve(entry.id() + "_annotators.png"));
           }
           progress.step();
         }
@@ -162,7 +165,8 @@ public final class Evaluator {
    * image and its predictions only when they are drawn as examples (else null).
    */
   private record Scored(Map<String, MethodScores.Scored> annotations, Map<String, MethodScores.Scored> reference,
-      Map<String, AnnotatorScores.Scored> annotators, int targets, int emptyTargets, RgbImage image, Map<String, float[]> predictions) {}
+      Map<String, AnnotatorScores.Scored> annotators, int targets, int emptyTargets, RgbImage image,
+      Map<String, float[]> predictions, List<float[]> masks) {}
 
   private static Scored score(MultiAnnotatedDataset dataset, AnnotatedImage entry, boolean references,
       boolean several, Predictor predictor, boolean keep) throws IOException {
@@ -198,7 +202,8 @@ public final class Evaluator {
       }
     }
     return new Scored(annotations, referenceScores, annotatorScores, masks.size(),
-        (int) masks.stream().filter(Evaluator::isEmpty).count(), keep ? image : null, keep ? rows : null);
+        (int) masks.stream().filter(Evaluator::isEmpty).count(), keep ? image : null, keep ? rows : null,
+        keep ? masks : null);
   }
 
   private static boolean isEmpty(float[] mask) {

@@ -1,6 +1,7 @@
 package org.dlema.eval;
 
 import java.awt.image.BufferedImage;
+import java.util.List;
 import org.dlema.data.RgbImage;
 
 /** Pictures of per-pixel maps: heat maps (probability, uncertainty), masks and outlines over the image. */
@@ -46,13 +47,42 @@ public final class Pictures {
         if (mask[y * w + x] < 0.5f) {
           continue;
         }
-        boolean border = x == 0 || y == 0 || x == w - 1 || y == h - 1 || mask[y * w + x - 1] < 0.5f
-            || mask[y * w + x + 1] < 0.5f || mask[(y - 1) * w + x] < 0.5f || mask[(y + 1) * w + x] < 0.5f;
+        boolean border = isBorder(mask, w, h, x, y);
         int pixel = out.getRGB(x, y);
         out.setRGB(x, y, border ? rgb : blend(pixel, rgb, 0.25));
       }
     }
     return out;
+  }
+
+  /**
+   * Outline colours of the annotations in their order, repeating after the last: orange, sky blue, magenta,
+   * yellow, white, red (chosen to stand apart from each other and from the predictions' green).
+   */
+  public static final int[] PALETTE = {0xff9900, 0x33bbff, 0xff33cc, 0xffff33, 0xffffff, 0xff3333};
+
+  /** Each mask's outline on the image, mask k in {@code PALETTE[k % PALETTE.length]}, later masks on top. */
+  public static BufferedImage outlines(RgbImage image, List<float[]> masks) {
+    int w = image.width();
+    int h = image.height();
+    BufferedImage out = image.toBufferedImage();
+    for (int k = 0; k < masks.size(); k++) {
+      float[] mask = masks.get(k);
+      for (int y = 0; y < h; y++) {
+        for (int x = 0; x < w; x++) {
+          if (mask[y * w + x] >= 0.5f && isBorder(mask, w, h, x, y)) {
+            out.setRGB(x, y, PALETTE[k % PALETTE.length]);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Whether pixel (x, y) of a mask is on the mask's outline: at the picture's edge or beside background. */
+  private static boolean isBorder(float[] mask, int w, int h, int x, int y) {
+    return x == 0 || y == 0 || x == w - 1 || y == h - 1 || mask[y * w + x - 1] < 0.5f
+        || mask[y * w + x + 1] < 0.5f || mask[(y - 1) * w + x] < 0.5f || mask[(y + 1) * w + x] < 0.5f;
   }
 
   private static int blend(int a, int b, double weight) {

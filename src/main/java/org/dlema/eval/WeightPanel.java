@@ -22,8 +22,10 @@ public final class WeightPanel {
   /**
    * @param image the image at the network's side, RGB
    * @param masks the image's annotations at the same side, 0/1
+   * @param names each annotation's annotator, as the column headers and row labels name it
    */
-  public static BufferedImage draw(BufferedImage image, List<float[]> masks, List<Row> rows, int side) {
+  public static BufferedImage draw(BufferedImage image, List<float[]> masks, List<String> names, List<Row> rows,
+      int side) {
     int cell = Math.max(side, 128);
     int columns = 2 + 3 * masks.size();
     BufferedImage panel = new BufferedImage(columns * cell, HEADER + rows.size() * (cell + HEADER),
@@ -37,9 +39,9 @@ public final class WeightPanel {
       label(g, "trusted", cell + 2, HEADER - 5);
       for (int k = 0; k < masks.size(); k++) {
         int x = (2 + 3 * k) * cell;
-        label(g, "annotation " + (k + 1), x + 2, HEADER - 5);
-        label(g, "|trusted - " + (k + 1) + "|", x + cell + 2, HEADER - 5);
-        label(g, "weights " + (k + 1), x + 2 * cell + 2, HEADER - 5);
+        label(g, names.get(k), x + 2, HEADER - 5);
+        label(g, "|trusted - " + names.get(k) + "|", x + cell + 2, HEADER - 5);
+        label(g, "weights for " + names.get(k), x + 2 * cell + 2, HEADER - 5);
       }
       for (int r = 0; r < rows.size(); r++) {
         Row row = rows.get(r);
@@ -53,7 +55,7 @@ public final class WeightPanel {
             }
           }
         }
-        label(g, row.label() + " (trusts annotation " + (row.trusted() + 1) + "; weights scaled to the row's "
+        label(g, row.label() + " (trusts " + names.get(row.trusted()) + "; weights scaled to the row's "
             + "maximum, black = 0)", 2, y - 5);
         g.drawImage(image, 0, y, cell, cell, null);
         g.drawImage(Pictures.mask(trusted, side, side), cell, y, cell, cell, null);

@@ -87,7 +87,11 @@ public final class WeightFigure {
     }
     Path file = out != null ? out : run.resolve("weights-" + image + ".png");
     Files.createDirectories(file.toAbsolutePath().getParent());
-    ImageFiles.writePng(WeightPanel.draw(picture, masks, rows, side), file);
+    List<String> names = new ArrayList<>();
+    for (int k = 0; k < entry.annotationCount(); k++) {
+      names.add(entry.annotations().get(k).annotator().orElse("annotation " + (k + 1)));
+    }
+    ImageFiles.writePng(WeightPanel.draw(picture, masks, names, rows, side), file);
     return file;
   }
 

@@ -26,6 +26,10 @@ class DatasetReaderTest {
     assertThat(maskNames(dataset.image("a"))).containsExactly("a_1.png", "a_2.png").inOrder();
     assertThat(maskNames(dataset.image("b"))).containsExactly("b_x.bmp");
     assertThat(dataset.annotationHistogram()).containsExactly(1, 1, 2, 1);
+    // The suffix after "<id>_" names the annotator.
+    assertThat(dataset.image("a").annotations().stream().map(Annotation::annotator).toList())
+        .containsExactly(java.util.Optional.of("1"), java.util.Optional.of("2")).inOrder();
+    assertThat(dataset.image("b").annotations().get(0).annotator()).hasValue("x");
   }
 
   @Test

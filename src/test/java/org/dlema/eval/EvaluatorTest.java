@@ -143,8 +143,37 @@ class EvaluatorTest {
         .hasSize(1 + 3 * data.annotationCount() + 3 * data.size());
     assertThat(Files.isRegularFile(dir.resolve("reliability/tiny-reference_coin.png"))).isTrue();
     try (var pictures = Files.list(dir.resolve("examples/tiny"))) {
-      assertThat(pictures.count()).isEqualTo(2 * 3);
+      // Three methods' overlays and the annotators' outlines for each of 2 images.
+      assertThat(pictures.count()).isEqualTo(2 * (3 + 1));
     }
+    // The first annotation's outline is orange, the second's sky blue, where no later outline covers them.
+    AnnotatedImage drawn = data.images().get(0);
+    java.awt.image.BufferedImage outlines = javax.imageio.ImageIO.read(dir.resolve("examples/tiny")
+        .resolve(drawn.id() + "_annotators.png").toFile());
+    int w = outlines.getWidth();
+    int h = outlines.getHeight();
+    List<float[]> masks = drawn.annotations().stream().map(a -> mask(a.file())).toList();
+    for (int k = 0; k < 2; k++) {
+      int seen = 0;
+      for (int y = 1; y < h - 1; y++) {
+        for (int x = 1; x < w - 1; x++) {
+          final int px = x;
+          final int py = y;
+          if (edge(masks.get(k), w, x, y) && masks.subList(k + 1, masks.size()).stream()
+              .noneMatch(m -> edge(m, w, px, py))) {
+            assertThat(outlines.getRGB(x, y) & 0xffffff).isEqualTo(Pictures.PALETTE[k]);
+            seen++;
+          }
+        }
+      }
+      assertThat(seen).isGreaterThan(0);
+    }
+  }
+
+  /** An inside pixel with a 4-neighbour outside, written out independently of Pictures. */
+  private static boolean edge(float[] mask, int w, int x, int y) {
+    return mask[y * w + x] >= 0.5f && (mask[y * w + x - 1] < 0.5f || mask[y * w + x + 1] < 0.5f
+        || mask[(y - 1) * w + x] < 0.5f || mask[(y + 1) * w + x] < 0.5f);
   }
 
   @Test
