@@ -66,6 +66,10 @@ final class PredictCommand extends OptionsCommand {
       refuseOverwritingInputs(images, out);
       ImageFiles.requireReadable(images, Progress.onStderr("checking", images.size()));
       Files.createDirectories(out);
+      if (!PredictionPictures.writeColourBars(out)) {
+        console.err().println("dlema: warning: this Java cannot draw text (no fonts), so no colour bars were "
+            + "written; the scales are in docs/cli.md");
+      }
       Progress progress = Progress.onStderr("predicting", images.size());
       List<String> csv = new ArrayList<>(List.of(PredictionPictures.CSV_HEADER));
       try {
@@ -95,6 +99,7 @@ final class PredictCommand extends OptionsCommand {
       inputs.add(image.toAbsolutePath().normalize());
     }
     List<String> outputs = new ArrayList<>(List.of(CSV));
+    outputs.addAll(PredictionPictures.colourBarNames());
     images.forEach(image -> outputs.addAll(PredictionPictures.names(ImageFiles.baseName(image))));
     for (String name : outputs) {
       Path target = out.resolve(name).toAbsolutePath().normalize();

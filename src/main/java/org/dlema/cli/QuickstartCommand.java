@@ -215,8 +215,9 @@ final class QuickstartCommand extends OptionsCommand {
       }
     }
     JsonFiles.writeString(predictions.resolve("predictions.csv"), String.join("\n", csv) + "\n");
+    boolean bars = PredictionPictures.writeColourBars(predictions);
     log.println("  wrote " + (csv.size() - 1) + " validation images' masks, heat-maps (probability, aleatoric, "
-        + "epistemic) and overlays to " + predictions);
+        + "epistemic)" + (bars ? ", their colour bars" : "") + " and overlays to " + predictions);
     log.println("done: " + out);
     return 0;
   }

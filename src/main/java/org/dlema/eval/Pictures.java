@@ -28,6 +28,40 @@ public final class Pictures {
     return out;
   }
 
+  /**
+   * A horizontal colour bar of the heat map from {@code low} to {@code high}, with the title and the two ends
+   * written under it ("≥" marks the clamped top). Needs fonts: a JDK without them throws.
+   */
+  public static BufferedImage colourBar(double low, double high, String title) {
+    int width = 256;
+    int bar = 16;
+    float[] ramp = new float[width * bar];
+    for (int i = 0; i < ramp.length; i++) {
+      ramp[i] = (float) (low + (high - low) * (i % width) / (width - 1));
+    }
+    BufferedImage out = new BufferedImage(width + 16, bar + 36, BufferedImage.TYPE_INT_RGB);
+    java.awt.Graphics2D g = out.createGraphics();
+    try {
+      g.setColor(java.awt.Color.WHITE);
+      g.fillRect(0, 0, out.getWidth(), out.getHeight());
+      g.drawImage(heatMap(ramp, width, bar, low, high), 8, 4, null);
+      g.setColor(java.awt.Color.BLACK);
+      g.setFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 11));
+      java.awt.FontMetrics metrics = g.getFontMetrics();
+      String top = (high == 1 && low == 0 ? "" : "≥ ") + number(high);
+      g.drawString(number(low), 8, bar + 18);
+      g.drawString(top, 8 + width - metrics.stringWidth(top), bar + 18);
+      g.drawString(title, 8 + (width - metrics.stringWidth(title)) / 2, bar + 32);
+    } finally {
+      g.dispose();
+    }
+    return out;
+  }
+
+  private static String number(double value) {
+    return java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+  }
+
   /** White where the value is at least one half. */
   public static BufferedImage mask(float[] values, int width, int height) {
     BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
