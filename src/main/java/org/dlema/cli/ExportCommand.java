@@ -1,14 +1,18 @@
 package org.dlema.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
+import org.dlema.data.partition.TrainValidationSplit;
+import org.dlema.export.Calibrations;
 import org.dlema.export.Exports;
 import org.dlema.export.ProbabilityCalibration;
 import org.dlema.export.ServingConfig;
 import org.dlema.graph.FusionRule;
 import org.dlema.train.Checkpoints;
 import org.dlema.train.RunConfig;
+import org.dlema.train.TrainingRun;
 
 /** {@code dlema export}: a trained run as a SavedModel in TF Serving layout. */
 final class ExportCommand extends OptionsCommand {
@@ -49,12 +53,14 @@ final class ExportCommand extends OptionsCommand {
     options.addOption(valued("checkpoint", "KIND", "best, latest or final (default best; for an ensemble, of "
         + "every member)"));
     options.addOption(valued("fusion", "RULE", "ensemble only: the rule behind serving_default, uniform, "
-        + "pixel_confidence or image_confidence (default: the best on the run's validation images)"));
+        + "pixel_confidence or image_confidence (default: the best on the run's validation images; uniform, with a "
+        + "warning, when they are fewer than " + Calibrations.FEW_IMAGES + ")"));
     options.addOption(valued("calibration", "NAME", "temperature (each network's logit divided by the temperature "
         + "fitted on the run's validation images against their reference masks, or every annotation when the data "
         + "has none, stored in calibration.json; a fused ensemble's probability then divided by one more per rule, "
         + "stored in fusion-calibration.json; the default), members (each network's temperature only; the fusion "
-        + "served as it is) or none (the probabilities as trained)"));
+        + "served as it is) or none (the probabilities as trained; the default, with a warning, for a run with "
+        + "fewer than " + Calibrations.FEW_IMAGES + " validation images)"));
     return options;
   }
 
@@ -86,6 +92,16 @@ final class ExportCommand extends OptionsCommand {
       default -> throw new UsageException("--calibration must be temperature, members or none, got '"
           + line.getOptionValue("calibration") + "'");
     };
+    Path split = run.resolve(TrainingRun.SPLIT);
+    if (!line.hasOption("calibration") && Files.isRegularFile(split)) {
+      int images = TrainValidationSplit.load(split).validation().size();
+      if (images < Calibrations.FEW_IMAGES) {
+        calibration = ProbabilityCalibration.NONE;
+        console.err().println("dlema: warning: " + run + " has " + images + " validation images, fewer than "
+            + Calibrations.FEW_IMAGES + ": exporting without temperature scaling, which so few images would fit by "
+            + "chance (--calibration temperature fits it anyway)");
+      }
+    }
     FusionRule fusion = null;
     if (line.hasOption("fusion")) {
       if (!RunConfig.read(run).isEnsemble()) {

@@ -18,6 +18,7 @@ import org.dlema.graph.Parameters;
 import org.dlema.graph.SessionThreads;
 import org.dlema.graph.Tensors;
 import org.dlema.io.JsonFiles;
+import org.dlema.train.FusionValidation;
 import org.dlema.train.Checkpoints;
 import org.dlema.train.PreparedSet;
 import org.dlema.train.RunConfig;
@@ -43,8 +44,11 @@ import org.tensorflow.types.TFloat32;
  */
 public final class Calibrations {
   public static final String FILE = "calibration.json";
-  /** Fewer validation images than this give a warning: one temperature fitted on a handful of images is noisy. */
-  static final int FEW_IMAGES = 20;
+  /**
+   * Fewer validation images than this give a warning, and export leaves such a run uncalibrated unless asked: one
+   * temperature fitted on a handful of images is noisy. The same minimum as the fusion rule's choice.
+   */
+  public static final int FEW_IMAGES = FusionValidation.Scores.FEW_IMAGES;
   /** Validation images per session run, as training's validation batches them. */
   private static final int BATCH = 16;
   public static final String ANNOTATIONS = "every annotation of each validation image";

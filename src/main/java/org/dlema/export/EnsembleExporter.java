@@ -151,7 +151,12 @@ public final class EnsembleExporter {
         log.println("fusion rules on the validation images: " + scores.describe());
       }
       String chosenBy;
-      if (fusion == null) {
+      if (fusion == null && scores.images() < FusionValidation.Scores.FEW_IMAGES) {
+        fusion = FusionRule.UNIFORM;
+        chosenBy = "the plain mean: " + scores.images() + " validation images, fewer than "
+            + FusionValidation.Scores.FEW_IMAGES + ", are too few to choose a rule by";
+        log.println("warning: " + run + ": " + chosenBy);
+      } else if (fusion == null) {
         fusion = scores.best();
         chosenBy = "highest validation Jaccard";
       } else {

@@ -30,7 +30,13 @@ import org.tensorflow.types.TFloat32;
  */
 public final class FusionValidation {
   /** Mean validation Jaccard per rule, against the drawn annotations and, when present, the reference masks. */
-  public record Scores(Map<FusionRule, Double> jaccard, Map<FusionRule, Double> referenceJaccard) {
+  public record Scores(Map<FusionRule, Double> jaccard, Map<FusionRule, Double> referenceJaccard, int images) {
+    /**
+     * Fewer validation images than this choose no rule: the export serves the plain mean ({@code uniform}), since a
+     * rule picked on a handful of images is picked by chance.
+     */
+    public static final int FEW_IMAGES = 20;
+
     /** The rule with the highest Jaccard; the first in declaration order on ties. */
     public FusionRule best() {
       FusionRule best = FusionRule.UNIFORM;
@@ -134,6 +140,6 @@ public final class FusionValidation {
         reference.put(rules[r], scores[r].referenceJaccard());
       }
     }
-    return new Outputs(new Scores(jaccard, reference), set, kept);
+    return new Outputs(new Scores(jaccard, reference, set.count()), set, kept);
   }
 }

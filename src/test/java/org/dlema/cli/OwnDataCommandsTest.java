@@ -117,12 +117,35 @@ class OwnDataCommandsTest {
     assertThat(exported.exitCode()).isEqualTo(0);
     assertThat(exported.out() + exported.err()).containsMatch("fusion rules on the validation images: uniform "
         + "[0-9.]+%[^,]*, pixel_confidence [0-9.]+%[^,]*, image_confidence [0-9.]+%");
-    assertThat(exported.out() + exported.err()).contains("(highest validation Jaccard)");
+    // Three validation images are too few to choose a rule by: the plain mean, with a warning that says so.
+    assertThat(exported.err()).contains("warning: " + TinyRun.ensemble() + ": the plain mean: 3 validation images, "
+        + "fewer than 20, are too few to choose a rule by");
+    assertThat(exported.out()).contains("(serving_default = uniform)");
     JsonObject card = JsonParser.parseString(Files.readString(export.resolve("ens/1/assets.extra/model_card.json")))
         .getAsJsonObject();
     assertThat(card.getAsJsonObject("training").has("step")).isFalse();
     assertThat(card.getAsJsonObject("ensemble").getAsJsonArray("members").get(0).getAsJsonObject().get("step")
         .getAsLong()).isGreaterThan(0L);
+  }
+
+  @Test
+  void aRunWithTooFewValidationImagesIsExportedUncalibratedUnlessAsked() throws Exception {
+    Path export = dir.resolve("few");
+    CliRunner.Outcome plain = CliRunner.run("export", "--run", TinyRun.run().toString(), "--out", export.toString(),
+        "--name", "m");
+    assertThat(plain.exitCode()).isEqualTo(0);
+    assertThat(plain.err()).contains("has 3 validation images, fewer than 20: exporting without temperature "
+        + "scaling");
+    JsonObject card = JsonParser.parseString(Files.readString(export.resolve("m/1/assets.extra/model_card.json")))
+        .getAsJsonObject();
+    assertThat(card.has("temperature")).isFalse();
+    CliRunner.Outcome asked = CliRunner.run("export", "--run", TinyRun.run().toString(), "--out", export.toString(),
+        "--name", "m", "--calibration", "temperature");
+    assertThat(asked.exitCode()).isEqualTo(0);
+    assertThat(asked.err()).doesNotContain("exporting without temperature scaling");
+    JsonObject calibrated = JsonParser.parseString(Files.readString(
+        export.resolve("m/2/assets.extra/model_card.json"))).getAsJsonObject();
+    assertThat(calibrated.get("temperature").getAsDouble()).isGreaterThan(0.0);
   }
 
   @Test
