@@ -227,6 +227,7 @@ public final class EnsembleRun {
     TrainingRun.requireEmpty(out, Set.of(LOCK, TrainingRun.SPLIT, TrainingRun.NORMALIZATION, PARTITION));
     MultiAnnotatedDataset dataset = TrainingRun.checkedDataset(data, log);
     TrainValidationSplit split = TrainingRun.split(dataset, settings);
+    TrainingRun.sizeWarnings(split, settings).forEach(w -> log.println("warning: " + w));
     MultiAnnotatedDataset training = split.trainingSet(dataset);
     PreparedSet.requireHeap(training, spec.inputSize(), settings.batchSize());
     int members = size(training, ensemble.members());

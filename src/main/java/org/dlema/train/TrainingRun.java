@@ -7,6 +7,8 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.dlema.data.DatasetException;
@@ -48,6 +50,7 @@ public final class TrainingRun {
     requireEmpty(out, Set.of(EnsembleRun.CLAIM));
     MultiAnnotatedDataset dataset = checkedDataset(data, log);
     TrainValidationSplit split = split(dataset, settings);
+    sizeWarnings(split, settings).forEach(w -> log.println("warning: " + w));
     MultiAnnotatedDataset training = split.trainingSet(dataset);
     PreparedSet.requireHeap(training, spec.inputSize(), settings.batchSize());
     // Decided before anything is written: a selection that fails (an empty subset) leaves no half-made run.
@@ -159,6 +162,23 @@ public final class TrainingRun {
           + settings.validationFraction() + "); a run needs at least 2 images with masks");
     }
     return split;
+  }
+
+  /** What the split's sizes will cost the run, one sentence each; empty when they are ample. */
+  static List<String> sizeWarnings(TrainValidationSplit split, TrainingSettings settings) {
+    List<String> warnings = new ArrayList<>();
+    int validation = split.validation().size();
+    if (validation < FusionValidation.Scores.FEW_IMAGES) {
+      warnings.add("the run validates on " + validation + " images; with fewer than "
+          + FusionValidation.Scores.FEW_IMAGES + " the best checkpoint is chosen on noise, and export will neither "
+          + "fit temperatures nor choose a fusion rule unless asked (a larger validation fraction, or more images)");
+    }
+    int training = split.train().size();
+    if (training < settings.batchSize()) {
+      warnings.add(training + " training images are fewer than a batch of " + settings.batchSize() + ": every "
+          + "batch repeats images (a batch of at most " + training + ")");
+    }
+    return warnings;
   }
 
   /** Continues a run from its latest checkpoint, up to {@code steps} (or the configured count when null). */
