@@ -166,6 +166,7 @@ final class TrainCommand extends OptionsCommand {
 
   @Override
   int execute(CommandLine line, Console console) throws Exception {
+    long started = System.nanoTime();
     Method method = methodOption(line);
     Path out = outputFolder(line);
     if (line.hasOption("steps") && line.hasOption("epochs")) {
@@ -184,7 +185,7 @@ final class TrainCommand extends OptionsCommand {
         TrainingSettings settings = steps == null ? config.settings() : config.settings().withSteps(steps);
         return reportEnsemble(EnsembleRun.train(config.data(), config.spec(), settings, config.ensemble(), out,
             memberOption(line), intOption(line, "side-by-side", EnsembleRun.defaultSideBySide(), 1),
-            console.err()), out, memberOption(line), console);
+            console.err()), out, memberOption(line), started, console);
       }
       return report(TrainingRun.resume(out, steps, console.err()), out, console);
     }
@@ -205,7 +206,7 @@ final class TrainCommand extends OptionsCommand {
     if (method == Method.DLEMA) {
       return reportEnsemble(EnsembleRun.train(data, spec, settings, ensemble, out, memberOption(line),
           intOption(line, "side-by-side", EnsembleRun.defaultSideBySide(), 1), console.err()), out,
-          memberOption(line), console);
+          memberOption(line), started, console);
     }
     TrainingTargets.Options options = new TrainingTargets.Options(doubleOption(line, "min-kappa",
         TrainingTargets.DEFAULT_MIN_KAPPA, -1, 1), intOption(line, "subset", 1, 1), intOption(line, "members", 1, 1));
@@ -405,8 +406,8 @@ final class TrainCommand extends OptionsCommand {
   }
 
   /** One line per member (named), then the ensemble's: every member's best score and the time. */
-  private static int reportEnsemble(List<Trainer.Outcome> outcomes, Path out, Integer only, Console console)
-      throws IOException {
+  private static int reportEnsemble(List<Trainer.Outcome> outcomes, Path out, Integer only, long started,
+      Console console) throws IOException {
     int failed = 0;
     String against = against(out);
     for (int k = 0; k < outcomes.size(); k++) {
@@ -426,9 +427,9 @@ final class TrainCommand extends OptionsCommand {
       }
     }
     if (only == null && outcomes.size() > 1) {
-      console.out().printf(Locale.ROOT, "ensemble done: %d members, best validation Jaccard %s; %s%n",
+      console.out().printf(Locale.ROOT, "ensemble done: %d members, best validation Jaccard %s, %.1f min; %s%n",
           outcomes.size(), String.join(", ", outcomes.stream().map(o -> String.format(Locale.ROOT, "%.2f%%",
-              100 * o.bestJaccard())).toList()), out);
+              100 * o.bestJaccard())).toList()), (System.nanoTime() - started) / 60e9, out);
     }
     return failed > 0 ? Main.FAILED : 0;
   }

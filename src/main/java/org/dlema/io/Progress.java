@@ -22,6 +22,8 @@ public final class Progress {
   private final LongSupplier clock;
   private final long started;
   private final AtomicLong done = new AtomicLong();
+  /** When the first unit finished: the rate is measured from there, so one-off start-up work does not count. */
+  private long firstDone;
   private long lastDraw;
   // System.nanoTime has an arbitrary origin (it may be negative), so "draw now" is a flag, not a lastDraw of 0.
   private boolean redraw = true;
@@ -82,6 +84,9 @@ public final class Progress {
     }
     synchronized (this) {
       long now = clock.getAsLong();
+      if (n == 1) {
+        firstDone = now;
+      }
       if (terminal && (redraw || now - lastDraw > REDRAW_NANOS || n == total)) {
         redraw = false;
         lastDraw = now;
@@ -121,6 +126,7 @@ public final class Progress {
    * ", M min, about L min left at this rate" after a minute of work (", M min" at the end), else nothing; on the bar
    * " M min (L left)", so that a bar with a long label still fits an 80-column terminal. The rate is the mean so far,
    * so a job whose later steps are slower (D-LEMA's meta steps after a warm-up) takes longer than its early estimates.
+   * The rate leaves out the first unit, which carries one-off work (TensorFlow optimises a graph on its first run).
    */
   private String timing(long n, long now, boolean onBar) {
     long elapsed = now - started;
@@ -131,8 +137,9 @@ public final class Progress {
     if (n >= total) {
       return String.format(Locale.ROOT, onBar ? " %.1f min" : ", %.1f min", minutes);
     }
+    double perUnit = n > 1 ? (now - firstDone) / (double) MINUTE_NANOS / (n - 1) : minutes / n;
     return String.format(Locale.ROOT, onBar ? " %.1f min (%.1f left)" : ", %.1f min, about %.1f min left at this rate",
-        minutes, minutes * (total - n) / n);
+        minutes, perUnit * (total - n));
   }
 
   public void done() {

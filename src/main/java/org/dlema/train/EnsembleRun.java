@@ -21,6 +21,7 @@ import org.dlema.data.preprocess.Normalization;
 import org.dlema.graph.NetworkSpec;
 import org.dlema.io.FolderLock;
 import org.dlema.io.JsonFiles;
+import org.dlema.io.PrefixedLines;
 import org.dlema.io.Progress;
 
 /**
@@ -177,10 +178,14 @@ public final class EnsembleRun {
         Progress.on(log, "loading training images", training.size()));
     PreparedSet validationSet = PreparedSet.of(validation, side, shared.normalization(),
         Progress.on(log, "loading validation images", validation.size()));
+    // Members side by side would each redraw a bar on the same terminal line: they print whole lines instead.
+    PrintStream memberLog = sideBySide > 1 && onlyMember == null && e.members() > 1
+        ? PrefixedLines.on(log, "") : log;
     List<MemberTraining> work = new ArrayList<>();
     for (int i = 1; i <= e.members(); i++) {
       if (onlyMember == null || onlyMember == i) {
-        Trainer trainer = memberTrainer(shared, i, settings.steps(), training, trainSet, validationSet, out, log);
+        Trainer trainer = memberTrainer(shared, i, settings.steps(), training, trainSet, validationSet, out,
+            memberLog);
         if (trainer != null) {
           work.add(new MemberTraining(trainer, Files.isDirectory(member(out, i).resolve("checkpoints")
               .resolve(Checkpoints.LATEST))));

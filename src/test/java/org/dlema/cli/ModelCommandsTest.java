@@ -108,6 +108,10 @@ class ModelCommandsTest {
     assertThat(rest.exitCode()).isEqualTo(0);
     assertThat(rest.err()).contains("member 1 of");
     assertThat(rest.err()).contains("member 2: finished (2 steps)");
+    // One line per member, named, then the ensemble's with every member's best score and the time.
+    assertThat(rest.out()).containsMatch("(?m)^member 1 done: 2 steps");
+    assertThat(rest.out()).containsMatch("(?m)^ensemble done: \\d+ members, best validation Jaccard [0-9.]+%.*, "
+        + "[0-9.]+ min; ");
     assertThat(Files.exists(run.resolve("members/1/checkpoints/final/state.json"))).isTrue();
 
     // A member exports like any single network.
