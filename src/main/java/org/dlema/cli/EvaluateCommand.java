@@ -19,6 +19,7 @@ import org.dlema.export.ModelExporter;
 import org.dlema.export.ProbabilityCalibration;
 import org.dlema.export.ServedEvaluation;
 import org.dlema.graph.FusionRule;
+import org.dlema.io.AtomicDirectory;
 import org.dlema.io.PrefixedLines;
 import org.dlema.train.Checkpoints;
 import org.dlema.train.RunConfig;
@@ -76,7 +77,11 @@ final class EvaluateCommand extends OptionsCommand {
     if (data == null) {
       throw new UsageException("give at least one test set with --data DIR");
     }
-    Path out = Path.of(required(line, "out"));
+    // Refused before any export: a link to nothing, or a folder that holds something already.
+    Path out = AtomicDirectory.followed(Path.of(required(line, "out")).toAbsolutePath().normalize());
+    if (Files.exists(out) && !(Files.isDirectory(out) && isEmpty(out))) {
+      throw new IOException(out + " already exists; choose another output or remove it first");
+    }
     int examples = intOption(line, "examples", 3, 0);
     Path work = Files.createTempDirectory("dlema-evaluate-");
     Map<String, Path> byLabel = new LinkedHashMap<>();
@@ -103,6 +108,12 @@ final class EvaluateCommand extends OptionsCommand {
     }
     console.out().println("wrote " + out);
     return 0;
+  }
+
+  private static boolean isEmpty(Path folder) throws IOException {
+    try (var entries = Files.list(folder)) {
+      return entries.findAny().isEmpty();
+    }
   }
 
   private static String unique(Map<String, ?> taken, String label) {

@@ -47,13 +47,31 @@ public final class AtomicDirectory implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(cleanupOnExit);
   }
 
-  /** Fails if the target already exists and is not an empty directory. */
+  /**
+   * Fails if the target already exists and is not an empty directory. A symbolic link is followed: the output lands
+   * where it points, which must exist.
+   */
   public static AtomicDirectory create(Path target) throws IOException {
-    Path absolute = target.toAbsolutePath().normalize();
+    Path absolute = followed(target.toAbsolutePath().normalize());
     if (Files.exists(absolute) && !isEmptyDirectory(absolute)) {
       throw new IOException(target + " already exists; choose another output or remove it first");
     }
     return staged(absolute, false);
+  }
+
+  /**
+   * The folder a symbolic link points to, so that renaming the finished output into place fills that folder rather
+   * than replacing the link; a link to nothing is refused before any work.
+   */
+  public static Path followed(Path target) throws IOException {
+    if (!Files.isSymbolicLink(target)) {
+      return target;
+    }
+    if (!Files.exists(target)) {
+      throw new IOException(target + " is a symbolic link to " + Files.readSymbolicLink(target) + ", which does "
+          + "not exist; create that folder or choose another output");
+    }
+    return target.toRealPath();
   }
 
   /**

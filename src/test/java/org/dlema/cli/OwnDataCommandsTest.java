@@ -149,6 +149,16 @@ class OwnDataCommandsTest {
   }
 
   @Test
+  void evaluateRefusesALinkToNothingBeforeExportingAnything() throws Exception {
+    Path dangling = Files.createSymbolicLink(dir.resolve("gone"), dir.resolve("nowhere"));
+    CliRunner.Outcome refused = CliRunner.run("evaluate", "--run", TinyRun.run().toString(), "--data",
+        TinyRun.data().toString(), "--out", dangling.toString());
+    assertThat(refusal(refused, 1)).contains("is a symbolic link to");
+    assertThat(refused.err()).doesNotContain("exporting");
+    assertThat(Files.exists(dir.resolve("nowhere"))).isFalse();
+  }
+
+  @Test
   void aMemberFolderGivenToWeightsPointsAtTheEnsemble() {
     Path member = EnsembleRun.member(TinyRun.ensemble(), 1);
     String line = refusal(CliRunner.run("weights", "--run", member.toString()), 1);

@@ -32,6 +32,24 @@ class AtomicDirectoryTest {
   }
 
   @Test
+  void aLinkToAnEmptyFolderIsFilledAndStaysALinkAndALinkToNothingIsRefused() throws Exception {
+    Path real = Files.createDirectory(dir.resolve("real"));
+    Path link = Files.createSymbolicLink(dir.resolve("link"), real);
+    try (AtomicDirectory staged = AtomicDirectory.create(link)) {
+      Files.writeString(staged.path().resolve("a.txt"), "a");
+      staged.commit();
+    }
+    assertThat(Files.isSymbolicLink(link)).isTrue();
+    assertThat(Files.readString(real.resolve("a.txt"))).isEqualTo("a");
+
+    Path dangling = Files.createSymbolicLink(dir.resolve("dangling"), dir.resolve("nowhere"));
+    IOException refused = assertThrows(IOException.class, () -> AtomicDirectory.create(dangling));
+    assertThat(refused).hasMessageThat().contains("is a symbolic link to");
+    assertThat(refused).hasMessageThat().contains("nowhere");
+    assertThat(Files.exists(dir.resolve("nowhere"))).isFalse();
+  }
+
+  @Test
   void failureLeavesNothing() throws Exception {
     Path target = dir.resolve("out");
     assertThrows(IllegalStateException.class, () -> {
