@@ -28,6 +28,10 @@ final class ErrorLine {
 
   static Described of(Throwable failure) {
     Throwable e = unwrap(failure);
+    String full = diskFull(failure);
+    if (full != null) {
+      return new Described("the disk is full: " + full + "; free some space or write to another disk", false);
+    }
     if (e instanceof OutOfMemoryError || e instanceof TFResourceExhaustedException) {
       return new Described("out of memory (" + heap() + "); give Java more with DLEMA_JAVA_OPTS=-Xmx<size> (e.g. "
           + "-Xmx" + suggestedHeapGigabytes() + "g), or use a smaller --batch, fewer or smaller images", false);
@@ -54,6 +58,22 @@ final class ErrorLine {
       current = current.getCause();
     }
     return current;
+  }
+
+  /**
+   * The first message in the cause chain that says the disk is full (TensorFlow reports it as resource exhaustion,
+   * Java as an I/O error), naming the file where it does; null when none does.
+   */
+  private static String diskFull(Throwable failure) {
+    for (Throwable e = failure; e != null; e = e.getCause()) {
+      String message = e.getMessage();
+      if (message != null && message.contains("No space left on device")) {
+        String line = e instanceof TensorFlowException ? TensorFlowMessage.firstLine(message) : message.strip();
+        String file = e instanceof FileSystemException fs && fs.getFile() != null ? fs.getFile() + ": " : "";
+        return file + line;
+      }
+    }
+    return null;
   }
 
   private static String fileSystem(FileSystemException e) {

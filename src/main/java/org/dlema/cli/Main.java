@@ -53,7 +53,14 @@ public final class Main {
     boolean debug = arguments.remove(DEBUG);
     arguments.remove(VERBOSE);
     try {
-      return commands().run(arguments, console);
+      int code = commands().run(arguments, console);
+      // A PrintStream keeps write errors to itself: results lost to a full disk or a closed pipe must not exit 0.
+      if (console.out().checkError()) {
+        console.err().println("dlema: error: standard output could not be written (a full disk, or a closed "
+            + "pipe?); the results above are incomplete");
+        return FAILED;
+      }
+      return code;
     } catch (UsageException e) {
       console.err().println("dlema: " + e.getMessage() + " (see --help)");
       return USAGE;

@@ -6,6 +6,7 @@ import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 import org.dlema.data.ImageFiles;
 import org.dlema.export.RestRequest;
+import org.dlema.io.JsonFiles;
 
 /** {@code dlema request}: the REST body TF Serving expects for one image, ready for curl. */
 final class RequestCommand extends OptionsCommand {
@@ -55,7 +56,7 @@ final class RequestCommand extends OptionsCommand {
         ImageFiles.readRgb(image).image());
     if (line.hasOption("out")) {
       Path out = Path.of(line.getOptionValue("out"));
-      Files.writeString(out, body + "\n");
+      JsonFiles.writeString(out, body + "\n");
       console.err().println("wrote the request for " + image + " to " + out);
     } else {
       console.out().println(body);

@@ -204,6 +204,10 @@ public final class ImageFiles {
       if (!ImageIO.write(image, "png", out)) {
         throw new IOException("no PNG writer available");
       }
+    } catch (IOException e) {
+      // ImageIO's own message names no file ("I/O error writing PNG file!"); the cause says why.
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      throw new IOException(file + ": cannot be written (" + cause.getMessage() + ")", e);
     }
   }
 }
