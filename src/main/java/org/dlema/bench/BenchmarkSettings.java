@@ -22,6 +22,8 @@ public record BenchmarkSettings(List<NetworkSpec> specs, int[] batches, Integer 
   /** Op types listed one by one in the profile; the rest are summed. */
   static final int PROFILE_TOP = 12;
   public static final int DEFAULT_MATMUL = 2048;
+  /** The largest MatMul side: three 8192 x 8192 float matrices take 0.8 GB. */
+  public static final int MAX_MATMUL = 8192;
 
   public BenchmarkSettings {
     specs = List.copyOf(specs);

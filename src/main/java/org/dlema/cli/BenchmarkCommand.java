@@ -53,8 +53,8 @@ final class BenchmarkCommand extends OptionsCommand {
         + "measurements (default 1,32)"));
     options.addOption(flag("skip-inference", "leave out the inference measurements (one member, fused, in turn, "
         + "SavedModel)"));
-    options.addOption(valued("matmul", "N", "side of the square float32 MatMul that measures the peak (default "
-        + BenchmarkSettings.DEFAULT_MATMUL + ")"));
+    options.addOption(valued("matmul", "N", "side of the square float32 MatMul that measures the peak, 1 to "
+        + BenchmarkSettings.MAX_MATMUL + " (default " + BenchmarkSettings.DEFAULT_MATMUL + ")"));
     options.addOption(valued("profile-steps", "N", "traced training steps per configuration, whose ops' run "
         + "times are summed per op type: where a step's time goes (default " + BenchmarkSettings.DEFAULT_PROFILE_STEPS
         + "; 0: no profile)"));
@@ -75,7 +75,7 @@ final class BenchmarkCommand extends OptionsCommand {
     BenchmarkSettings settings = new BenchmarkSettings(specs, batches, cleanBatch, intOption(line, "warmup", 5, 0),
         intOption(line, "steps", 20, 1), intOption(line, "members", BenchmarkSettings.DEFAULT_MEMBERS, 1),
         inferenceBatches, !line.hasOption("skip-inference"),
-        intOption(line, "matmul", BenchmarkSettings.DEFAULT_MATMUL, 1),
+        matmul(line),
         intOption(line, "profile-steps", BenchmarkSettings.DEFAULT_PROFILE_STEPS, 0));
     StepTimes.Report report = StepTimes.measure(settings, console.out());
     Path out = Path.of(line.getOptionValue("out", "benchmarks/results/step-times.json"));
@@ -97,5 +97,15 @@ final class BenchmarkCommand extends OptionsCommand {
       throw new UsageException("--" + option + " must all be at least 1");
     }
     return sizes;
+  }
+
+  /** The MatMul side: three N x N float matrices must fit in memory (and N * N in an int). */
+  private static int matmul(CommandLine line) throws UsageException {
+    int n = intOption(line, "matmul", BenchmarkSettings.DEFAULT_MATMUL, 1);
+    if (n > BenchmarkSettings.MAX_MATMUL) {
+      throw new UsageException("--matmul must be at most " + BenchmarkSettings.MAX_MATMUL + " (three " + n + " x " + n
+          + " float matrices would not fit in memory), got " + n);
+    }
+    return n;
   }
 }

@@ -442,8 +442,10 @@ final class TrainCommand extends OptionsCommand {
 
   /** The outcome in one line; the best score is the one model selection used, named as such. */
   private static String result(Trainer.Outcome outcome, String against) {
-    return String.format(Locale.ROOT, "%d steps, best validation Jaccard %.2f%%%s at step %d, median step %.0f ms",
-        outcome.steps(), 100 * outcome.bestJaccard(), against, outcome.bestStep(),
-        1000 * outcome.medianStepSeconds());
+    // A run resumed after its last step takes no step: there is no median to give.
+    String median = Double.isNaN(outcome.medianStepSeconds()) ? ""
+        : String.format(Locale.ROOT, ", median step %.0f ms", 1000 * outcome.medianStepSeconds());
+    return String.format(Locale.ROOT, "%d steps, best validation Jaccard %.2f%%%s at step %d%s",
+        outcome.steps(), 100 * outcome.bestJaccard(), against, outcome.bestStep(), median);
   }
 }

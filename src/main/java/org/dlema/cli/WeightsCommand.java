@@ -39,8 +39,12 @@ final class WeightsCommand extends OptionsCommand {
 
   @Override
   int execute(CommandLine line, Console console) throws Exception {
+    String file = line.getOptionValue("out");
+    if (file != null && !file.toLowerCase(java.util.Locale.ROOT).endsWith(".png")) {
+      throw new UsageException("--out must name a .png file (the figure is a PNG), got '" + file + "'");
+    }
     Path out = WeightFigure.draw(Path.of(required(line, "run")), line.getOptionValue("image"),
-        line.hasOption("out") ? Path.of(line.getOptionValue("out")) : null);
+        file != null ? Path.of(file) : null);
     console.out().println("wrote " + out);
     for (WeightRatios r : WeightRatios.of(Path.of(required(line, "run")))) {
       console.out().printf(Locale.ROOT, "member %d: mean weight %.3f where an annotation disagrees with the trusted "

@@ -60,7 +60,14 @@ public final class ExperimentComparison {
         throw new ExperimentException(point.experiment() + " holds no finished evaluation (" + file
             + " is missing): run or finish the experiment first");
       }
-      contents.add(JsonFiles.read(file, EvaluationReport.Contents.class));
+      EvaluationReport.Contents read = JsonFiles.read(file, EvaluationReport.Contents.class);
+      // Well-formed JSON of another shape: say so rather than fail on a missing field later.
+      if (read == null || read.results() == null || read.targets() == null || read.results().stream()
+          .anyMatch(e -> e == null || e.set() == null || e.method() == null)) {
+        throw new ExperimentException(file + " is not an evaluation written by dlema evaluate or experiment "
+            + "(it lacks results with a set and a method, or targets)");
+      }
+      contents.add(read);
     }
     String chosen = set != null ? set : defaultSet(contents.get(0));
     Set<String> methods = new LinkedHashSet<>();

@@ -36,15 +36,26 @@ public record NetworkSpec(String name, int inputSize, int stem, int[] stages, in
   public static final int PAPER_DROPOUT_LAYERS = 5;
   public static final int PAPER_MC_PASSES = 15;
 
+  /**
+   * Bounds far past any useful network (ResNet-152's widest stage has 2048 channels), so that a typo is refused in
+   * words instead of failing inside TensorFlow.
+   */
+  public static final int MAX_WIDTH = 4096;
+  public static final int MAX_BLOCKS = 64;
+  public static final int MAX_INPUT = 2048;
+
   public NetworkSpec {
     checkArgument(name != null && !name.isBlank(), "a spec needs a name");
-    checkArgument(inputSize >= 32 && inputSize % 32 == 0, "%s: inputSize must be a multiple of 32, got %s", name,
-        inputSize);
-    checkArgument(stem >= 1 && head >= 1, "%s: stem and head need at least one channel", name);
+    checkArgument(inputSize >= 32 && inputSize % 32 == 0 && inputSize <= MAX_INPUT,
+        "%s: inputSize must be a multiple of 32 from 32 to %s, got %s", name, MAX_INPUT, inputSize);
+    checkArgument(stem >= 1 && head >= 1 && stem <= MAX_WIDTH && head <= MAX_WIDTH,
+        "%s: stem and head need 1 to %s channels", name, MAX_WIDTH);
     checkArgument(stages != null && stages.length == 4, "%s: 'stages' must list four widths", name);
     checkArgument(blocks != null && blocks.length == 4, "%s: 'blocks' must list four counts", name);
-    checkArgument(Arrays.stream(stages).allMatch(c -> c >= 1), "%s: stage widths must be positive", name);
-    checkArgument(Arrays.stream(blocks).allMatch(b -> b >= 1), "%s: block counts must be positive", name);
+    checkArgument(Arrays.stream(stages).allMatch(c -> c >= 1 && c <= MAX_WIDTH),
+        "%s: stage widths must be 1 to %s", name, MAX_WIDTH);
+    checkArgument(Arrays.stream(blocks).allMatch(b -> b >= 1 && b <= MAX_BLOCKS),
+        "%s: block counts must be 1 to %s", name, MAX_BLOCKS);
     checkArgument(batchNormMomentum > 0 && batchNormMomentum < 1, "%s: batchNormMomentum must be in (0, 1)", name);
     checkArgument(batchNormEpsilon > 0, "%s: batchNormEpsilon must be positive", name);
     checkArgument(dropout >= 0 && dropout < 1, "%s: dropout must be in [0, 1)", name);

@@ -95,7 +95,7 @@ public final class AtomicDirectory implements AutoCloseable {
     if (parent == null || !Files.isDirectory(parent)) {
       return false;
     }
-    String prefix = "." + absolute.getFileName() + ".old-";
+    String prefix = "." + shortened(absolute, OLD_SUFFIX) + ".old-";
     try (var siblings = Files.list(parent)) {
       var aside = siblings.filter(p -> p.getFileName().toString().startsWith(prefix)).findFirst();
       if (aside.isEmpty()) {
@@ -111,8 +111,8 @@ public final class AtomicDirectory implements AutoCloseable {
     boolean createdParent = !Files.isDirectory(parent);
     Files.createDirectories(parent);
     removeAbandoned(parent);
-    Path staging = parent.resolve("." + absolute.getFileName() + ".partial-" + HOST + "_"
-        + ProcessHandle.current().pid() + "-" + UUID.randomUUID());
+    String suffix = ".partial-" + HOST + "_" + ProcessHandle.current().pid() + "-" + UUID.randomUUID();
+    Path staging = parent.resolve("." + shortened(absolute, suffix.length()) + suffix);
     Files.createDirectory(staging);
     return new AtomicDirectory(absolute, staging, replacing, createdParent);
   }
@@ -133,6 +133,21 @@ public final class AtomicDirectory implements AutoCloseable {
     for (Path folder : abandoned) {
       MoreFiles.deleteRecursively(folder, RecursiveDeleteOption.ALLOW_INSECURE);
     }
+  }
+
+  /** The length of ".old-" and a UUID. */
+  private static final int OLD_SUFFIX = 5 + 36;
+  /** The longest file name most file systems take. */
+  private static final int NAME_LIMIT = 255;
+
+  /**
+   * The target's name, cut so that "." + it + a suffix of {@code reserved} characters stays a legal file name: a
+   * target whose own name is near the limit still gets a staging folder beside it.
+   */
+  private static String shortened(Path target, int reserved) {
+    String name = target.getFileName().toString();
+    int room = NAME_LIMIT - 1 - reserved;
+    return name.length() <= room ? name : name.substring(0, room);
   }
 
   private static boolean isEmptyDirectory(Path dir) throws IOException {
@@ -158,7 +173,7 @@ public final class AtomicDirectory implements AutoCloseable {
     if (Files.isDirectory(target) && isEmptyDirectory(target)) {
       Files.delete(target);
     } else if (replacing && Files.exists(target)) {
-      old = target.resolveSibling("." + target.getFileName() + ".old-" + UUID.randomUUID());
+      old = target.resolveSibling("." + shortened(target, OLD_SUFFIX) + ".old-" + UUID.randomUUID());
       move(target, old);
     }
     move(staging, target);

@@ -50,6 +50,24 @@ class AtomicDirectoryTest {
   }
 
   @Test
+  void aTargetNamedNearTheFileNameLimitIsStagedAndCommitted() throws Exception {
+    Path target = dir.resolve("n".repeat(250));
+    try (AtomicDirectory staged = AtomicDirectory.create(target)) {
+      assertThat(staged.path().getFileName().toString().length()).isAtMost(255);
+      Files.writeString(staged.path().resolve("a.txt"), "a");
+      staged.commit();
+    }
+    assertThat(Files.readString(target.resolve("a.txt"))).isEqualTo("a");
+    // Replacing it sets the old one aside under a legal name too.
+    try (AtomicDirectory again = AtomicDirectory.replacing(target)) {
+      Files.writeString(again.path().resolve("b.txt"), "b");
+      again.commit();
+    }
+    assertThat(Files.exists(target.resolve("b.txt"))).isTrue();
+    assertThat(entries()).isEqualTo(1);
+  }
+
+  @Test
   void failureLeavesNothing() throws Exception {
     Path target = dir.resolve("out");
     assertThrows(IllegalStateException.class, () -> {
