@@ -30,6 +30,24 @@ public final class RestRequest {
         : ModelExporter.DEFAULT_SIGNATURE;
   }
 
+  /** Whether the bytes start as a file TensorFlow's DecodeImage reads: PNG, JPEG, GIF or BMP. */
+  static boolean decodable(byte[] file) {
+    return startsWith(file, 0x89, 'P', 'N', 'G') || startsWith(file, 0xff, 0xd8, 0xff)
+        || startsWith(file, 'G', 'I', 'F', '8') || startsWith(file, 'B', 'M');
+  }
+
+  private static boolean startsWith(byte[] file, int... magic) {
+    if (file.length < magic.length) {
+      return false;
+    }
+    for (int i = 0; i < magic.length; i++) {
+      if ((file[i] & 0xff) != magic[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /**
    * The JSON body for {@code signature} (null: {@link #defaultSignature}) of the model in {@code versionFolder};
    * {@code file} is the image file's bytes and {@code image} its decoded pixels.
@@ -48,6 +66,11 @@ public final class RestRequest {
     body.addProperty("signature_name", signature);
     JsonArray instances = new JsonArray();
     if (def.getInputsMap().containsKey(ServingGraph.IMAGE_BYTES)) {
+      if (!decodable(file)) {
+        throw new IllegalArgumentException("the image is not a PNG, JPEG, GIF or BMP file, the formats the "
+            + signature + " signature decodes; convert it, or send its pixels through the "
+            + ModelExporter.DEFAULT_SIGNATURE + " signature");
+      }
       JsonObject encoded = new JsonObject();
       encoded.addProperty("b64", Base64.getEncoder().encodeToString(file));
       instances.add(encoded);

@@ -56,6 +56,21 @@ class SmallMisusesTest {
   }
 
   @Test
+  void aRequestForAnImageTheModelCannotDecodeIsRefused() throws Exception {
+    Path export = dir.resolve("export");
+    assertThat(CliRunner.run("export", "--run", TinyRun.run().toString(), "--out", export.toString(), "--name",
+        "m").exitCode()).isEqualTo(0);
+    Path tiff = dir.resolve("scan.tif");
+    assertThat(javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(32, 32,
+        java.awt.image.BufferedImage.TYPE_INT_RGB), "tiff", tiff.toFile())).isTrue();
+    Path body = dir.resolve("body.json");
+    String line = refusal(CliRunner.run("request", "--model", export.resolve("m").toString(), "--image",
+        tiff.toString(), "--out", body.toString()), 1);
+    assertThat(line).contains("scan.tif: is not a PNG, JPEG, GIF or BMP file");
+    assertThat(Files.exists(body)).isFalse();
+  }
+
+  @Test
   void aFinishedRunResumedAgainGivesNoMedianStep() throws Exception {
     Path run = dir.resolve("again");
     assertThat(CliRunner.run("train", "--data", TinyRun.data().toString(), "--spec", "tiny", "--steps", "2",
