@@ -111,12 +111,12 @@ final class ExperimentCommand extends OptionsCommand {
     budget = budget.toBuilder().weightRegion(choice(line, "weight-region", budget.weightRegion(),
         EnsembleSettings.WeightRegion.values())).averageDecay(averageDecayOption(line, budget.averageDecay())).build();
     List<Path> testSets = Arrays.stream(tests).map(Path::of).toList();
-    Experiment experiment = Experiment.of(data, testSets, budget, SpecFiles.load(line.getOptionValue("spec",
-        SpecFiles.DEFAULT)), longOption(line, "seed", 1), outputFolder(line));
-    experiment = experiment.withSideBySide(intOption(line, "side-by-side", EnsembleRun.defaultSideBySide(), 1))
-        .withGroupBy(groupByOption(line));
+    Experiment.Builder builder = Experiment.builder(data, testSets, budget, SpecFiles.load(line.getOptionValue(
+        "spec", SpecFiles.DEFAULT)), longOption(line, "seed", 1), outputFolder(line))
+        .sideBySide(intOption(line, "side-by-side", EnsembleRun.defaultSideBySide(), 1))
+        .groupBy(groupByOption(line));
     if (line.hasOption("members")) {
-      experiment = experiment.withMembers(intOption(line, "members", 0, 1));
+      builder.members(intOption(line, "members", 0, 1));
     }
     if (line.hasOption("methods")) {
       List<Method> methods = new ArrayList<>();
@@ -128,12 +128,14 @@ final class ExperimentCommand extends OptionsCommand {
           methods.add(method);
         }
       }
-      try {
-        experiment = experiment.withMethods(methods);
-      } catch (IllegalArgumentException e) {
-        // Experiment decides what the methods need; the command line only names the option that gives it.
-        throw new UsageException("--methods: " + e.getMessage() + ", which the command line needs --members for");
-      }
+      builder.methods(methods);
+    }
+    Experiment experiment;
+    try {
+      experiment = builder.build();
+    } catch (IllegalArgumentException e) {
+      // Experiment decides what the methods need; the command line only names the option that gives it.
+      throw new UsageException("--methods: " + e.getMessage() + ", which the command line needs --members for");
     }
     if (minutes > 0) {
       experiment = experiment.fittedTo(minutes, console.out());

@@ -82,28 +82,80 @@ public record Experiment(Path data, List<Path> tests, List<Method> methods, Budg
 
   /** Every method, the budget's ensemble, members side by side as the machine allows. */
   public static Experiment of(Path data, List<Path> tests, Budget budget, NetworkSpec spec, long seed, Path out) {
-    return new Experiment(data, tests, METHODS, budget, spec, seed, 0,
-        EnsembleRun.defaultSideBySide(), out, null, null);
+    return builder(data, tests, budget, spec, seed, out).build();
   }
 
-  /** The same experiment with up to {@code n} networks trained at the same time. */
-  public Experiment withSideBySide(int n) {
-    return new Experiment(data, tests, methods, budget, spec, seed, members, n, out, fit, groupBy);
+  /** An experiment of every method, the ensemble's size from the data, as many side by side as the machine allows. */
+  public static Builder builder(Path data, List<Path> tests, Budget budget, NetworkSpec spec, long seed, Path out) {
+    return new Builder(data, tests, budget, spec, seed, out);
   }
 
-  /** The same experiment with only {@code chosen} of the methods. */
-  public Experiment withMethods(List<Method> chosen) {
-    return new Experiment(data, tests, chosen, budget, spec, seed, members, sideBySide, out, fit, groupBy);
+  /** This experiment's settings, to change some. */
+  public Builder toBuilder() {
+    return new Builder(data, tests, budget, spec, seed, out).methods(methods).members(members)
+        .sideBySide(sideBySide).fit(fit).groupBy(groupBy);
   }
 
-  /** The same experiment with every network's validation split keeping the groups {@code pattern} names whole. */
-  public Experiment withGroupBy(String pattern) {
-    return new Experiment(data, tests, methods, budget, spec, seed, members, sideBySide, out, fit, pattern);
-  }
+  /** The settings that have defaults, set by name. */
+  public static final class Builder {
+    private final Path data;
+    private final List<Path> tests;
+    private Budget budget;
+    private final NetworkSpec spec;
+    private final long seed;
+    private final Path out;
+    private List<Method> methods = METHODS;
+    private int members;
+    private int sideBySide = EnsembleRun.defaultSideBySide();
+    private TimeFit fit;
+    private String groupBy;
 
-  /** The same experiment with an ensemble of {@code m} members (and as many MC-dropout networks). */
-  public Experiment withMembers(int m) {
-    return new Experiment(data, tests, methods, budget, spec, seed, m, sideBySide, out, fit, groupBy);
+    private Builder(Path data, List<Path> tests, Budget budget, NetworkSpec spec, long seed, Path out) {
+      this.data = data;
+      this.tests = tests;
+      this.budget = budget;
+      this.spec = spec;
+      this.seed = seed;
+      this.out = out;
+    }
+
+    /** Only these of the methods. */
+    public Builder methods(List<Method> value) {
+      methods = value;
+      return this;
+    }
+
+    /** An ensemble of {@code m} members (and as many MC-dropout networks); 0: from the data. */
+    public Builder members(int m) {
+      members = m;
+      return this;
+    }
+
+    /** Up to {@code n} networks trained at the same time. */
+    public Builder sideBySide(int n) {
+      sideBySide = n;
+      return this;
+    }
+
+    /** Every network's validation split keeping the groups {@code pattern} names whole (null: single images). */
+    public Builder groupBy(String pattern) {
+      groupBy = pattern;
+      return this;
+    }
+
+    Builder fit(TimeFit value) {
+      fit = value;
+      return this;
+    }
+
+    Builder budget(Budget value) {
+      budget = value;
+      return this;
+    }
+
+    public Experiment build() {
+      return new Experiment(data, tests, methods, budget, spec, seed, members, sideBySide, out, fit, groupBy);
+    }
   }
 
   /**
@@ -151,8 +203,7 @@ public record Experiment(Path data, List<Path> tests, List<Method> methods, Budg
 
   private Experiment withFit(TimeFit chosen) {
     // The members' meta warm-up keeps its share of the fewer steps, as with --steps.
-    return new Experiment(data, tests, methods, budget.withSteps(chosen.steps()), spec, seed, members, sideBySide,
-        out, chosen, groupBy);
+    return toBuilder().budget(budget.withSteps(chosen.steps())).fit(chosen).build();
   }
 
   /** The D-LEMA ensemble's settings: the budget's (clean batch, weighting, meta warm-up) with {@link #members}. */

@@ -75,8 +75,8 @@ class TimeFitTest {
   @Test
   void aFitIsTimedOnceRecordedAndKeptWhenTheExperimentResumes() throws Exception {
     Path out = dir.resolve("experiment");
-    Experiment experiment = Experiment.of(TinyRun.data(), List.of(TinyRun.data()), Budget.of("quick"),
-        TinyRun.spec(), 1, out).withMembers(2).withSideBySide(2);
+    Experiment experiment = Experiment.builder(TinyRun.data(), List.of(TinyRun.data()), Budget.of("quick"),
+        TinyRun.spec(), 1, out).members(2).sideBySide(2).build();
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     Experiment fitted = experiment.fittedTo(600, new PrintStream(bytes, true, StandardCharsets.UTF_8));
     String log = bytes.toString(StandardCharsets.UTF_8);
@@ -124,9 +124,9 @@ class TimeFitTest {
 
     // A new folder is timed: 2 single networks and 2 members of 100 and 300 ms (quick weights from the start), 1.05
     // x 800 = 840 ms per step; (40 - 4.5) minutes fit 2535.7 steps, more than quick's 1500.
-    Experiment fresh = Experiment.of(TinyRun.data(), List.of(TinyRun.data()), Budget.of("quick"), TinyRun.spec(), 1,
-        dir.resolve("fresh")).withMembers(2).withSideBySide(2).withMethods(List.of(Method.BASELINE, Method.DLEMA,
-        Method.LESS_IS_MORE));
+    Experiment fresh = Experiment.builder(TinyRun.data(), List.of(TinyRun.data()), Budget.of("quick"),
+        TinyRun.spec(), 1, dir.resolve("fresh")).members(2).sideBySide(2).methods(List.of(Method.BASELINE,
+        Method.DLEMA, Method.LESS_IS_MORE)).build();
     Experiment refitted = fresh.fittedTo(40, new PrintStream(bytes, true, StandardCharsets.UTF_8), timing);
     assertThat(timings.get()).isEqualTo(1);
     assertThat(refitted.fit().plainMs()).isEqualTo(100.0);
@@ -139,8 +139,8 @@ class TimeFitTest {
     // cpu-hour's members keep two thirds of the fewer steps unweighted, as --steps gives them, and their size:
     // (60 - 4.5 - the time it took) x 60000 / 1715 is at most 1941.7 steps.
     Path hourOut = dir.resolve("hour");
-    Experiment hour = Experiment.of(TinyRun.data(), List.of(TinyRun.data()), Budget.of("cpu-hour"), TinyRun.spec(),
-        1, hourOut).withMembers(5).withSideBySide(2).fittedTo(60, new PrintStream(bytes, true,
+    Experiment hour = Experiment.builder(TinyRun.data(), List.of(TinyRun.data()), Budget.of("cpu-hour"),
+        TinyRun.spec(), 1, hourOut).members(5).sideBySide(2).build().fittedTo(60, new PrintStream(bytes, true,
         StandardCharsets.UTF_8), timing);
     int steps = hour.fit().steps();
     assertThat(steps).isIn(List.of(1940, 1930));
