@@ -67,7 +67,8 @@ final class StepGraphs implements AutoCloseable {
 
   /** One meta step: the noisy batch and the clean batch. */
   MemberGraph.Step metaStep(long step) {
-    return meta.trainStep(in.images(), in.labels(), in.cleanImages(), in.cleanLabels(), step, LEARNING_RATE);
+    return meta.trainStep(new MemberGraph.Batch(in.images(), in.labels(), in.cleanImages(), in.cleanLabels()), step,
+        LEARNING_RATE);
   }
 
   /** The plain graph's inference pass over the noisy batch: its probabilities. */

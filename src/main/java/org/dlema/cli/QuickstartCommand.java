@@ -170,7 +170,8 @@ final class QuickstartCommand extends OptionsCommand {
     stage(log, 6, "export of the baseline and of the fused D-LEMA ensemble as SavedModels");
     Path exportRoot = out.resolve("export");
     long bestStep = new Checkpoints(run.resolve("checkpoints")).state(Checkpoints.BEST).orElseThrow().step();
-    Path version = latestExportOf(exportRoot.resolve(MODEL), card -> Long.valueOf(bestStep).equals(card.training().step()));
+    Path version = latestExportOf(exportRoot.resolve(MODEL),
+        card -> Long.valueOf(bestStep).equals(card.training().step()));
     if (version != null) {
       log.println("  reusing " + version + " (best checkpoint, step " + bestStep + ")");
     } else {

@@ -358,7 +358,8 @@ final class TrainCommand extends OptionsCommand {
         .weighting(choice(line, "weighting", EnsembleSettings.Weighting.META, EnsembleSettings.Weighting.values()))
         .weightNormalization(choice(line, "weight-normalization", EnsembleSettings.WeightNormalization.BATCH,
             EnsembleSettings.WeightNormalization.values()))
-        .plainShare(doubleOption(line, "plain-share", 0, 0, 1)).metaWarmup(intOption(line, "meta-warmup", budget.metaWarmup(), 0))
+        .plainShare(doubleOption(line, "plain-share", 0, 0, 1))
+        .metaWarmup(intOption(line, "meta-warmup", budget.metaWarmup(), 0))
         .cleanSource(choice(line, "clean-source", EnsembleSettings.CleanSource.SEPARATE,
             EnsembleSettings.CleanSource.values())).initialCheckpoint(initial)
         .weightRegion(choice(line, "weight-region", budget.weightRegion(),

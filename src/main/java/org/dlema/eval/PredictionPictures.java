@@ -74,7 +74,8 @@ public final class PredictionPictures {
     }
     ImageFiles.writePng(Pictures.overlay(image, mask, 0x00ff40), out.resolve(id + "_overlay.png"));
     return String.format(Locale.ROOT, "%s,%d,%d,%.5f,%.5f,%.5f,%s", CsvLine.join(id), w, h, mean(mask),
-        mean(probability), mean(aleatoric), epistemic == null ? "" : String.format(Locale.ROOT, "%.6f", mean(epistemic)));
+        mean(probability), mean(aleatoric),
+        epistemic == null ? "" : String.format(Locale.ROOT, "%.6f", mean(epistemic)));
   }
 
   private static double mean(float[] values) {

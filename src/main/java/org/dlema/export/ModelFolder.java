@@ -15,7 +15,10 @@ import java.util.stream.Stream;
  * @param note what was chosen when a base path was given (null when a version folder was)
  */
 public record ModelFolder(Path version, String note) {
-  /** The version folder {@code given} names; a folder that is neither is returned as it is, for the loader to refuse. */
+  /**
+   * The version folder {@code given} names; a folder that is neither is returned as it is, for the loader to
+   * refuse.
+   */
   public static ModelFolder resolve(Path given) throws IOException {
     if (Files.isRegularFile(given.resolve("saved_model.pb")) || !Files.isDirectory(given)) {
       return new ModelFolder(given, null);

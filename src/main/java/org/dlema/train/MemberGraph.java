@@ -182,29 +182,31 @@ public final class MemberGraph extends NetworkGraph {
     return CrossEntropy.lossMap(tf, clean.logit(), cleanLabels);
   }
 
-  /** One member iteration; the labels are 0/1 maps, the images normalised. */
-  public Step trainStep(float[] noisyX, float[] noisyY, float[] cleanX, float[] cleanY, long noiseStep, float rate) {
-    return trainStep(noisyX, noisyY, cleanX, cleanY, noiseStep, rate, true);
+  /**
+   * The inputs of one member iteration, normalised images and 0/1 label maps.
+   *
+   * @param disputed 1 where the noisy image's annotations disagree, for the disputed-region variant; null: every
+   *     pixel, which leaves the paper's weights
+   */
+  public record Batch(float[] noisyImages, float[] noisyLabels, float[] cleanImages, float[] cleanLabels,
+      float[] disputed) {
+    public Batch(float[] noisyImages, float[] noisyLabels, float[] cleanImages, float[] cleanLabels) {
+      this(noisyImages, noisyLabels, cleanImages, cleanLabels, null);
+    }
+  }
+
+  /** One member iteration with the meta step. */
+  public Step trainStep(Batch batch, long noiseStep, float rate) {
+    return trainStep(batch, noiseStep, rate, true);
   }
 
   /**
    * One member iteration; with {@code meta} false (the meta warm-up) the plain update on the mean loss, every
    * pixel weighing the same.
    */
-  public Step trainStep(float[] noisyX, float[] noisyY, float[] cleanX, float[] cleanY, long noiseStep, float rate,
-      boolean meta) {
-    return trainStep(noisyX, noisyY, cleanX, cleanY, noiseStep, rate, meta, null);
-  }
-
-  /**
-   * As {@link #trainStep(float[], float[], float[], float[], long, float, boolean)}, with the map of the noisy
-   * batch's disputed pixels (1 where the image's annotations disagree) for the disputed-region variant; null: every
-   * pixel, which leaves the paper's weights.
-   */
-  public Step trainStep(float[] noisyX, float[] noisyY, float[] cleanX, float[] cleanY, long noiseStep, float rate,
-      boolean meta, float[] disputedMap) {
+  public Step trainStep(Batch batch, long noiseStep, float rate, boolean meta) {
     if (!meta && plainStep != step) {
-      try (Feeds feeds = new Feeds(noisyX, noisyY, cleanX, cleanY, noiseStep, rate);
+      try (Feeds feeds = new Feeds(batch, noiseStep, rate);
           var result = feeds.runner().addTarget(plainStep).fetch(meanLoss).run()) {
         float loss = ((TFloat32) result.get(0)).getFloat();
         float[] w = new float[noisyBatch * size * size];
@@ -212,8 +214,9 @@ public final class MemberGraph extends NetworkGraph {
         return new Step(loss, loss, w, 0, false);
       }
     }
-    try (Feeds feeds = new Feeds(noisyX, noisyY, cleanX, cleanY, noiseStep, rate);
-        TFloat32 d = disputedMap == null ? null : Tensors.of(disputedMap, Shape.of(noisyBatch, size, size, 1));
+    try (Feeds feeds = new Feeds(batch, noiseStep, rate);
+        TFloat32 d = batch.disputed() == null ? null
+            : Tensors.of(batch.disputed(), Shape.of(noisyBatch, size, size, 1));
         var result = (d == null ? feeds.runner() : feeds.runner().feed(disputed, d)).addTarget(step)
             .fetch(meanLoss).fetch(weightedLoss).fetch(weights).fetch(weightTotal).run()) {
       float[] w = Tensors.toArray((TFloat32) result.get(2));
@@ -229,9 +232,12 @@ public final class MemberGraph extends NetworkGraph {
   }
 
   /** g = d L_clean / d eps at the given eps, without updating anything (for checks against finite differences). */
-  float[] metaGradient(float[] noisyX, float[] noisyY, float[] cleanX, float[] cleanY, long noiseStep, float rate,
-      float[] epsValue) {
-    return evaluateAt(noisyX, noisyY, cleanX, cleanY, noiseStep, rate, epsValue, metaGradient);
+  float[] metaGradient(Batch batch, long noiseStep, float rate, float[] epsValue) {
+    try (Feeds feeds = new Feeds(batch, noiseStep, rate);
+        TFloat32 e = Tensors.of(epsValue, Shape.of(noisyBatch, size, size, 1));
+        var result = feeds.runner().feed(eps, e).fetch(metaGradient).run()) {
+      return Tensors.toArray((TFloat32) result.get(0));
+    }
   }
 
   /** The graph's definition and the op names of the clean loss map and of g (for a float64 replica in tests). */
@@ -239,15 +245,6 @@ public final class MemberGraph extends NetworkGraph {
 
   Probe probe() {
     return new Probe(graph.toGraphDef(), cleanMap.op().name(), metaGradient.op().name());
-  }
-
-  private float[] evaluateAt(float[] noisyX, float[] noisyY, float[] cleanX, float[] cleanY, long noiseStep,
-      float rate, float[] epsValue, Operand<TFloat32> fetch) {
-    try (Feeds feeds = new Feeds(noisyX, noisyY, cleanX, cleanY, noiseStep, rate);
-        TFloat32 e = Tensors.of(epsValue, Shape.of(noisyBatch, size, size, 1));
-        var result = feeds.runner().feed(eps, e).fetch(fetch).run()) {
-      return Tensors.toArray((TFloat32) result.get(0));
-    }
   }
 
   /** The tensors of one batch, closed together. */
@@ -259,11 +256,11 @@ public final class MemberGraph extends NetworkGraph {
     private final TInt64 seed;
     private final TFloat32 lr;
 
-    Feeds(float[] noisyX, float[] noisyY, float[] cleanX, float[] cleanY, long noiseStep, float rate) {
-      nx = Tensors.of(noisyX, Shape.of(noisyBatch, size, size, 3));
-      ny = Tensors.of(noisyY, Shape.of(noisyBatch, size, size, 1));
-      cx = Tensors.of(cleanX, Shape.of(cleanBatch, size, size, 3));
-      cy = Tensors.of(cleanY, Shape.of(cleanBatch, size, size, 1));
+    Feeds(Batch batch, long noiseStep, float rate) {
+      nx = Tensors.of(batch.noisyImages(), Shape.of(noisyBatch, size, size, 3));
+      ny = Tensors.of(batch.noisyLabels(), Shape.of(noisyBatch, size, size, 1));
+      cx = Tensors.of(batch.cleanImages(), Shape.of(cleanBatch, size, size, 3));
+      cy = Tensors.of(batch.cleanLabels(), Shape.of(cleanBatch, size, size, 1));
       seed = TInt64.vectorOf(settings.seed(), noiseStep);
       lr = TFloat32.scalarOf(rate);
     }

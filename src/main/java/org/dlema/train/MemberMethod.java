@@ -146,9 +146,9 @@ final class MemberMethod extends NetworkMethod<MemberGraph, MemberMethod.Inputs>
   @Override
   public StepResult step(long step, Inputs inputs, float learningRate) {
     lastItems = inputs.noisyItems();
-    MemberGraph.Step result = graph.trainStep(inputs.noisy().images(), inputs.noisy().labels(),
-        inputs.clean().images(), inputs.clean().labels(), step, learningRate, step >= ensemble.metaWarmup(),
-        inputs.disputed());
+    MemberGraph.Step result = graph.trainStep(new MemberGraph.Batch(inputs.noisy().images(), inputs.noisy().labels(),
+        inputs.clean().images(), inputs.clean().labels(), inputs.disputed()), step, learningRate,
+        step >= ensemble.metaWarmup());
     lastWeights = result.weights();
     float scale = noisyBatch * pixels;
     float max = 0;

@@ -20,7 +20,8 @@ class DiskFullTest {
   @Test
   void aFullDiskIsNotReportedAsOutOfMemory() {
     ErrorLine.Described tf = ErrorLine.of(new RuntimeException(new TFResourceExhaustedException(
-        "Failed to write to file runs/r/checkpoints/.best.partial/model.data-00000-of-00001: No space left on device")));
+        "Failed to write to file runs/r/checkpoints/.best.partial/model.data-00000-of-00001: No space left on "
+        + "device")));
     assertThat(tf.internal()).isFalse();
     assertThat(tf.line()).startsWith("the disk is full: ");
     assertThat(tf.line()).contains("runs/r/checkpoints");

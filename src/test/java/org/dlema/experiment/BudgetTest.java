@@ -97,7 +97,8 @@ class BudgetTest {
       assertThat(Budget.of(name).name()).isEqualTo(name);
     }
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Budget.of("fast"));
-    assertThat(e).hasMessageThat().contains("no budget called 'fast'; available: cpu, cpu-long, cpu-hour, small-objects, quick, "
+    assertThat(e).hasMessageThat().contains("no budget called 'fast'; available: cpu, cpu-long, cpu-hour, "
+        + "small-objects, quick, "
         + "paper");
   }
 

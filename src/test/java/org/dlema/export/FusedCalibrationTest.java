@@ -70,7 +70,8 @@ class FusedCalibrationTest {
       }
     }
     PreparedSet set = new PreparedSet(List.of("a", "b", "c", "d", "e", "f"), images, masks, reference, SIDE);
-    return new FusionValidation.Outputs(new FusionValidation.Scores(Map.of(), Map.of(), set.count()), set, probabilities);
+    return new FusionValidation.Outputs(new FusionValidation.Scores(Map.of(), Map.of(), set.count()), set,
+        probabilities);
   }
 
   private static PrintStream quiet() {

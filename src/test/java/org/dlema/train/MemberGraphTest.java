@@ -93,7 +93,7 @@ class MemberGraphTest {
     }
 
     float[] metaGradient(MemberGraph graph) {
-      return graph.metaGradient(nx, ny, cx, cy, 7, RATE, new float[NOISY * PIXELS]);
+      return graph.metaGradient(new MemberGraph.Batch(nx, ny, cx, cy), 7, RATE, new float[NOISY * PIXELS]);
     }
   }
 

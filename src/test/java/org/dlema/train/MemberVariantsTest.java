@@ -50,7 +50,7 @@ class MemberVariantsTest {
       boolean meta) {
     graph.session().initialize();
     if (graph instanceof MemberGraph member) {
-      member.trainStep(x, y, cx, cy, 5, MemberGraphTest.RATE, meta);
+      member.trainStep(new MemberGraph.Batch(x, y, cx, cy), 5, MemberGraphTest.RATE, meta);
     } else {
       ((TrainingGraph) graph).trainStep(x, y, 5, MemberGraphTest.RATE);
     }
@@ -78,7 +78,8 @@ class MemberVariantsTest {
   private static float[] firstWeights(EnsembleSettings ensemble, Batches b, float[] disputed) {
     try (MemberGraph graph = new MemberGraph(tiny, SETTINGS, ensemble)) {
       graph.session().initialize();
-      return graph.trainStep(b.x(), b.y(), b.cx(), b.cy(), 5, MemberGraphTest.RATE, true, disputed).weights();
+      return graph.trainStep(new MemberGraph.Batch(b.x(), b.y(), b.cx(), b.cy(), disputed), 5, MemberGraphTest.RATE,
+          true).weights();
     }
   }
 
@@ -96,7 +97,7 @@ class MemberVariantsTest {
     try (MemberGraph uniform = new MemberGraph(tiny, SETTINGS, variant(Weighting.UNIFORM,
         WeightNormalization.BATCH, 0, 0))) {
       uniform.session().initialize();
-      MemberGraph.Step step = uniform.trainStep(x, y, cx, cy, 5, MemberGraphTest.RATE);
+      MemberGraph.Step step = uniform.trainStep(new MemberGraph.Batch(x, y, cx, cy), 5, MemberGraphTest.RATE);
       for (float w : step.weights()) {
         assertThat(w).isEqualTo(1f / (B * PIXELS));
       }
@@ -110,7 +111,7 @@ class MemberVariantsTest {
         0, 3))) {
       assertClose(afterOneStep(warm, x, y, cx, cy, false), plain);
       // After the warm-up the meta step runs: its weights are not uniform.
-      MemberGraph.Step meta = warm.trainStep(x, y, cx, cy, 6, MemberGraphTest.RATE, true);
+      MemberGraph.Step meta = warm.trainStep(new MemberGraph.Batch(x, y, cx, cy), 6, MemberGraphTest.RATE, true);
       float first = meta.weights()[0];
       boolean varies = false;
       for (float w : meta.weights()) {
@@ -126,8 +127,9 @@ class MemberVariantsTest {
     try (MemberGraph graph = new MemberGraph(tiny, SETTINGS, variant(Weighting.META, WeightNormalization.IMAGE,
         0, 0))) {
       graph.session().initialize();
-      MemberGraph.Step step = graph.trainStep(MemberGraphTest.images(random, B), MemberGraphTest.labels(random, B),
-          MemberGraphTest.images(random, C), MemberGraphTest.labels(random, C), 1, MemberGraphTest.RATE);
+      MemberGraph.Step step = graph.trainStep(new MemberGraph.Batch(MemberGraphTest.images(random, B),
+          MemberGraphTest.labels(random, B), MemberGraphTest.images(random, C), MemberGraphTest.labels(random, C)), 1,
+          MemberGraphTest.RATE);
       for (int b = 0; b < B; b++) {
         double sum = 0;
         for (int p = 0; p < PIXELS; p++) {

@@ -168,8 +168,8 @@ class WeightAverageTest {
       for (int s = 0; s < 2; s++) {
         float[] x = random(random, BATCH * side * side * 3, false);
         float[] y = random(random, BATCH * side * side, true);
-        member.trainStep(x, y, random(random, BATCH * side * side * 3, false),
-            random(random, BATCH * side * side, true), s, 0.05f, s < 1);
+        member.trainStep(new MemberGraph.Batch(x, y, random(random, BATCH * side * side * 3, false),
+            random(random, BATCH * side * side, true)), s, 0.05f, s < 1);
         List<float[]> weights = read(member.session(), raw);
         for (int v = 0; v < expected.size(); v++) {
           float[] a = expected.get(v);
