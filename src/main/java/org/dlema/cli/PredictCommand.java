@@ -3,6 +3,7 @@ package org.dlema.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -15,6 +16,7 @@ import org.dlema.data.RgbImage;
 import org.dlema.eval.PredictionPictures;
 import org.dlema.export.ModelExporter;
 import org.dlema.export.ServedModel;
+import org.dlema.io.AtomicDirectory;
 import org.dlema.io.JsonFiles;
 import org.dlema.io.Progress;
 
@@ -65,25 +67,30 @@ final class PredictCommand extends OptionsCommand {
       images = images(input);
       refuseOverwritingInputs(images, out);
       ImageFiles.requireReadable(images, Progress.onStderr("checking", images.size()));
-      Files.createDirectories(out);
-      if (!PredictionPictures.writeColourBars(out)) {
-        console.err().println("dlema: warning: this Java cannot draw text (no fonts), so no colour bars were "
-            + "written; the scales are in docs/cli.md");
-      }
-      Progress progress = Progress.onStderr("predicting", images.size());
-      List<String> csv = new ArrayList<>(List.of(PredictionPictures.CSV_HEADER));
-      try {
+      // Written into a hidden staging folder and moved into OUT only when every image is done: an interrupted or
+      // failed run leaves OUT as it found it.
+      try (AtomicDirectory staged = AtomicDirectory.create(out.resolve(".predicting"))) {
+        Path work = staged.path();
+        if (!PredictionPictures.writeColourBars(work)) {
+          console.err().println("dlema: warning: this Java cannot draw text (no fonts), so no colour bars were "
+              + "written; the scales are in docs/cli.md");
+        }
+        Progress progress = Progress.onStderr("predicting", images.size());
+        List<String> csv = new ArrayList<>(List.of(PredictionPictures.CSV_HEADER));
         for (Path file : images) {
           RgbImage image = ImageFiles.readRgb(file).image();
           ServedModel.Prediction p = served.predict(image, served.takesFiles() ? Files.readAllBytes(file) : null);
           csv.add(PredictionPictures.write(ImageFiles.baseName(file), image, p.probability(), p.mask(),
-              p.aleatoric(), p.epistemic(), out));
+              p.aleatoric(), p.epistemic(), work));
           progress.step();
         }
         progress.done();
-      } finally {
-        // Whatever was written is listed, even when a later image fails: no pictures without their CSV row.
-        JsonFiles.writeString(out.resolve(CSV), String.join("\n", csv) + "\n");
+        JsonFiles.writeString(work.resolve(CSV), String.join("\n", csv) + "\n");
+        try (var files = Files.list(work)) {
+          for (Path file : files.toList()) {
+            Files.move(file, out.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+          }
+        }
       }
     }
     console.out().println("wrote " + images.size() + " predictions to " + out);

@@ -93,6 +93,10 @@ class OwnDataCommandsTest {
       images = files.count();
     }
     assertThat(Files.readAllLines(pictures.resolve("predictions.csv"))).hasSize((int) images + 1);
+    // Staged out of sight and moved in at the end: nothing hidden is left behind.
+    try (var left = Files.list(pictures)) {
+      assertThat(left.filter(f -> f.getFileName().toString().startsWith(".")).toList()).isEmpty();
+    }
     // Fixed scales: a map's colour is a function of its value alone, the same in every image (not its maximum).
     for (String bar : org.dlema.eval.PredictionPictures.colourBarNames()) {
       assertThat(Files.isRegularFile(pictures.resolve(bar))).isTrue();
