@@ -12,17 +12,18 @@ import org.dlema.data.DatasetReader;
 import org.dlema.data.ReadOptions;
 import org.dlema.data.augment.AugmentationSettings;
 import org.dlema.data.partition.PartitionRule;
-import org.dlema.graph.LinkNet;
+import org.dlema.data.partition.TrainValidationSplit;
 import org.dlema.experiment.Budget;
+import org.dlema.graph.LinkNet;
 import org.dlema.graph.NetworkSpec;
 import org.dlema.train.EnsembleRun;
-import org.dlema.train.LearningCheck;
-import org.dlema.train.Optimizer;
-import org.dlema.train.SelectOn;
 import org.dlema.train.EnsembleSettings;
+import org.dlema.train.LearningCheck;
 import org.dlema.train.LearningRateSchedule;
 import org.dlema.train.Method;
+import org.dlema.train.Optimizer;
 import org.dlema.train.RunConfig;
+import org.dlema.train.SelectOn;
 import org.dlema.train.Trainer;
 import org.dlema.train.TrainingRun;
 import org.dlema.train.TrainingSettings;
@@ -94,7 +95,8 @@ final class TrainCommand extends OptionsCommand {
     options.addOption(valued("mc-samples", "T", "Monte Carlo samples of the logits in the aleatoric loss (default "
         + TrainingSettings.DEFAULT_MC_SAMPLES + ")"));
     options.addOption(valued("seed", "N", "seed of the split, initial weights, batches and noise (default 1)"));
-    options.addOption(valued("validation-fraction", "X", "share of images held out for validation (default 0.2)"));
+    options.addOption(valued("validation-fraction", "X", "share of images held out for validation (default "
+        + TrainValidationSplit.DEFAULT_VALIDATION_FRACTION + ")"));
     options.addOption(valued("group-by", "REGEX", GROUP_BY_HELP));
     options.addOption(valued("validate-every", "N", "steps between validations (default: the budget's, or "
         + "--steps when fewer)"));
@@ -104,7 +106,7 @@ final class TrainCommand extends OptionsCommand {
         + "Cohen's kappa is below X (default " + TrainingTargets.DEFAULT_MIN_KAPPA + ")"));
     options.addOption(valued("subset", "I", "mc-dropout: train on the subset C^I that D-LEMA member I trusts "
         + "(with --members M and the same --seed as the D-LEMA run)"));
-    options.addOption(valued("dropout", "P", "mc-dropout: dropout probability (default 0.3)"));
+    options.addOption(valued("dropout", "P", "mc-dropout: dropout probability (default " + NetworkSpec.PAPER_DROPOUT + ")"));
     options.addOption(valued("dropout-layers", "N", "mc-dropout: dropout layers, from the network's centre "
         + "outwards (default " + NetworkSpec.PAPER_DROPOUT_LAYERS + ")"));
     options.addOption(valued("mc-passes", "N", "mc-dropout: stochastic passes averaged at inference (default "
@@ -119,7 +121,7 @@ final class TrainCommand extends OptionsCommand {
     options.addOption(valued("clean-loss", "NAME", "dlema: cross-entropy (eq. 1, default) or aleatoric"));
     options.addOption(valued("partition-rule", "RULE", "dlema: uniform (default) or prefix"));
     options.addOption(valued("weight-samples", "N", "dlema: training images whose weight maps are kept for "
-        + "figures (default 16)"));
+        + "figures (default " + EnsembleSettings.DEFAULT_WEIGHT_SAMPLES + ")"));
     options.addOption(valued("side-by-side", "N", "dlema: members trained at the same time, each on its own "
         + "threads (their weights are the same as trained one after another) (default "
         + EnsembleRun.defaultSideBySide() + " on this machine: 2 with at least two cores, else 1)"));
@@ -127,7 +129,8 @@ final class TrainCommand extends OptionsCommand {
         + "(linear warm-up over --warmup steps, then cosine decay to --lr-floor times --lr) (default: the budget's, "
         + "constant in every budget)"));
     options.addOption(valued("warmup", "N", "steps of linear learning-rate warm-up (default: the budget's)"));
-    options.addOption(valued("lr-floor", "X", "cosine: the final rate as a fraction of --lr (default 0.02)"));
+    options.addOption(valued("lr-floor", "X", "cosine: the final rate as a fraction of --lr (default "
+        + LearningRateSchedule.DEFAULT_FLOOR + ")"));
     options.addOption(valued("ema", "D", "keep an exponential moving average of the weights, decay D per step "
         + "(e.g. 0.995: about the last 200 steps); validation, model selection, checkpoints' served weights and "
         + "exports use the average (default 0: none, every budget's)"));
@@ -313,7 +316,7 @@ final class TrainCommand extends OptionsCommand {
         }
         yield new LearningRateSchedule(LearningRateSchedule.Decay.CONSTANT, warmup, 1);
       }
-      case "cosine" -> LearningRateSchedule.cosine(warmup, doubleOption(line, "lr-floor", 0.02, 0, 1));
+      case "cosine" -> LearningRateSchedule.cosine(warmup, doubleOption(line, "lr-floor", LearningRateSchedule.DEFAULT_FLOOR, 0, 1));
       default -> throw new UsageException("--schedule must be constant or cosine, got '"
           + line.getOptionValue("schedule") + "'");
     };
@@ -386,7 +389,7 @@ final class TrainCommand extends OptionsCommand {
       throw new UsageException("--dropout-layers must be at most " + LinkNet.DROPOUT_SITES.size() + ", got "
           + layers);
     }
-    return spec.withDropout(doubleOption(line, "dropout", 0.3, 1e-6, 0.99), layers,
+    return spec.withDropout(doubleOption(line, "dropout", NetworkSpec.PAPER_DROPOUT, 1e-6, 0.99), layers,
         intOption(line, "mc-passes", NetworkSpec.PAPER_MC_PASSES, 1));
   }
 

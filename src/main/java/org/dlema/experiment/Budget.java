@@ -217,10 +217,8 @@ public record Budget(String name, int steps, int batch, double learningRate, Lea
 
   /** The MC-dropout networks' spec: the paper's p = 0.3 in 5 layers, 15 passes. */
   public static NetworkSpec dropout(NetworkSpec spec) {
-    return spec.withDropout(MC_DROPOUT_P, NetworkSpec.PAPER_DROPOUT_LAYERS, NetworkSpec.PAPER_MC_PASSES);
+    return spec.withDropout(NetworkSpec.PAPER_DROPOUT, NetworkSpec.PAPER_DROPOUT_LAYERS, NetworkSpec.PAPER_MC_PASSES);
   }
-
-  static final double MC_DROPOUT_P = 0.3;
 
   /**
    * One line, e.g. "cpu (1500 steps, weights on disputed pixels)": what experiment.json compares to decide whether a

@@ -33,6 +33,8 @@ import org.dlema.io.JsonFiles;
 public record NetworkSpec(String name, int inputSize, int stem, int[] stages, int[] blocks, int head,
     double batchNormMomentum, double batchNormEpsilon, double dropout, int dropoutLayers, int mcPasses,
     double logitBias, boolean coordinates) {
+  /** The paper's MC dropout (Table 2): p = 0.3 in 5 layers, 15 passes. */
+  public static final double PAPER_DROPOUT = 0.3;
   public static final int PAPER_DROPOUT_LAYERS = 5;
   public static final int PAPER_MC_PASSES = 15;
 

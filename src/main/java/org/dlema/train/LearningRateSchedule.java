@@ -36,6 +36,9 @@ public record LearningRateSchedule(Decay decay, int warmupSteps, double floor) {
     return new LearningRateSchedule(Decay.CONSTANT, 0, 1);
   }
 
+  /** The cosine schedule's final rate as a fraction of the base rate, unless one is given. */
+  public static final double DEFAULT_FLOOR = 0.02;
+
   /** Linear warm-up over {@code warmupSteps}, then cosine decay to {@code floor} of the base rate. */
   public static LearningRateSchedule cosine(int warmupSteps, double floor) {
     return new LearningRateSchedule(Decay.COSINE, warmupSteps, floor);
