@@ -93,13 +93,15 @@ final class ExportCommand extends OptionsCommand {
           + line.getOptionValue("calibration") + "'");
     };
     Path split = run.resolve(TrainingRun.SPLIT);
+    // Said after the export, so that a run that cannot be exported gets its one error line alone.
+    String uncalibrated = null;
     if (!line.hasOption("calibration") && Files.isRegularFile(split)) {
       int images = TrainValidationSplit.load(split).validation().size();
       if (images < Calibrations.FEW_IMAGES) {
         calibration = ProbabilityCalibration.NONE;
-        console.err().println("dlema: warning: " + run + " has " + images + " validation images, fewer than "
-            + Calibrations.FEW_IMAGES + ": exporting without temperature scaling, which so few images would fit by "
-            + "chance (--calibration temperature fits it anyway)");
+        uncalibrated = "dlema: warning: " + run + " has " + images + " validation images, fewer than "
+            + Calibrations.FEW_IMAGES + ": exported without temperature scaling, which so few images would fit by "
+            + "chance (--calibration temperature fits it anyway)";
       }
     }
     FusionRule fusion = null;
@@ -116,6 +118,9 @@ final class ExportCommand extends OptionsCommand {
     Integer version = line.hasOption("version") ? intOption(line, "version", 1, 1) : null;
     Exports.Written written = Exports.export(run, checkpoint, root, name, version, fusion, calibration,
         console.err());
+    if (uncalibrated != null) {
+      console.err().println(uncalibrated);
+    }
     for (Path member : written.members()) {
       console.out().println("wrote " + member);
     }

@@ -138,7 +138,7 @@ class OwnDataCommandsTest {
     CliRunner.Outcome plain = CliRunner.run("export", "--run", TinyRun.run().toString(), "--out", export.toString(),
         "--name", "m");
     assertThat(plain.exitCode()).isEqualTo(0);
-    assertThat(plain.err()).contains("has 3 validation images, fewer than 20: exporting without temperature "
+    assertThat(plain.err()).contains("has 3 validation images, fewer than 20: exported without temperature "
         + "scaling");
     JsonObject card = JsonParser.parseString(Files.readString(export.resolve("m/1/assets.extra/model_card.json")))
         .getAsJsonObject();
@@ -146,7 +146,7 @@ class OwnDataCommandsTest {
     CliRunner.Outcome asked = CliRunner.run("export", "--run", TinyRun.run().toString(), "--out", export.toString(),
         "--name", "m", "--calibration", "temperature");
     assertThat(asked.exitCode()).isEqualTo(0);
-    assertThat(asked.err()).doesNotContain("exporting without temperature scaling");
+    assertThat(asked.err()).doesNotContain("exported without temperature scaling");
     JsonObject calibrated = JsonParser.parseString(Files.readString(
         export.resolve("m/2/assets.extra/model_card.json"))).getAsJsonObject();
     assertThat(calibrated.get("temperature").getAsDouble()).isGreaterThan(0.0);
