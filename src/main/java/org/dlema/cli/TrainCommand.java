@@ -106,7 +106,8 @@ final class TrainCommand extends OptionsCommand {
         + "Cohen's kappa is below X (default " + TrainingTargets.DEFAULT_MIN_KAPPA + ")"));
     options.addOption(valued("subset", "I", "mc-dropout: train on the subset C^I that D-LEMA member I trusts "
         + "(with --members M and the same --seed as the D-LEMA run)"));
-    options.addOption(valued("dropout", "P", "mc-dropout: dropout probability (default " + NetworkSpec.PAPER_DROPOUT + ")"));
+    options.addOption(valued("dropout", "P", "mc-dropout: dropout probability (default " + NetworkSpec.PAPER_DROPOUT
+        + ")"));
     options.addOption(valued("dropout-layers", "N", "mc-dropout: dropout layers, from the network's centre "
         + "outwards (default " + NetworkSpec.PAPER_DROPOUT_LAYERS + ")"));
     options.addOption(valued("mc-passes", "N", "mc-dropout: stochastic passes averaged at inference (default "
@@ -316,7 +317,8 @@ final class TrainCommand extends OptionsCommand {
         }
         yield new LearningRateSchedule(LearningRateSchedule.Decay.CONSTANT, warmup, 1);
       }
-      case "cosine" -> LearningRateSchedule.cosine(warmup, doubleOption(line, "lr-floor", LearningRateSchedule.DEFAULT_FLOOR, 0, 1));
+      case "cosine" -> LearningRateSchedule.cosine(warmup, doubleOption(line, "lr-floor",
+          LearningRateSchedule.DEFAULT_FLOOR, 0, 1));
       default -> throw new UsageException("--schedule must be constant or cosine, got '"
           + line.getOptionValue("schedule") + "'");
     };

@@ -21,15 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 class OwnDataCommandsTest {
   @TempDir Path dir;
 
-  /** The one {@code dlema:} line of a refused command, checked for its exit code. */
-  private static String refusal(CliRunner.Outcome run, int exitCode) {
-    assertThat(run.exitCode()).isEqualTo(exitCode);
-    List<String> lines = run.err().lines().filter(l -> l.startsWith("dlema:")).toList();
-    assertThat(lines).hasSize(1);
-    assertThat(run.err()).doesNotContain("Exception");
-    return lines.get(0);
-  }
-
   private static Set<String> groups(Path manifest) throws Exception {
     Set<String> groups = new HashSet<>();
     for (String line : Files.readAllLines(manifest).subList(1, Files.readAllLines(manifest).size())) {
@@ -53,9 +44,9 @@ class OwnDataCommandsTest {
     JsonObject recorded = JsonParser.parseString(Files.readString(out.resolve("split.json"))).getAsJsonObject();
     assertThat(recorded.get("groupBy").getAsString()).isEqualTo("^(synth_\\d{3})");
 
-    assertThat(refusal(CliRunner.run("data", "split", "--data", TinyRun.data().toString(), "--out",
+    assertThat(CliRunner.refusal(CliRunner.run("data", "split", "--data", TinyRun.data().toString(), "--out",
         dir.resolve("bad").toString(), "--group-by", "(unclosed"), 2)).contains("--group-by");
-    assertThat(refusal(CliRunner.run("data", "split", "--data", TinyRun.data().toString(), "--out",
+    assertThat(CliRunner.refusal(CliRunner.run("data", "split", "--data", TinyRun.data().toString(), "--out",
         dir.resolve("none").toString(), "--group-by", "^L(\\d+)_"), 1)).contains("synth_0000");
     assertThat(Files.exists(dir.resolve("bad"))).isFalse();
     assertThat(Files.exists(dir.resolve("none"))).isFalse();
@@ -157,7 +148,7 @@ class OwnDataCommandsTest {
     Path dangling = Files.createSymbolicLink(dir.resolve("gone"), dir.resolve("nowhere"));
     CliRunner.Outcome refused = CliRunner.run("evaluate", "--run", TinyRun.run().toString(), "--data",
         TinyRun.data().toString(), "--out", dangling.toString());
-    assertThat(refusal(refused, 1)).contains("is a symbolic link to");
+    assertThat(CliRunner.refusal(refused, 1)).contains("is a symbolic link to");
     assertThat(refused.err()).doesNotContain("exporting");
     assertThat(Files.exists(dir.resolve("nowhere"))).isFalse();
   }
@@ -165,7 +156,7 @@ class OwnDataCommandsTest {
   @Test
   void aMemberFolderGivenToWeightsPointsAtTheEnsemble() {
     Path member = EnsembleRun.member(TinyRun.ensemble(), 1);
-    String line = refusal(CliRunner.run("weights", "--run", member.toString()), 1);
+    String line = CliRunner.refusal(CliRunner.run("weights", "--run", member.toString()), 1);
     assertThat(line).contains("one member of the ensemble run");
     assertThat(line).contains(TinyRun.ensemble().toAbsolutePath().normalize().toString());
   }
@@ -173,12 +164,12 @@ class OwnDataCommandsTest {
   @Test
   void aLineBreakInAJobValueIsRefusedBeforeAnythingIsWritten() {
     Path out = dir.resolve("slurm");
-    String line = refusal(CliRunner.run("cluster", "slurm", "--run", dir.resolve("r").toString(), "--data",
+    String line = CliRunner.refusal(CliRunner.run("cluster", "slurm", "--run", dir.resolve("r").toString(), "--data",
         TinyRun.data().toString(), "--partition", "gpu\ntouch pwned", "--out", out.toString(), "--", "--members",
         "2"), 1);
     assertThat(line).contains("the partition holds a control character");
     assertThat(Files.exists(out)).isFalse();
-    String k8s = refusal(CliRunner.run("cluster", "k8s", "--run", "runs/r", "--data", "data\nx", "--out",
+    String k8s = CliRunner.refusal(CliRunner.run("cluster", "k8s", "--run", "runs/r", "--data", "data\nx", "--out",
         dir.resolve("k8s").toString(), "--", "--members", "2"), 1);
     assertThat(k8s).contains("the data holds a control character");
     assertThat(Files.exists(dir.resolve("k8s"))).isFalse();
@@ -204,9 +195,9 @@ class OwnDataCommandsTest {
       }
       List<String> second = new java.util.ArrayList<>(train);
       second.addAll(List.of("--steps", "3", "--lr", "0.01"));
-      assertThat(refusal(CliRunner.run(second.toArray(String[]::new)), 1))
+      assertThat(CliRunner.refusal(CliRunner.run(second.toArray(String[]::new)), 1))
           .contains("is being trained by another process");
-      assertThat(refusal(CliRunner.run("train", "--resume", "--out", run.toString()), 1))
+      assertThat(CliRunner.refusal(CliRunner.run("train", "--resume", "--out", run.toString()), 1))
           .contains("is being trained by another process");
       assertThat(training.isAlive()).isTrue();
     } finally {
@@ -236,7 +227,7 @@ class OwnDataCommandsTest {
     Path export = dir.resolve("export");
     assertThat(CliRunner.run("export", "--run", TinyRun.run().toString(), "--out", export.toString(), "--name",
         "tiny").exitCode()).isEqualTo(0);
-    String line = refusal(CliRunner.run("predict", "--model", export.resolve("tiny/1").toString(), "--input",
+    String line = CliRunner.refusal(CliRunner.run("predict", "--model", export.resolve("tiny/1").toString(), "--input",
         folder.toString(), "--out", folder.toString()), 1);
     assertThat(line).contains("b_mask.png is one of the input images");
     assertThat(Files.readAllBytes(folder.resolve("b_mask.png"))).isEqualTo(before);
@@ -267,7 +258,7 @@ class OwnDataCommandsTest {
     }
     assertThat(Files.isRegularFile(out.resolve("reference/" + id + "_reference.png"))).isTrue();
     assertThat(CliRunner.run("data", "inspect", out.toString()).exitCode()).isEqualTo(0);
-    assertThat(refusal(CliRunner.run("data", "crop", "--data", TinyRun.data().toString(), "--out",
+    assertThat(CliRunner.refusal(CliRunner.run("data", "crop", "--data", TinyRun.data().toString(), "--out",
         dir.resolve("big").toString(), "--size", "64"), 1)).contains("smaller than the 64x64 crop");
     assertThat(Files.exists(dir.resolve("big"))).isFalse();
   }

@@ -4,7 +4,6 @@ import static com.google.common.truth.Truth.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.dlema.testing.TinyRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,29 +12,24 @@ import org.junit.jupiter.api.io.TempDir;
 class SmallMisusesTest {
   @TempDir Path dir;
 
-  private static String refusal(CliRunner.Outcome run, int exitCode) {
-    assertThat(run.exitCode()).isEqualTo(exitCode);
-    List<String> lines = run.err().lines().filter(l -> l.startsWith("dlema:")).toList();
-    assertThat(lines).hasSize(1);
-    assertThat(run.err()).doesNotContain("internal error");
-    assertThat(run.err().lines().count()).isAtMost(3);
-    return lines.get(0);
-  }
-
   @Test
   void aSpecWithAHundredThousandChannelsIsRefusedInWords() throws Exception {
     Path spec = Files.writeString(dir.resolve("huge.json"), "{\"name\": \"huge\", \"inputSize\": 64, \"stem\": 16, "
         + "\"stages\": [100000, 32, 64, 128], \"blocks\": [2, 2, 2, 2], \"head\": 8, \"batchNormMomentum\": 0.9, "
         + "\"batchNormEpsilon\": 0.001}");
-    String line = refusal(CliRunner.run("train", "--data", TinyRun.data().toString(), "--spec", spec.toString(),
-        "--out", dir.resolve("r").toString()), 1);
+    CliRunner.Outcome refused = CliRunner.run("train", "--data", TinyRun.data().toString(), "--spec",
+        spec.toString(), "--out", dir.resolve("r").toString());
+    String line = CliRunner.refusal(refused, 1);
+    // Not TensorFlow's dump of the graph it could not build.
+    assertThat(refused.err().lines().count()).isAtMost(3);
     assertThat(line).contains("stage widths must be 1 to 4096");
     assertThat(Files.exists(dir.resolve("r"))).isFalse();
   }
 
   @Test
   void aMatMulTooLargeForMemoryIsAUsageError() {
-    assertThat(refusal(CliRunner.run("benchmark", "--matmul", "1000000", "--out", dir.resolve("b").toString()), 2))
+    assertThat(CliRunner.refusal(CliRunner.run("benchmark", "--matmul", "1000000", "--out",
+        dir.resolve("b").toString()), 2))
         .contains("--matmul must be at most 8192");
   }
 
@@ -44,13 +38,14 @@ class SmallMisusesTest {
     Path point = dir.resolve("p");
     Files.createDirectories(point.resolve("evaluation"));
     Files.writeString(point.resolve("evaluation/evaluation.json"), "{\"results\": [{\"jaccard\": 0.5}]}");
-    String line = refusal(CliRunner.run("compare", "--point", "a=" + point, "--out", dir.resolve("c").toString()), 1);
+    String line = CliRunner.refusal(CliRunner.run("compare", "--point", "a=" + point, "--out",
+        dir.resolve("c").toString()), 1);
     assertThat(line).contains("is not an evaluation written by dlema");
   }
 
   @Test
   void theWeightFigureIsWrittenOnlyUnderAPngName() {
-    assertThat(refusal(CliRunner.run("weights", "--run", TinyRun.ensemble().toString(), "--out",
+    assertThat(CliRunner.refusal(CliRunner.run("weights", "--run", TinyRun.ensemble().toString(), "--out",
         dir.resolve("x.jpg").toString()), 2)).contains("--out must name a .png file");
     assertThat(Files.exists(dir.resolve("x.jpg"))).isFalse();
   }
@@ -64,7 +59,7 @@ class SmallMisusesTest {
     assertThat(javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(32, 32,
         java.awt.image.BufferedImage.TYPE_INT_RGB), "tiff", tiff.toFile())).isTrue();
     Path body = dir.resolve("body.json");
-    String line = refusal(CliRunner.run("request", "--model", export.resolve("m").toString(), "--image",
+    String line = CliRunner.refusal(CliRunner.run("request", "--model", export.resolve("m").toString(), "--image",
         tiff.toString(), "--out", body.toString()), 1);
     assertThat(line).contains("scan.tif: is not a PNG, JPEG, GIF or BMP file");
     assertThat(Files.exists(body)).isFalse();
