@@ -66,7 +66,7 @@ record ExperimentState(String data, List<String> tests, List<String> methods, St
       List<String> differences = before.differences(wanted);
       if (!differences.isEmpty()) {
         throw new ExperimentException(out + " holds an experiment with other settings (" + String.join("; ",
-            differences) + "); give the same settings to continue it, or another output folder");
+            differences) + ")");
       }
       // Maps the stages will add to, also where an older file has no CPU times.
       return new ExperimentState(before.data, before.tests, before.methods, before.budget, before.spec, before.seed,

@@ -200,7 +200,7 @@ class ExperimentCommandTest {
     args[args.length - 1] = "baseline";
     CliRunner.Outcome other = CliRunner.run(args);
     assertThat(other.exitCode()).isNotEqualTo(0);
-    assertThat(other.err()).contains("methods baseline,staple");
+    assertThat(other.err()).contains("(methods: baseline,staple there, baseline now)");
 
     Path compared = dir.resolve("compared");
     CliRunner.Outcome compare = CliRunner.run("compare", "--point", "all=" + out, "--point", "two=" + part, "--out",
