@@ -372,7 +372,7 @@ final class TrainCommand extends OptionsCommand {
     try {
       return variant.build();
     } catch (IllegalArgumentException e) {
-      throw new UsageException("--weight-region " + e.getMessage());
+      throw new UsageException("--weight-region disputed with --weight-normalization image: " + e.getMessage());
     }
   }
 

@@ -133,7 +133,8 @@ class ModelCommandsTest {
         .contains("--member applies to --method dlema only");
     assertThat(CliRunner.run("train", "--method", "dlema", "--data", data, "--weight-region", "disputed",
         "--weight-normalization", "image", "--out", dir.resolve("y").toString()).err())
-        .contains("--weight-region disputed normalises over the batch");
+        .contains("--weight-region disputed with --weight-normalization image: weights on disputed pixels are "
+            + "normalised over the batch, not per image");
     assertThat(CliRunner.run("train", "--method", "dlema", "--data", data, "--weight-region", "some",
         "--out", dir.resolve("z").toString()).err())
         .contains("--weight-region must be one of all, disputed, got 'some'");
