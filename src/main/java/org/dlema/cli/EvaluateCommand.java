@@ -2,7 +2,10 @@ package org.dlema.cli;
 
 import com.google.common.io.MoreFiles;
 import com.google.common.io.RecursiveDeleteOption;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -20,7 +23,6 @@ import org.dlema.export.ProbabilityCalibration;
 import org.dlema.export.ServedEvaluation;
 import org.dlema.graph.FusionRule;
 import org.dlema.io.AtomicDirectory;
-import org.dlema.io.PrefixedLines;
 import org.dlema.train.Checkpoints;
 import org.dlema.train.RunConfig;
 
@@ -126,15 +128,19 @@ final class EvaluateCommand extends OptionsCommand {
 
   /**
    * A run's best checkpoint exported into a scratch folder (ensembles with uniform fusion, no rule scoring). The
-   * export's own lines would name the scratch folder and a rule nobody chose, so one line says what happens and
-   * only the export's warnings follow.
+   * export's own lines would name the scratch folder and a rule nobody chose, so one line says what happens; the
+   * export's warnings follow once it has succeeded, so that a run that cannot be exported gets its error alone.
    */
   private static Path export(Path run, Path work, Console console) throws IOException {
     boolean ensemble = RunConfig.read(run).isEnsemble();
     console.err().println("exporting " + run + "'s best checkpoint for evaluation"
         + (ensemble ? " (members fused by the uniform rule, as in the paper)" : ""));
-    return Exports.exportRun(run, Checkpoints.BEST, Files.createTempDirectory(work, "export-"), "model", 1,
-        FusionRule.UNIFORM, ProbabilityCalibration.TEMPERATURE, PrefixedLines.on(console.err(), "dlema: ",
-        text -> text.startsWith("warning: ")));
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    Path exported = Exports.exportRun(run, Checkpoints.BEST, Files.createTempDirectory(work, "export-"), "model", 1,
+        FusionRule.UNIFORM, ProbabilityCalibration.TEMPERATURE, new PrintStream(log, true, StandardCharsets.UTF_8));
+    log.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("warning: "))
+        .forEach(l -> console.err().println("dlema: " + l));
+    return exported;
   }
+
 }

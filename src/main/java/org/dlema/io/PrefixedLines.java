@@ -4,33 +4,25 @@ import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.function.Predicate;
 
 /**
  * A stream that starts each of its lines with a prefix and hands every whole line to a shared stream in one write,
  * so the logs of jobs running side by side interleave line by line instead of mid-line. A line still unfinished
- * when the stream is flushed waits for its end; closing the stream writes it out. A filter may keep some lines only.
+ * when the stream is flushed waits for its end; closing the stream writes it out.
  */
 public final class PrefixedLines extends OutputStream {
   private final PrintStream to;
   private final byte[] prefix;
-  private final Predicate<String> keep;
   private final ByteArrayOutputStream line = new ByteArrayOutputStream();
 
-  private PrefixedLines(PrintStream to, String prefix, Predicate<String> keep) {
+  private PrefixedLines(PrintStream to, String prefix) {
     this.to = to;
     this.prefix = prefix.getBytes(StandardCharsets.UTF_8);
-    this.keep = keep;
   }
 
   /** A print stream whose lines reach {@code to} as "prefix + line". */
   public static PrintStream on(PrintStream to, String prefix) {
-    return on(to, prefix, text -> true);
-  }
-
-  /** As {@link #on(PrintStream, String)}, for the lines that {@code keep} accepts (without their line end). */
-  public static PrintStream on(PrintStream to, String prefix, Predicate<String> keep) {
-    return new PrintStream(new PrefixedLines(to, prefix, keep), true, StandardCharsets.UTF_8);
+    return new PrintStream(new PrefixedLines(to, prefix), true, StandardCharsets.UTF_8);
   }
 
   @Override
@@ -63,10 +55,6 @@ public final class PrefixedLines extends OutputStream {
   }
 
   private void emit() {
-    if (!keep.test(line.toString(StandardCharsets.UTF_8).stripTrailing())) {
-      line.reset();
-      return;
-    }
     byte[] whole = new byte[prefix.length + line.size()];
     System.arraycopy(prefix, 0, whole, 0, prefix.length);
     System.arraycopy(line.toByteArray(), 0, whole, prefix.length, line.size());
