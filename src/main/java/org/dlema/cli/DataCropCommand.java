@@ -19,7 +19,7 @@ import org.dlema.data.Manifests;
 import org.dlema.data.MultiAnnotatedDataset;
 import org.dlema.data.ReadOptions;
 import org.dlema.data.ReferenceMasks;
-import org.dlema.data.RgbImage;
+import org.dlema.data.preprocess.CentreCrop;
 import org.dlema.io.AtomicDirectory;
 import org.dlema.io.JsonFiles;
 import org.dlema.io.Progress;
@@ -89,46 +89,26 @@ final class DataCropCommand extends OptionsCommand {
   private static AnnotatedImage crop(MultiAnnotatedDataset dataset, AnnotatedImage entry, int size,
       boolean references, Path staging, Path out) throws IOException {
     LoadedImage loaded = LoadedImage.load(entry);
-    RgbImage image = loaded.image();
-    if (image.width() < size || image.height() < size) {
-      throw new DatasetException(entry.image(), "is " + image.width() + "x" + image.height() + ", smaller than the "
-          + size + "x" + size + " crop");
+    CentreCrop crop;
+    try {
+      crop = CentreCrop.of(loaded.image().width(), loaded.image().height(), size);
+    } catch (IllegalArgumentException e) {
+      throw new DatasetException(entry.image(), e.getMessage());
     }
-    int x0 = (image.width() - size) / 2;
-    int y0 = (image.height() - size) / 2;
-    RgbImage centre = RgbImage.blank(size, size);
-    for (int y = 0; y < size; y++) {
-      for (int x = 0; x < size; x++) {
-        for (int c = 0; c < 3; c++) {
-          centre.set(x, y, c, image.get(x0 + x, y0 + y, c));
-        }
-      }
-    }
-    ImageFiles.writePng(centre.toBufferedImage(), staging.resolve("images").resolve(entry.id() + ".png"));
+    ImageFiles.writePng(crop.image(loaded.image()).toBufferedImage(),
+        staging.resolve("images").resolve(entry.id() + ".png"));
     List<Annotation> annotations = new ArrayList<>();
     for (int k = 0; k < loaded.masks().size(); k++) {
       Annotation annotation = entry.annotations().get(k);
       String name = annotation.file().getFileName().toString().replaceAll("\\.[^.]+$", "") + ".png";
-      ImageFiles.writePng(centre(loaded.masks().get(k), x0, y0, size).toBufferedImage(),
-          staging.resolve("masks").resolve(name));
-      Path file = out.resolve("masks").resolve(name);
-      annotations.add(annotation.annotator().map(a -> Annotation.of(file, a)).orElse(Annotation.of(file)));
+      ImageFiles.writePng(crop.mask(loaded.masks().get(k)).toBufferedImage(), staging.resolve("masks").resolve(name));
+      annotations.add(new Annotation(out.resolve("masks").resolve(name), annotation.annotator()));
     }
     if (references) {
       BinaryMask reference = ImageFiles.readMask(ReferenceMasks.file(dataset, entry).orElseThrow()).mask();
-      ImageFiles.writePng(centre(reference, x0, y0, size).toBufferedImage(), staging.resolve(ReferenceMasks.FOLDER)
+      ImageFiles.writePng(crop.mask(reference).toBufferedImage(), staging.resolve(ReferenceMasks.FOLDER)
           .resolve(entry.id() + "_reference.png"));
     }
     return new AnnotatedImage(entry.id(), out.resolve("images").resolve(entry.id() + ".png"), annotations);
-  }
-
-  private static BinaryMask centre(BinaryMask mask, int x0, int y0, int size) {
-    BinaryMask cut = new BinaryMask(size, size);
-    for (int y = 0; y < size; y++) {
-      for (int x = 0; x < size; x++) {
-        cut.set(x, y, mask.get(x0 + x, y0 + y));
-      }
-    }
-    return cut;
   }
 }

@@ -19,7 +19,6 @@ import org.dlema.eval.EvaluationReport;
 import org.dlema.eval.Evaluator;
 import org.dlema.export.Exports;
 import org.dlema.export.ModelExporter;
-import org.dlema.export.ProbabilityCalibration;
 import org.dlema.export.ServedEvaluation;
 import org.dlema.graph.FusionRule;
 import org.dlema.io.AtomicDirectory;
@@ -80,10 +79,7 @@ final class EvaluateCommand extends OptionsCommand {
       throw new UsageException("give at least one test set with --data DIR");
     }
     // Refused before any export: a link to nothing, or a folder that holds something already.
-    Path out = AtomicDirectory.followed(Path.of(required(line, "out")).toAbsolutePath().normalize());
-    if (Files.exists(out) && !(Files.isDirectory(out) && isEmpty(out))) {
-      throw new IOException(out + " already exists; choose another output or remove it first");
-    }
+    Path out = AtomicDirectory.usable(Path.of(required(line, "out")));
     int examples = intOption(line, "examples", 3, 0);
     Path work = Files.createTempDirectory("dlema-evaluate-");
     Map<String, Path> byLabel = new LinkedHashMap<>();
@@ -112,12 +108,6 @@ final class EvaluateCommand extends OptionsCommand {
     return 0;
   }
 
-  private static boolean isEmpty(Path folder) throws IOException {
-    try (var entries = Files.list(folder)) {
-      return entries.findAny().isEmpty();
-    }
-  }
-
   private static String unique(Map<String, ?> taken, String label) {
     String name = label;
     for (int k = 2; taken.containsKey(name); k++) {
@@ -137,10 +127,9 @@ final class EvaluateCommand extends OptionsCommand {
         + (ensemble ? " (members fused by the uniform rule, as in the paper)" : ""));
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     Path exported = Exports.exportRun(run, Checkpoints.BEST, Files.createTempDirectory(work, "export-"), "model", 1,
-        FusionRule.UNIFORM, ProbabilityCalibration.TEMPERATURE, new PrintStream(log, true, StandardCharsets.UTF_8));
+        FusionRule.UNIFORM, null, new PrintStream(log, true, StandardCharsets.UTF_8));
     log.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("warning: "))
         .forEach(l -> console.err().println("dlema: " + l));
     return exported;
   }
-
 }

@@ -1,10 +1,8 @@
 package org.dlema.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
-import org.dlema.data.partition.TrainValidationSplit;
 import org.dlema.export.Calibrations;
 import org.dlema.export.Exports;
 import org.dlema.export.ProbabilityCalibration;
@@ -12,7 +10,6 @@ import org.dlema.export.ServingConfig;
 import org.dlema.graph.FusionRule;
 import org.dlema.train.Checkpoints;
 import org.dlema.train.RunConfig;
-import org.dlema.train.TrainingRun;
 
 /** {@code dlema export}: a trained run as a SavedModel in TF Serving layout. */
 final class ExportCommand extends OptionsCommand {
@@ -85,25 +82,16 @@ final class ExportCommand extends OptionsCommand {
         && !checkpoint.equals(Checkpoints.FINAL)) {
       throw new UsageException("--checkpoint must be best, latest or final, got '" + checkpoint + "'");
     }
-    ProbabilityCalibration calibration = switch (line.getOptionValue("calibration", "temperature")) {
-      case "temperature" -> ProbabilityCalibration.TEMPERATURE;
-      case "members" -> ProbabilityCalibration.MEMBERS;
-      case "none" -> ProbabilityCalibration.NONE;
-      default -> throw new UsageException("--calibration must be temperature, members or none, got '"
-          + line.getOptionValue("calibration") + "'");
-    };
-    Path split = run.resolve(TrainingRun.SPLIT);
-    // Said after the export, so that a run that cannot be exported gets its one error line alone.
-    String uncalibrated = null;
-    if (!line.hasOption("calibration") && Files.isRegularFile(split)) {
-      int images = TrainValidationSplit.load(split).validation().size();
-      if (images < Calibrations.FEW_IMAGES) {
-        calibration = ProbabilityCalibration.NONE;
-        uncalibrated = "dlema: warning: " + run + " has " + images + " validation images, fewer than "
-            + Calibrations.FEW_IMAGES + ": exported without temperature scaling, which so few images would fit by "
-            + "chance (--calibration temperature fits it anyway)";
-      }
-    }
+    // Absent: the library's default, temperature scaling unless the run validates on too few images.
+    ProbabilityCalibration calibration = line.hasOption("calibration")
+        ? switch (line.getOptionValue("calibration")) {
+          case "temperature" -> ProbabilityCalibration.TEMPERATURE;
+          case "members" -> ProbabilityCalibration.MEMBERS;
+          case "none" -> ProbabilityCalibration.NONE;
+          default -> throw new UsageException("--calibration must be temperature, members or none, got '"
+              + line.getOptionValue("calibration") + "'");
+        }
+        : null;
     FusionRule fusion = null;
     if (line.hasOption("fusion")) {
       if (!RunConfig.read(run).isEnsemble()) {
@@ -118,9 +106,6 @@ final class ExportCommand extends OptionsCommand {
     Integer version = line.hasOption("version") ? intOption(line, "version", 1, 1) : null;
     Exports.Written written = Exports.export(run, checkpoint, root, name, version, fusion, calibration,
         console.err());
-    if (uncalibrated != null) {
-      console.err().println(uncalibrated);
-    }
     for (Path member : written.members()) {
       console.out().println("wrote " + member);
     }

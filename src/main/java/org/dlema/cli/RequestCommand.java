@@ -1,10 +1,8 @@
 package org.dlema.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
-import org.dlema.data.ImageFiles;
 import org.dlema.export.RestRequest;
 import org.dlema.io.JsonFiles;
 
@@ -52,15 +50,7 @@ final class RequestCommand extends OptionsCommand {
   int execute(CommandLine line, Console console) throws Exception {
     Path model = modelFolder(Path.of(required(line, "model")), console);
     Path image = Path.of(required(line, "image"));
-    String body;
-    try {
-      body = RestRequest.body(model, line.getOptionValue("signature"), Files.readAllBytes(image),
-          ImageFiles.readRgb(image).image());
-    } catch (IllegalArgumentException e) {
-      // The library's reason names no file; the image is the user's.
-      throw e.getMessage().startsWith("the image ") ? new IllegalArgumentException(image + ": "
-          + e.getMessage().substring("the image ".length()) + " (--signature)") : e;
-    }
+    String body = RestRequest.body(model, line.getOptionValue("signature"), image);
     if (line.hasOption("out")) {
       Path out = Path.of(line.getOptionValue("out"));
       JsonFiles.writeString(out, body + "\n");

@@ -5,6 +5,7 @@ import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -204,6 +205,9 @@ public final class ImageFiles {
       if (!ImageIO.write(image, "png", out)) {
         throw new IOException("no PNG writer available");
       }
+    } catch (FileSystemException e) {
+      // Already names the file and the reason (no such folder, permission denied, not a file).
+      throw e;
     } catch (IOException e) {
       // ImageIO's own message names no file ("I/O error writing PNG file!"); the cause says why.
       Throwable cause = e.getCause() != null ? e.getCause() : e;

@@ -66,8 +66,16 @@ public record ImageScores(double jaccard, double dice, double nll, double brier)
       return new Overlap(both, predicted, actual);
     }
 
+    /** No pixel of either: the start of a sum over images. */
+    public static final Overlap NONE = new Overlap(0, 0, 0);
+
+    /** The counts of this and {@code other} together, as if both images were one (a pooled Jaccard). */
+    public Overlap plus(Overlap other) {
+      return new Overlap(both + other.both, predicted + other.predicted, actual + other.actual);
+    }
+
     /** Pixels in the prediction or the target. */
-    public long union() {
+    long union() {
       return predicted + actual - both;
     }
 

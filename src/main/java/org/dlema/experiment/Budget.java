@@ -225,13 +225,17 @@ public record Budget(String name, int steps, int batch, double learningRate, Lea
    * folder is this run.
    */
   public String label() {
-    return String.format(Locale.ROOT, "%s (%d steps%s%s%s%s)", name, steps,
+    // Each setting on its own: a momentum budget that selects on the references still says so.
+    String selection = switch (selectOn) {
+      case ANNOTATIONS -> "";
+      case REFERENCE -> ", selected on the reference";
+      case POOLED_REFERENCE -> ", selected on the pooled reference";
+    };
+    return String.format(Locale.ROOT, "%s (%d steps%s%s%s%s%s)", name, steps,
         weightRegion == EnsembleSettings.WeightRegion.ALL ? ""
             : ", weights on " + weightRegion.name().toLowerCase(Locale.ROOT) + " pixels",
         metaWarmup == 0 ? "" : ", meta-weighting from step " + metaWarmup,
         averageDecay == 0 ? "" : ", weights averaged with decay " + averageDecay,
-        optimizer == Optimizer.MOMENTUM ? "" : ", " + optimizer.id()
-            + (!selectOn.onReference() ? "" : selectOn == SelectOn.REFERENCE ? ", selected on the reference"
-                : ", selected on the pooled reference"));
+        optimizer == Optimizer.MOMENTUM ? "" : ", " + optimizer.id(), selection);
   }
 }

@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
+import org.dlema.data.partition.TrainValidationSplit;
 import org.dlema.graph.FusionRule;
 import org.dlema.train.RunConfig;
+import org.dlema.train.TrainingRun;
 
 /** Exports a run by its kind: a single network, or the fused ensemble with its members. */
 public final class Exports {
@@ -25,20 +27,36 @@ public final class Exports {
    *
    * @param version the version number, or null for one more than the highest present (of every member too)
    * @param fusion the ensemble's default rule, or null to choose it on the validation images
-   * @param calibration whether the served probabilities are temperature-scaled
+   * @param calibration whether the served probabilities are temperature-scaled, or null for the default:
+   *     temperature scaling where the run validates on at least {@link Calibrations#FEW_IMAGES} images, else none
+   *     (a temperature fitted on a handful of images is chance), said on {@code log} once the export is written
    */
   public static Written export(Path run, String checkpoint, Path root, String name, Integer version,
       FusionRule fusion, ProbabilityCalibration calibration, PrintStream log) throws IOException {
     RunConfig config = RunConfig.read(run);
+    int images = calibration != null ? 0
+        : TrainValidationSplit.load(run.resolve(TrainingRun.SPLIT)).validation().size();
+    boolean few = calibration == null && images < Calibrations.FEW_IMAGES;
+    ProbabilityCalibration served = calibration != null ? calibration
+        : few ? ProbabilityCalibration.NONE : ProbabilityCalibration.TEMPERATURE;
+    Written written;
     if (config.isEnsemble()) {
       int v = version != null ? version
           : EnsembleExporter.nextVersion(root, name, config.ensemble().members());
-      EnsembleExporter.Written written = EnsembleExporter.export(run, checkpoint, root, name, v, fusion,
-          fusion == null, calibration, log);
-      return new Written(written.ensemble(), written.members(), written.defaultRule());
+      EnsembleExporter.Written ensemble = EnsembleExporter.export(run, checkpoint, root, name, v, fusion,
+          fusion == null, served, log);
+      written = new Written(ensemble.ensemble(), ensemble.members(), ensemble.defaultRule());
+    } else {
+      int v = version != null ? version : ModelExporter.nextVersion(root.resolve(name));
+      written = new Written(ModelExporter.export(run, checkpoint, root, name, v, served, log), List.of(), null);
     }
-    int v = version != null ? version : ModelExporter.nextVersion(root.resolve(name));
-    return new Written(ModelExporter.export(run, checkpoint, root, name, v, calibration, log), List.of(), null);
+    if (few) {
+      // Said after the export, so that a run that cannot be exported gets its error alone.
+      log.println("warning: " + run + " has " + images + " validation images, fewer than "
+          + Calibrations.FEW_IMAGES + ": exported without temperature scaling, which so few images would fit by "
+          + "chance (ask for temperature calibration to fit it anyway)");
+    }
+    return written;
   }
 
   /** As {@link #export}; returns the single network's or the fused ensemble's version folder. */

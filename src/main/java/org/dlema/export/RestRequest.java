@@ -3,10 +3,12 @@ package org.dlema.export;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.TreeSet;
+import org.dlema.data.ImageFiles;
 import org.dlema.data.RgbImage;
 import org.dlema.graph.ServingGraph;
 import org.tensorflow.proto.SavedModel;
@@ -49,10 +51,12 @@ public final class RestRequest {
   }
 
   /**
-   * The JSON body for {@code signature} (null: {@link #defaultSignature}) of the model in {@code versionFolder};
-   * {@code file} is the image file's bytes and {@code image} its decoded pixels.
+   * The JSON body for {@code signature} (null: {@link #defaultSignature}) of the model in {@code versionFolder}, for
+   * the image file {@code imageFile}: its bytes for a signature that takes files, else its decoded pixels.
    */
-  public static String body(Path versionFolder, String signature, byte[] file, RgbImage image) throws IOException {
+  public static String body(Path versionFolder, String signature, Path imageFile) throws IOException {
+    byte[] file = Files.readAllBytes(imageFile);
+    RgbImage image = ImageFiles.readRgb(imageFile).image();
     SavedModel model = SavedModelInspection.read(versionFolder);
     List<String> known = signatures(model);
     if (signature == null) {
@@ -67,7 +71,7 @@ public final class RestRequest {
     JsonArray instances = new JsonArray();
     if (def.getInputsMap().containsKey(ServingGraph.IMAGE_BYTES)) {
       if (!decodable(file)) {
-        throw new IllegalArgumentException("the image is not a PNG, JPEG, GIF or BMP file, the formats the "
+        throw new IllegalArgumentException(imageFile + ": is not a PNG, JPEG, GIF or BMP file, the formats the "
             + signature + " signature decodes; convert it, or send its pixels through the "
             + ModelExporter.DEFAULT_SIGNATURE + " signature");
       }

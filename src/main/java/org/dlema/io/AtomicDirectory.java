@@ -52,26 +52,27 @@ public final class AtomicDirectory implements AutoCloseable {
    * where it points, which must exist.
    */
   public static AtomicDirectory create(Path target) throws IOException {
-    Path absolute = followed(target.toAbsolutePath().normalize());
-    if (Files.exists(absolute) && !isEmptyDirectory(absolute)) {
-      throw new IOException(target + " already exists; choose another output or remove it first");
-    }
-    return staged(absolute, false);
+    return staged(usable(target), false);
   }
 
   /**
-   * The folder a symbolic link points to, so that renaming the finished output into place fills that folder rather
-   * than replacing the link; a link to nothing is refused before any work.
+   * Where {@link #create} would put {@code target}, checked before any work as it would check it: absolute, a
+   * symbolic link followed (so that renaming the finished output into place fills the folder it points to rather
+   * than replacing the link), refused when it links to nothing or already holds something.
    */
-  public static Path followed(Path target) throws IOException {
-    if (!Files.isSymbolicLink(target)) {
-      return target;
+  public static Path usable(Path target) throws IOException {
+    Path absolute = target.toAbsolutePath().normalize();
+    if (Files.isSymbolicLink(absolute)) {
+      if (!Files.exists(absolute)) {
+        throw new IOException(target + " is a symbolic link to " + Files.readSymbolicLink(absolute) + ", which "
+            + "does not exist; create that folder or choose another output");
+      }
+      absolute = absolute.toRealPath();
     }
-    if (!Files.exists(target)) {
-      throw new IOException(target + " is a symbolic link to " + Files.readSymbolicLink(target) + ", which does "
-          + "not exist; create that folder or choose another output");
+    if (Files.exists(absolute) && !isEmptyDirectory(absolute)) {
+      throw new IOException(target + " already exists; choose another output or remove it first");
     }
-    return target.toRealPath();
+    return absolute;
   }
 
   /**

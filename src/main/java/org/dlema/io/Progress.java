@@ -22,8 +22,12 @@ public final class Progress {
   private final LongSupplier clock;
   private final long started;
   private final AtomicLong done = new AtomicLong();
-  /** When the first unit finished: the rate is measured from there, so one-off start-up work does not count. */
-  private long firstDone;
+  /**
+   * When the first unit was reported, and how many units were done by then: the rate is measured from there, so
+   * one-off start-up work does not count. Set under the lock by whichever thread reports first.
+   */
+  private long firstAt;
+  private long doneAtFirst;
   private long lastDraw;
   // System.nanoTime has an arbitrary origin (it may be negative), so "draw now" is a flag, not a lastDraw of 0.
   private boolean redraw = true;
@@ -84,8 +88,9 @@ public final class Progress {
     }
     synchronized (this) {
       long now = clock.getAsLong();
-      if (n == 1) {
-        firstDone = now;
+      if (doneAtFirst == 0) {
+        firstAt = now;
+        doneAtFirst = n;
       }
       if (terminal && (redraw || now - lastDraw > REDRAW_NANOS || n == total)) {
         redraw = false;
@@ -137,7 +142,7 @@ public final class Progress {
     if (n >= total) {
       return String.format(Locale.ROOT, onBar ? " %.1f min" : ", %.1f min", minutes);
     }
-    double perUnit = n > 1 ? (now - firstDone) / (double) MINUTE_NANOS / (n - 1) : minutes / n;
+    double perUnit = n > doneAtFirst ? (now - firstAt) / (double) MINUTE_NANOS / (n - doneAtFirst) : minutes / n;
     return String.format(Locale.ROOT, onBar ? " %.1f min (%.1f left)" : ", %.1f min, about %.1f min left at this rate",
         minutes, perUnit * (total - n));
   }

@@ -37,6 +37,9 @@ public final class LearningCheck {
     return values;
   }
 
+  /** Where a user reads what to do about it. */
+  private static final String SEE = "; see docs/own-data.md, \"When a run learns nothing\"";
+
   /** A warning when the run in {@code run} shows no learning, else empty. */
   public static Optional<String> of(Path run) throws IOException {
     List<Double> values = validations(run);
@@ -48,13 +51,13 @@ public final class LearningCheck {
       return Optional.of(String.format(Locale.ROOT, "every one of the %d validations gave the same Jaccard "
           + "(%.2f%%): the network predicts the same mask for every image, most often an empty one. Likely causes: "
           + "objects that cover a small share of the image (momentum SGD's steps shrink with their gradient; the "
-          + "small-objects budget trains with Adam), or too few steps for the data; see docs/results.md, Real "
-          + "annotators", values.size(), 100 * values.get(0)));
+          + "small-objects budget trains with Adam, best with a rare-foreground prior spec), or too few steps for "
+          + "the data" + SEE, values.size(), 100 * values.get(0)));
     }
     if (best < NEAR_ZERO) {
       return Optional.of(String.format(Locale.ROOT, "the best validation Jaccard is %.2f%%: the network learned "
           + "next to nothing. Likely causes: too few steps, a learning rate too low or too high for the batch, or "
-          + "objects that cover a small share of the image; see docs/results.md, Real annotators", 100 * best));
+          + "objects that cover a small share of the image" + SEE, 100 * best));
     }
     return Optional.empty();
   }

@@ -57,8 +57,8 @@ final class Validation {
     int pixels = side * side;
     double[] sum = new double[heads];
     double[] referenceSum = new double[heads];
-    long[] both = new long[heads];
-    long[] union = new long[heads];
+    ImageScores.Overlap[] pooled = new ImageScores.Overlap[heads];
+    Arrays.fill(pooled, ImageScores.Overlap.NONE);
     float[][] first = new float[heads][];
     for (int start = 0; start < set.count(); start += CHUNK) {
       int n = Math.min(CHUNK, set.count() - start);
@@ -75,8 +75,7 @@ final class Validation {
             ImageScores.Overlap overlap = ImageScores.Overlap.of(probabilities[h], k * pixels,
                 set.references()[image]);
             referenceSum[h] += overlap.jaccard();
-            both[h] += overlap.both();
-            union[h] += overlap.union();
+            pooled[h] = pooled[h].plus(overlap);
           }
         }
         if (first[h] == null) {
@@ -88,7 +87,7 @@ final class Validation {
     for (int h = 0; h < heads; h++) {
       scores[h] = new Score(sum[h] / set.count(),
           set.hasReferences() ? referenceSum[h] / set.count() : Double.NaN,
-          set.hasReferences() ? (union[h] == 0 ? 1 : (double) both[h] / union[h]) : Double.NaN, first[h]);
+          set.hasReferences() ? pooled[h].jaccard() : Double.NaN, first[h]);
     }
     return scores;
   }
