@@ -17,6 +17,7 @@ import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 import org.dlema.eval.EvaluationReport;
 import org.dlema.eval.Evaluator;
+import org.dlema.export.ExportRequest;
 import org.dlema.export.Exports;
 import org.dlema.export.ModelExporter;
 import org.dlema.export.ServedEvaluation;
@@ -126,8 +127,9 @@ final class EvaluateCommand extends OptionsCommand {
     console.err().println("exporting " + run + "'s best checkpoint for evaluation"
         + (ensemble ? " (members fused by the uniform rule, as in the paper)" : ""));
     ByteArrayOutputStream log = new ByteArrayOutputStream();
-    Path exported = Exports.exportRun(run, Checkpoints.BEST, Files.createTempDirectory(work, "export-"), "model", 1,
-        FusionRule.UNIFORM, null, new PrintStream(log, true, StandardCharsets.UTF_8));
+    Path exported = Exports.export(ExportRequest.of(run, Checkpoints.BEST, Files.createTempDirectory(work, "export-"),
+        "model", 1).withFusion(FusionRule.UNIFORM).withCalibration(null),
+        new PrintStream(log, true, StandardCharsets.UTF_8)).model();
     log.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("warning: "))
         .forEach(l -> console.err().println("dlema: " + l));
     return exported;

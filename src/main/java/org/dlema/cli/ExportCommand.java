@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 import org.dlema.export.Calibrations;
+import org.dlema.export.ExportRequest;
 import org.dlema.export.Exports;
 import org.dlema.export.ProbabilityCalibration;
 import org.dlema.export.ServingConfig;
@@ -103,9 +104,9 @@ final class ExportCommand extends OptionsCommand {
         throw new UsageException("--fusion: " + e.getMessage());
       }
     }
-    Integer version = line.hasOption("version") ? intOption(line, "version", 1, 1) : null;
-    Exports.Written written = Exports.export(run, checkpoint, root, name, version, fusion, calibration,
-        console.err());
+    int version = line.hasOption("version") ? intOption(line, "version", 1, 1) : ExportRequest.NEXT_VERSION;
+    Exports.Written written = Exports.export(ExportRequest.of(run, checkpoint, root, name, version)
+        .withFusion(fusion).withCalibration(calibration), console.err());
     for (Path member : written.members()) {
       console.out().println("wrote " + member);
     }

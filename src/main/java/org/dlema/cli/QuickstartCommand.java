@@ -24,9 +24,9 @@ import org.dlema.data.synth.SyntheticDataset;
 import org.dlema.data.synth.SyntheticLesionSettings;
 import org.dlema.eval.PredictionPictures;
 import org.dlema.export.EnsembleExporter;
+import org.dlema.export.ExportRequest;
 import org.dlema.export.ModelCard;
 import org.dlema.export.ModelExporter;
-import org.dlema.export.ProbabilityCalibration;
 import org.dlema.export.ServedModel;
 import org.dlema.export.ServingConfig;
 import org.dlema.graph.FusionRule;
@@ -176,8 +176,8 @@ final class QuickstartCommand extends OptionsCommand {
       log.println("  reusing " + version + " (best checkpoint, step " + bestStep + ")");
     } else {
       int next = ModelExporter.nextVersion(exportRoot.resolve(MODEL));
-      version = ModelExporter.export(run, Checkpoints.BEST, exportRoot, MODEL, next,
-          ProbabilityCalibration.TEMPERATURE, console.err());
+      version = ModelExporter.export(ExportRequest.of(run, Checkpoints.BEST, exportRoot, MODEL, next),
+          console.err());
       log.println("  wrote " + version);
     }
     List<Long> bestSteps = new ArrayList<>();
@@ -192,8 +192,8 @@ final class QuickstartCommand extends OptionsCommand {
       log.println("  reusing " + fused + " (members' best checkpoints)");
     } else {
       int next = EnsembleExporter.nextVersion(exportRoot, ENSEMBLE_MODEL, members);
-      EnsembleExporter.Written written = EnsembleExporter.export(ensemble, Checkpoints.BEST, exportRoot,
-          ENSEMBLE_MODEL, next, null, console.err());
+      EnsembleExporter.Written written = EnsembleExporter.export(
+          ExportRequest.of(ensemble, Checkpoints.BEST, exportRoot, ENSEMBLE_MODEL, next), console.err());
       fused = written.ensemble();
       log.printf("  wrote %s and its %d members; serving_default = %s%n", fused, members,
           written.defaultRule().signature());

@@ -20,6 +20,7 @@ import org.dlema.data.ReadOptions;
 import org.dlema.eval.EvaluationReport;
 import org.dlema.eval.TestSets;
 import org.dlema.export.EnsembleExporter;
+import org.dlema.export.ExportRequest;
 import org.dlema.export.Exports;
 import org.dlema.export.ModelExporter;
 import org.dlema.export.ProbabilityCalibration;
@@ -368,7 +369,7 @@ public record Experiment(Path data, List<Path> tests, List<Method> methods, Budg
         }
       }
     }
-    Exports.exportRun(run, Checkpoints.BEST, root, name, 1, null, calibration, log);
+    Exports.export(ExportRequest.of(run, Checkpoints.BEST, root, name, 1).withCalibration(calibration), log);
   }
 
   private void evaluate(Map<String, Path> exported, Path evaluation, PrintStream log) throws IOException {

@@ -59,143 +59,183 @@ public final class EnsembleExporter {
     return version;
   }
 
-  /**
-   * @param fusion the rule for {@code serving_default}, or null to choose the best on the run's validation images
-   */
-  public static Written export(Path run, String checkpoint, Path root, String name, int version,
-      FusionRule fusion, PrintStream log) throws IOException {
-    return export(run, checkpoint, root, name, version, fusion, true, log);
+  /** The members' runs, the states of their exported checkpoints and their temperatures (null: uncalibrated). */
+  private record Members(List<Path> runs, List<Checkpoints.State> states, Double[] temperatures) {
+    int count() {
+      return runs.size();
+    }
+
+    /** Each member's logit divisor inside the fused graph. */
+    double[] divisors() {
+      double[] divisors = new double[count()];
+      for (int i = 0; i < count(); i++) {
+        divisors[i] = temperatures[i] == null ? 1 : temperatures[i];
+      }
+      return divisors;
+    }
   }
 
-  /**
-   * @param scoreRules whether to score the rules on validation when {@code fusion} is given (always when it is
-   *     not); scratch exports for evaluation skip it
-   */
-  public static Written export(Path run, String checkpoint, Path root, String name, int version,
-      FusionRule fusion, boolean scoreRules, PrintStream log) throws IOException {
-    return export(run, checkpoint, root, name, version, fusion, scoreRules, ProbabilityCalibration.TEMPERATURE,
-        log);
-  }
+  /** The rules' validation scores (null when not scored) and the fused temperatures (null when uncalibrated). */
+  private record Validation(FusionValidation.Scores scores, FusedCalibration.Temperatures fusedFit) {}
+
+  /** The rule behind {@code serving_default} and why it was chosen. */
+  private record Choice(FusionRule rule, String chosenBy) {}
 
   /**
-   * @param calibration whether each member's probability is temperature-scaled, in its own export and inside the
-   *     fused graph (so that fusion combines calibrated members); each member's temperature comes from its folder's
-   *     {@code calibration.json}, fitted on the run's validation images first when missing
+   * Exports the ensemble run of {@code request}; each member's temperature comes from its folder's
+   * {@code calibration.json}, fitted on the run's validation images first when missing.
    */
-  public static Written export(Path run, String checkpoint, Path root, String name, int version,
-      FusionRule fusion, boolean scoreRules, ProbabilityCalibration calibration, PrintStream log)
-      throws IOException {
+  public static Written export(ExportRequest request, PrintStream log) throws IOException {
+    Path run = request.run();
     RunConfig config = JsonFiles.read(run.resolve(TrainingRun.CONFIG), RunConfig.class);
     if (!config.isEnsemble()) {
       throw new IOException(run + ": not an ensemble run");
     }
-    int members = config.ensemble().members();
+    int count = config.ensemble().members();
     List<Path> memberRuns = new ArrayList<>();
     List<Checkpoints.State> states = new ArrayList<>();
-    List<AtomicDirectory> staged = new ArrayList<>();
-    for (int i = 1; i <= members; i++) {
+    for (int i = 1; i <= count; i++) {
       Path member = EnsembleRun.member(run, i);
       memberRuns.add(member);
-      states.add(ModelExporter.state(member, checkpoint));
+      states.add(ModelExporter.state(member, request.checkpoint()));
     }
+    List<AtomicDirectory> staged = new ArrayList<>();
     Path work = Files.createTempDirectory("dlema-ensemble-");
     try {
-      for (int i = 1; i <= members; i++) {
-        staged.add(AtomicDirectory.create(ModelExporter.versionFolder(root, memberModel(name, i), version)));
+      for (int i = 1; i <= count; i++) {
+        staged.add(AtomicDirectory.create(
+            ModelExporter.versionFolder(request.root(), memberModel(request.name(), i), request.version())));
       }
-      AtomicDirectory fused = AtomicDirectory.create(ModelExporter.versionFolder(root, name, version));
+      AtomicDirectory fused = AtomicDirectory.create(
+          ModelExporter.versionFolder(request.root(), request.name(), request.version()));
       staged.add(fused);
-      Double[] temperatures = new Double[members];
-      if (calibration != ProbabilityCalibration.NONE) {
-        List<Calibrations.Temperature> fitted = Calibrations.ensure(memberRuns, checkpoint, log);
-        for (int i = 0; i < members; i++) {
-          temperatures[i] = fitted.get(i).temperature();
-        }
-      }
-      for (int i = 1; i <= members; i++) {
-        log.println("member " + i + " of " + members + ": " + memberModel(name, i) + "/" + version);
-        ModelExporter.write(memberRuns.get(i - 1), checkpoint, staged.get(i - 1).path(), memberModel(name, i),
-            version, temperatures[i - 1]);
-      }
+      Members members = new Members(memberRuns, states, temperatures(request, memberRuns, log));
+      writeMembers(request, members, staged, log);
       Normalization normalization = Normalization.load(run.resolve(TrainingRun.NORMALIZATION));
-      double[] divisors = new double[members];
-      for (int i = 0; i < members; i++) {
-        divisors[i] = temperatures[i] == null ? 1 : temperatures[i];
-      }
       Path combined = work.resolve("ensemble");
-      List<Path> prefixes = new ArrayList<>();
-      for (Path member : memberRuns) {
-        prefixes.add(Checkpoints.variables(new Checkpoints(member.resolve("checkpoints")).folder(checkpoint)));
-      }
-      try (Graph graph = new Graph()) {
-        // Only the members' variable names are needed here; the served graph is built below.
-        EnsembleCheckpoint.write(ServingGraph.ensemble(Ops.create(graph), config.spec(), normalization.mean(),
-            normalization.std(), divisors).members(), prefixes, combined);
-      }
-      FusionValidation.Scores scores = null;
-      FusedCalibration.Temperatures fusedFit = null;
-      if (calibration == ProbabilityCalibration.TEMPERATURE) {
-        List<Long> steps = states.stream().map(Checkpoints.State::step).toList();
-        List<Double> memberTemperatures = Arrays.asList(temperatures);
-        fusedFit = FusedCalibration.stored(run, checkpoint, steps, memberTemperatures, log).orElse(null);
-        if (fusedFit == null) {
-          FusionValidation.Outputs outputs = validationOutputs(run, members, combined, divisors, log);
-          fusedFit = FusedCalibration.fit(run, checkpoint, steps, memberTemperatures, outputs, log);
-          scores = outputs.scores();
-        }
-      }
-      if (scores == null && (fusion == null || scoreRules)) {
-        scores = scores(run, members, combined, divisors, fusion != null, log);
-      }
-      if (scores != null) {
-        log.println("fusion rules on the validation images: " + scores.describe());
-      }
-      String chosenBy;
-      if (fusion == null && scores.images() < FusionValidation.Scores.FEW_IMAGES) {
-        fusion = FusionRule.UNIFORM;
-        chosenBy = "the plain mean: " + scores.images() + " validation images, fewer than "
-            + FusionValidation.Scores.FEW_IMAGES + ", are too few to choose a rule by";
-        log.println("warning: " + run + ": " + chosenBy);
-      } else if (fusion == null) {
-        fusion = scores.best();
-        chosenBy = "highest validation Jaccard";
-      } else {
-        chosenBy = "chosen by the user";
-      }
-      log.println("serving_default = " + fusion.signature() + " (" + chosenBy + ")");
-      try (Graph graph = new Graph(); Session session = SessionThreads.open(graph)) {
-        Ops tf = Ops.create(graph);
-        ServingGraph.EnsembleEndpoints endpoints = ServingGraph.ensemble(tf, config.spec(), normalization.mean(),
-            normalization.std(), divisors, fusedFit == null ? Map.of() : fusedFit.byRule());
-        session.restore(combined.toString());
-        List<Signature> signatures = new ArrayList<>();
-        signatures.add(signature(ModelExporter.DEFAULT_SIGNATURE, endpoints, fusion));
-        for (FusionRule rule : FusionRule.values()) {
-          signatures.add(signature(rule.signature(), endpoints, rule));
-        }
-        ServingGraph.FusedOutputs served = endpoints.outputs().get(fusion);
-        signatures.add(maps(ModelExporter.encoded(Signature.builder().key(ModelExporter.BYTES_SIGNATURE),
-            endpoints.input(), ServingGraph.pngs(tf, served.probability(), served.mask())), served).build());
-        ModelExporter.save(session, fused.path(), signatures);
-        Warmup.write(fused.path(), name, signatures.stream().map(Signature::key).toList());
-      }
+      combine(request.checkpoint(), config, normalization, members, combined);
+      Validation validation = validate(request, members, combined, log);
+      Choice choice = choose(request, validation.scores(), log);
+      writeFused(request.name(), config, normalization, members, combined, validation, choice, fused.path());
       JsonFiles.write(fused.path().resolve(ModelExporter.CARD),
-          card(run, config, checkpoint, name, version, normalization, fusion, chosenBy, scores, states,
-              temperatures, fusedFit));
+          card(request, config, normalization, members, validation, choice));
       for (AtomicDirectory dir : staged) {
         dir.commit();
       }
-      ServingConfig.write(root);
+      ServingConfig.write(request.root());
       List<Path> written = new ArrayList<>();
-      for (int i = 1; i <= members; i++) {
-        written.add(ModelExporter.versionFolder(root, memberModel(name, i), version));
+      for (int i = 1; i <= count; i++) {
+        written.add(ModelExporter.versionFolder(request.root(), memberModel(request.name(), i), request.version()));
       }
-      return new Written(ModelExporter.versionFolder(root, name, version), written, fusion, scores);
+      return new Written(ModelExporter.versionFolder(request.root(), request.name(), request.version()), written,
+          choice.rule(), validation.scores());
     } finally {
       for (AtomicDirectory dir : staged) {
         dir.close();
       }
       MoreFiles.deleteRecursively(work, RecursiveDeleteOption.ALLOW_INSECURE);
+    }
+  }
+
+  /** Each member's temperature, fitted where missing; nulls when the export is not calibrated. */
+  private static Double[] temperatures(ExportRequest request, List<Path> memberRuns, PrintStream log)
+      throws IOException {
+    Double[] temperatures = new Double[memberRuns.size()];
+    if (request.calibration() != ProbabilityCalibration.NONE) {
+      List<Calibrations.Temperature> fitted = Calibrations.ensure(memberRuns, request.checkpoint(), log);
+      for (int i = 0; i < temperatures.length; i++) {
+        temperatures[i] = fitted.get(i).temperature();
+      }
+    }
+    return temperatures;
+  }
+
+  /** Every member as its own model, into its staged version folder. */
+  private static void writeMembers(ExportRequest request, Members members, List<AtomicDirectory> staged,
+      PrintStream log) throws IOException {
+    String name = request.name();
+    for (int i = 1; i <= members.count(); i++) {
+      log.println("member " + i + " of " + members.count() + ": " + memberModel(name, i) + "/" + request.version());
+      ModelExporter.write(members.runs().get(i - 1), request.checkpoint(), staged.get(i - 1).path(),
+          memberModel(name, i), request.version(), members.temperatures()[i - 1]);
+    }
+  }
+
+  /** One checkpoint holding every member's variables under the fused graph's names. */
+  private static void combine(String checkpoint, RunConfig config, Normalization normalization, Members members,
+      Path combined) throws IOException {
+    List<Path> prefixes = new ArrayList<>();
+    for (Path member : members.runs()) {
+      prefixes.add(Checkpoints.variables(new Checkpoints(member.resolve("checkpoints")).folder(checkpoint)));
+    }
+    try (Graph graph = new Graph()) {
+      // Only the members' variable names are needed here; the served graph is built by writeFused.
+      EnsembleCheckpoint.write(ServingGraph.ensemble(Ops.create(graph), config.spec(), normalization.mean(),
+          normalization.std(), members.divisors()).members(), prefixes, combined);
+    }
+  }
+
+  /** Fits (or reuses) the fused temperatures when calibrated, and scores the rules when asked or needed. */
+  private static Validation validate(ExportRequest request, Members members, Path combined, PrintStream log)
+      throws IOException {
+    Path run = request.run();
+    double[] divisors = members.divisors();
+    FusionValidation.Scores scores = null;
+    FusedCalibration.Temperatures fusedFit = null;
+    if (request.calibration() == ProbabilityCalibration.TEMPERATURE) {
+      List<Long> steps = members.states().stream().map(Checkpoints.State::step).toList();
+      List<Double> memberTemperatures = Arrays.asList(members.temperatures());
+      fusedFit = FusedCalibration.stored(run, request.checkpoint(), steps, memberTemperatures, log).orElse(null);
+      if (fusedFit == null) {
+        FusionValidation.Outputs outputs = validationOutputs(run, members.count(), combined, divisors, log);
+        fusedFit = FusedCalibration.fit(run, request.checkpoint(), steps, memberTemperatures, outputs, log);
+        scores = outputs.scores();
+      }
+    }
+    if (scores == null && (request.fusion() == null || request.scoreRules())) {
+      scores = scores(run, members.count(), combined, divisors, request.fusion() != null, log);
+    }
+    if (scores != null) {
+      log.println("fusion rules on the validation images: " + scores.describe());
+    }
+    return new Validation(scores, fusedFit);
+  }
+
+  /** The given rule, else the best on validation, else the plain mean when validation is too small to choose. */
+  private static Choice choose(ExportRequest request, FusionValidation.Scores scores, PrintStream log) {
+    Choice choice;
+    if (request.fusion() != null) {
+      choice = new Choice(request.fusion(), "chosen by the user");
+    } else if (scores.images() < FusionValidation.Scores.FEW_IMAGES) {
+      choice = new Choice(FusionRule.UNIFORM, "the plain mean: " + scores.images() + " validation images, fewer than "
+          + FusionValidation.Scores.FEW_IMAGES + ", are too few to choose a rule by");
+      log.println("warning: " + request.run() + ": " + choice.chosenBy());
+    } else {
+      choice = new Choice(scores.best(), "highest validation Jaccard");
+    }
+    log.println("serving_default = " + choice.rule().signature() + " (" + choice.chosenBy() + ")");
+    return choice;
+  }
+
+  /** The fused SavedModel: a signature per rule, {@code serving_default} and the encoded-image signature. */
+  private static void writeFused(String name, RunConfig config, Normalization normalization, Members members,
+      Path combined, Validation validation, Choice choice, Path folder) throws IOException {
+    FusedCalibration.Temperatures fusedFit = validation.fusedFit();
+    try (Graph graph = new Graph(); Session session = SessionThreads.open(graph)) {
+      Ops tf = Ops.create(graph);
+      ServingGraph.EnsembleEndpoints endpoints = ServingGraph.ensemble(tf, config.spec(), normalization.mean(),
+          normalization.std(), members.divisors(), fusedFit == null ? Map.of() : fusedFit.byRule());
+      session.restore(combined.toString());
+      List<Signature> signatures = new ArrayList<>();
+      signatures.add(signature(ModelExporter.DEFAULT_SIGNATURE, endpoints, choice.rule()));
+      for (FusionRule rule : FusionRule.values()) {
+        signatures.add(signature(rule.signature(), endpoints, rule));
+      }
+      ServingGraph.FusedOutputs served = endpoints.outputs().get(choice.rule());
+      signatures.add(maps(ModelExporter.encoded(Signature.builder().key(ModelExporter.BYTES_SIGNATURE),
+          endpoints.input(), ServingGraph.pngs(tf, served.probability(), served.mask())), served).build());
+      ModelExporter.save(session, folder, signatures);
+      Warmup.write(folder, name, signatures.stream().map(Signature::key).toList());
     }
   }
 
@@ -236,28 +276,30 @@ public final class EnsembleExporter {
         .output("member_probabilities", out.memberProbabilities());
   }
 
-  private static ModelCard card(Path run, RunConfig config, String checkpoint, String name, int version,
-      Normalization normalization, FusionRule fusion, String chosenBy, FusionValidation.Scores scores,
-      List<Checkpoints.State> states, Double[] temperatures, FusedCalibration.Temperatures fusedFit) {
+  private static ModelCard card(ExportRequest request, RunConfig config, Normalization normalization,
+      Members members, Validation validation, Choice choice) {
+    String name = request.name();
     List<String> signatures = new ArrayList<>(List.of(ModelExporter.DEFAULT_SIGNATURE));
-    List<ModelCard.Member> members = new ArrayList<>();
-    for (int i = 1; i <= states.size(); i++) {
-      Checkpoints.State state = states.get(i - 1);
-      members.add(new ModelCard.Member(i, memberModel(name, i), checkpoint, state.step(),
-          state.validationJaccard(), temperatures[i - 1]));
+    List<ModelCard.Member> cards = new ArrayList<>();
+    for (int i = 1; i <= members.count(); i++) {
+      Checkpoints.State state = members.states().get(i - 1);
+      cards.add(new ModelCard.Member(i, memberModel(name, i), request.checkpoint(), state.step(),
+          state.validationJaccard(), members.temperatures()[i - 1]));
     }
     for (FusionRule rule : FusionRule.values()) {
       signatures.add(rule.signature());
     }
     signatures.add(ModelExporter.BYTES_SIGNATURE);
-    ModelCard.Ensemble ensemble = new ModelCard.Ensemble(fusion.signature(), chosenBy, signatures,
+    FusionValidation.Scores scores = validation.scores();
+    FusedCalibration.Temperatures fusedFit = validation.fusedFit();
+    ModelCard.Ensemble ensemble = new ModelCard.Ensemble(choice.rule().signature(), choice.chosenBy(), signatures,
         scores == null ? null : byName(scores.jaccard()), scores == null ? null : byName(scores.referenceJaccard()),
-        members, fusedFit == null ? null : byName(fusedFit.byRule()), fusedFit == null ? null : fusedFit.targets());
-    return new ModelCard(name, version, "D-LEMA ensemble of " + states.size() + " members",
+        cards, fusedFit == null ? null : byName(fusedFit.byRule()), fusedFit == null ? null : fusedFit.targets());
+    return new ModelCard(name, request.version(), "D-LEMA ensemble of " + members.count() + " members",
         ModelExporter.DEFAULT_SIGNATURE, ModelExporter.PREDICT, ModelCard.singleModelInputs(),
-        ModelCard.ensembleOutputs(states.size(), temperatures[0] != null),
+        ModelCard.ensembleOutputs(members.count(), members.temperatures()[0] != null),
         ModelExporter.normalisation(normalization), null, config.spec(),
-        ModelExporter.training(run, config, checkpoint, null), RunConfig.Versions.current(),
+        ModelExporter.training(request.run(), config, request.checkpoint(), null), RunConfig.Versions.current(),
         Instant.now().toString(), ensemble);
   }
 

@@ -23,17 +23,17 @@ public final class Exports {
   public record Written(Path model, List<Path> members, FusionRule defaultRule) {}
 
   /**
-   * Exports checkpoint {@code checkpoint} of {@code run} as model {@code name} under {@code root}.
+   * Exports the run of {@code request}.
    *
-   * @param version the version number, or null for one more than the highest present (of every member too)
-   * @param fusion the ensemble's default rule, or null to choose it on the validation images
-   * @param calibration whether the served probabilities are temperature-scaled, or null for the default:
-   *     temperature scaling where the run validates on at least {@link Calibrations#FEW_IMAGES} images, else none
-   *     (a temperature fitted on a handful of images is chance), said on {@code log} once the export is written
+   * <p>A version of {@link ExportRequest#NEXT_VERSION} takes one more than the highest present (of every member
+   * too). A null calibration takes the default: temperature scaling where the run validates on at least
+   * {@link Calibrations#FEW_IMAGES} images, else none (a temperature fitted on a handful of images is chance), said
+   * on {@code log} once the export is written.
    */
-  public static Written export(Path run, String checkpoint, Path root, String name, Integer version,
-      FusionRule fusion, ProbabilityCalibration calibration, PrintStream log) throws IOException {
+  public static Written export(ExportRequest request, PrintStream log) throws IOException {
+    Path run = request.run();
     RunConfig config = RunConfig.read(run);
+    ProbabilityCalibration calibration = request.calibration();
     int images = calibration != null ? 0
         : TrainValidationSplit.load(run.resolve(TrainingRun.SPLIT)).validation().size();
     boolean few = calibration == null && images < Calibrations.FEW_IMAGES;
@@ -41,14 +41,16 @@ public final class Exports {
         : few ? ProbabilityCalibration.NONE : ProbabilityCalibration.TEMPERATURE;
     Written written;
     if (config.isEnsemble()) {
-      int v = version != null ? version
-          : EnsembleExporter.nextVersion(root, name, config.ensemble().members());
-      EnsembleExporter.Written ensemble = EnsembleExporter.export(run, checkpoint, root, name, v, fusion,
-          fusion == null, served, log);
+      int v = request.version() != ExportRequest.NEXT_VERSION ? request.version()
+          : EnsembleExporter.nextVersion(request.root(), request.name(), config.ensemble().members());
+      EnsembleExporter.Written ensemble = EnsembleExporter.export(new ExportRequest(run, request.checkpoint(),
+          request.root(), request.name(), v, request.fusion(), request.fusion() == null, served), log);
       written = new Written(ensemble.ensemble(), ensemble.members(), ensemble.defaultRule());
     } else {
-      int v = version != null ? version : ModelExporter.nextVersion(root.resolve(name));
-      written = new Written(ModelExporter.export(run, checkpoint, root, name, v, served, log), List.of(), null);
+      int v = request.version() != ExportRequest.NEXT_VERSION ? request.version()
+          : ModelExporter.nextVersion(request.root().resolve(request.name()));
+      written = new Written(ModelExporter.export(new ExportRequest(run, request.checkpoint(), request.root(),
+          request.name(), v, null, false, served), log), List.of(), null);
     }
     if (few) {
       // Said after the export, so that a run that cannot be exported gets its error alone.
@@ -57,11 +59,5 @@ public final class Exports {
           + "chance (ask for temperature calibration to fit it anyway)");
     }
     return written;
-  }
-
-  /** As {@link #export}; returns the single network's or the fused ensemble's version folder. */
-  public static Path exportRun(Path run, String checkpoint, Path root, String name, int version, FusionRule fusion,
-      ProbabilityCalibration calibration, PrintStream log) throws IOException {
-    return export(run, checkpoint, root, name, version, fusion, calibration, log).model();
   }
 }

@@ -75,20 +75,23 @@ public final class ModelExporter {
   }
 
   /**
-   * @param calibration whether the served probability is temperature-scaled; the temperature comes from the run's
-   *     {@code calibration.json}, fitted on its validation images first when missing ({@link Calibrations#ensure})
+   * Exports the single-network run of {@code request}; the served probability is temperature-scaled when its
+   * calibration asks, the temperature coming from the run's {@code calibration.json}, fitted on its validation
+   * images first when missing ({@link Calibrations#ensure}).
+   *
    * @param log where the fit reports
    * @return the version folder written
    */
-  public static Path export(Path run, String checkpoint, Path root, String name, int version,
-      ProbabilityCalibration calibration, PrintStream log) throws IOException {
-    state(run, checkpoint);
-    Path target = versionFolder(root, name, version);
+  public static Path export(ExportRequest request, PrintStream log) throws IOException {
+    Path run = request.run();
+    state(run, request.checkpoint());
+    Path target = versionFolder(request.root(), request.name(), request.version());
     try (AtomicDirectory dir = AtomicDirectory.create(target)) {
-      write(run, checkpoint, dir.path(), name, version, temperature(run, checkpoint, calibration, log));
+      write(run, request.checkpoint(), dir.path(), request.name(), request.version(),
+          temperature(run, request.checkpoint(), request.calibration(), log));
       dir.commit();
     }
-    ServingConfig.write(root);
+    ServingConfig.write(request.root());
     return target;
   }
 

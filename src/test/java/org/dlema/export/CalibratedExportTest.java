@@ -119,9 +119,10 @@ class CalibratedExportTest {
     Path run = copy(TinyRun.run());
     store(run, 2.5);
     Path root = dir.resolve("export");
-    Path calibrated = ModelExporter.export(run, Checkpoints.BEST, root, "c", 1, ProbabilityCalibration.TEMPERATURE,
-        quiet());
-    Path raw = ModelExporter.export(run, Checkpoints.BEST, root, "r", 1, ProbabilityCalibration.NONE, quiet());
+    Path calibrated = ModelExporter.export(ExportRequest.of(run, Checkpoints.BEST, root, "c", 1)
+        .withCalibration(ProbabilityCalibration.TEMPERATURE), quiet());
+    Path raw = ModelExporter.export(ExportRequest.of(run, Checkpoints.BEST, root, "r", 1)
+        .withCalibration(ProbabilityCalibration.NONE), quiet());
     int side = TinyRun.spec().inputSize();
     // At the network's own size resizing is the identity, so the served maps are the network's.
     float[] pixels = TestFiles.rawPixels(side, side, 21);
@@ -202,14 +203,16 @@ class CalibratedExportTest {
     config.addProperty("data", dir.resolve("no-such-data").toString());
     JsonFiles.write(run.resolve("config.json"), config);
     Path root = dir.resolve("export");
-    IOException e = assertThrows(IOException.class, () -> ModelExporter.export(run, Checkpoints.BEST, root, "m", 1,
-        ProbabilityCalibration.TEMPERATURE, quiet()));
+    IOException e = assertThrows(IOException.class, () -> ModelExporter.export(
+        ExportRequest.of(run, Checkpoints.BEST, root, "m", 1)
+        .withCalibration(ProbabilityCalibration.TEMPERATURE), quiet()));
     assertThat(e.getMessage()).contains("without calibration");
     try (Stream<Path> left = Files.walk(root)) {
       assertThat(left.filter(p -> p.getFileName().toString().matches("\\d+")).toList()).isEmpty();
     }
     assertThat(Files.exists(run.resolve(Calibrations.FILE))).isFalse();
-    ModelExporter.export(run, Checkpoints.BEST, root, "m", 1, ProbabilityCalibration.NONE, quiet());
+    ModelExporter.export(ExportRequest.of(run, Checkpoints.BEST, root, "m", 1)
+        .withCalibration(ProbabilityCalibration.NONE), quiet());
   }
 
   @Test
@@ -226,9 +229,10 @@ class CalibratedExportTest {
     assertThat(Calibrations.fit(run, Checkpoints.BEST, quiet()).passes()).isEqualTo(passes);
     store(run, 2.5);
     Path root = dir.resolve("export");
-    Path calibrated = ModelExporter.export(run, Checkpoints.BEST, root, "c", 1, ProbabilityCalibration.TEMPERATURE,
-        quiet());
-    Path raw = ModelExporter.export(run, Checkpoints.BEST, root, "r", 1, ProbabilityCalibration.NONE, quiet());
+    Path calibrated = ModelExporter.export(ExportRequest.of(run, Checkpoints.BEST, root, "c", 1)
+        .withCalibration(ProbabilityCalibration.TEMPERATURE), quiet());
+    Path raw = ModelExporter.export(ExportRequest.of(run, Checkpoints.BEST, root, "r", 1)
+        .withCalibration(ProbabilityCalibration.NONE), quiet());
 
     int side = spec.inputSize();
     int pixels = side * side;
@@ -278,12 +282,17 @@ class CalibratedExportTest {
     Path root = dir.resolve("export");
     // "u": calibrated members, the fusion as it is; "c": the ensemble's own temperatures too.
     storeFused(run, temperatures, ensembleTemperatures);
-    EnsembleExporter.Written members1 = EnsembleExporter.export(run, Checkpoints.BEST, root, "u", 1,
-        FusionRule.UNIFORM, false, ProbabilityCalibration.MEMBERS, quiet());
-    EnsembleExporter.Written calibrated = EnsembleExporter.export(run, Checkpoints.BEST, root, "c", 1,
-        FusionRule.UNIFORM, false, ProbabilityCalibration.TEMPERATURE, quiet());
-    EnsembleExporter.Written raw = EnsembleExporter.export(run, Checkpoints.BEST, root, "r", 1, FusionRule.UNIFORM,
-        false, ProbabilityCalibration.NONE, quiet());
+    EnsembleExporter.Written members1 = EnsembleExporter.export(ExportRequest.of(run, Checkpoints.BEST, root, "u", 1)
+        .withFusion(FusionRule.UNIFORM)
+        .withScoreRules(false)
+        .withCalibration(ProbabilityCalibration.MEMBERS), quiet());
+    EnsembleExporter.Written calibrated = EnsembleExporter.export(ExportRequest.of(run, Checkpoints.BEST, root, "c", 1)
+        .withFusion(FusionRule.UNIFORM)
+        .withScoreRules(false), quiet());
+    EnsembleExporter.Written raw = EnsembleExporter.export(ExportRequest.of(run, Checkpoints.BEST, root, "r", 1)
+        .withFusion(FusionRule.UNIFORM)
+        .withScoreRules(false)
+        .withCalibration(ProbabilityCalibration.NONE), quiet());
     int m = calibrated.members().size();
     assertThat(m).isEqualTo(temperatures.length);
     int side = TinyRun.spec().inputSize();
@@ -351,8 +360,9 @@ class CalibratedExportTest {
     }
     Files.deleteIfExists(run.resolve(FusedCalibration.FILE));
     Path root = dir.resolve("export");
-    EnsembleExporter.export(run, Checkpoints.BEST, root, "a", 1, FusionRule.UNIFORM, false,
-        ProbabilityCalibration.TEMPERATURE, quiet());
+    EnsembleExporter.export(ExportRequest.of(run, Checkpoints.BEST, root, "a", 1)
+        .withFusion(FusionRule.UNIFORM)
+        .withScoreRules(false), quiet());
     FusedCalibration.Temperatures fitted = JsonFiles.read(run.resolve(FusedCalibration.FILE),
         FusedCalibration.Temperatures.class);
     assertThat(fitted.memberTemperatures()).containsExactly(1.5, 0.8, 1.1).inOrder();
@@ -367,20 +377,23 @@ class CalibratedExportTest {
     }
     // The fit is deterministic: the same members give the same temperatures, and a stored file is reused.
     Files.delete(run.resolve(FusedCalibration.FILE));
-    EnsembleExporter.export(run, Checkpoints.BEST, root, "b", 1, FusionRule.UNIFORM, false,
-        ProbabilityCalibration.TEMPERATURE, quiet());
+    EnsembleExporter.export(ExportRequest.of(run, Checkpoints.BEST, root, "b", 1)
+        .withFusion(FusionRule.UNIFORM)
+        .withScoreRules(false), quiet());
     assertThat(JsonFiles.read(run.resolve(FusedCalibration.FILE), FusedCalibration.Temperatures.class))
         .isEqualTo(fitted);
     storeFused(run, temperatures, Map.of(FusionRule.UNIFORM, 3.0, FusionRule.PIXEL_CONFIDENCE, 3.0,
         FusionRule.IMAGE_CONFIDENCE, 3.0));
-    EnsembleExporter.Written reused = EnsembleExporter.export(run, Checkpoints.BEST, root, "c", 1,
-        FusionRule.UNIFORM, false, ProbabilityCalibration.TEMPERATURE, quiet());
+    EnsembleExporter.Written reused = EnsembleExporter.export(ExportRequest.of(run, Checkpoints.BEST, root, "c", 1)
+        .withFusion(FusionRule.UNIFORM)
+        .withScoreRules(false), quiet());
     assertThat(JsonFiles.read(reused.ensemble().resolve(ModelExporter.CARD), ModelCard.class).ensemble()
         .fusedTemperatures().get("uniform")).isEqualTo(3.0);
     // A member with another temperature makes the stored fit stale.
     store(run.resolve("members/2"), 0.9);
-    EnsembleExporter.export(run, Checkpoints.BEST, root, "d", 1, FusionRule.UNIFORM, false,
-        ProbabilityCalibration.TEMPERATURE, quiet());
+    EnsembleExporter.export(ExportRequest.of(run, Checkpoints.BEST, root, "d", 1)
+        .withFusion(FusionRule.UNIFORM)
+        .withScoreRules(false), quiet());
     FusedCalibration.Temperatures refitted = JsonFiles.read(run.resolve(FusedCalibration.FILE),
         FusedCalibration.Temperatures.class);
     assertThat(refitted.memberTemperatures()).containsExactly(1.5, 0.9, 1.1).inOrder();

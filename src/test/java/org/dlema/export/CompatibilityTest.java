@@ -73,10 +73,11 @@ class CompatibilityTest {
         .contains("tensorflow-core-api-0.5.0.jar");
 
     Path root = dir.resolve("export");
-    Path single = ModelExporter.export(TinyRun.run(), Checkpoints.BEST, root, "single", 1,
-        ProbabilityCalibration.TEMPERATURE, TestFiles.quiet());
-    EnsembleExporter.Written ensemble = EnsembleExporter.export(TinyRun.ensemble(), Checkpoints.BEST, root,
-        "ensemble", 1, null, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    Path single = ModelExporter.export(ExportRequest.of(TinyRun.run(), Checkpoints.BEST, root, "single", 1)
+        .withCalibration(ProbabilityCalibration.TEMPERATURE), TestFiles.quiet());
+    EnsembleExporter.Written ensemble = EnsembleExporter.export(
+        ExportRequest.of(TinyRun.ensemble(), Checkpoints.BEST, root, "ensemble", 1),
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
     List<Request> requests = new ArrayList<>();
     int side = TinyRun.spec().inputSize();
     for (int[] size : new int[][] {{side, side}, {45, 31}}) {

@@ -51,12 +51,13 @@ class EncodedImageSignatureTest {
 
   @BeforeAll
   void export() throws IOException {
-    single = ModelExporter.export(TinyRun.run(), Checkpoints.BEST, dir.resolve("export"), "tiny", 1,
-        ProbabilityCalibration.TEMPERATURE, EnsembleExporterTest.quiet());
+    single = ModelExporter.export(ExportRequest.of(TinyRun.run(), Checkpoints.BEST, dir.resolve("export"), "tiny", 1)
+        .withCalibration(ProbabilityCalibration.TEMPERATURE), EnsembleExporterTest.quiet());
     // A fixed rule, so that what is compared does not depend on the rule validation picks: under the uniform rule
     // the tiny members' summed variances differ by up to 13% between the two JPEG decoders' pixels.
-    fused = EnsembleExporter.export(TinyRun.ensemble(), Checkpoints.BEST, dir.resolve("export"), "ens", 1,
-        FusionRule.PIXEL_CONFIDENCE, EnsembleExporterTest.quiet()).ensemble();
+    fused = EnsembleExporter.export(
+        ExportRequest.of(TinyRun.ensemble(), Checkpoints.BEST, dir.resolve("export"), "ens", 1)
+        .withFusion(FusionRule.PIXEL_CONFIDENCE), EnsembleExporterTest.quiet()).ensemble();
   }
 
   /** A smooth picture with a dark blob, 45 x 31 so that the network's resizing runs in both directions. */

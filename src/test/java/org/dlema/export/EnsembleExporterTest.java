@@ -53,8 +53,8 @@ class EnsembleExporterTest {
 
   @Test
   void writesMembersTheFusedModelItsSignaturesCardAndServingConfig() throws Exception {
-    EnsembleExporter.Written written = EnsembleExporter.export(TinyRun.ensemble(), Checkpoints.BEST, dir, "tiny",
-        1, null, quiet());
+    EnsembleExporter.Written written = EnsembleExporter.export(
+        ExportRequest.of(TinyRun.ensemble(), Checkpoints.BEST, dir, "tiny", 1), quiet());
     assertThat(written.ensemble()).isEqualTo(dir.resolve("tiny/1"));
     int m = written.members().size();
     assertThat(m).isEqualTo(MEMBERS);
@@ -108,8 +108,11 @@ class EnsembleExporterTest {
   @Test
   void uniformDefaultIsTheAverageOfTheMemberExportsAndConfidenceRulesMatchAPlainJavaFusion() throws Exception {
     // As trained: the fusion itself (CalibratedExportTest checks the temperatures on top of it).
-    EnsembleExporter.Written written = EnsembleExporter.export(TinyRun.ensemble(), Checkpoints.FINAL, dir, "e", 1,
-        FusionRule.UNIFORM, false, ProbabilityCalibration.NONE, quiet());
+    EnsembleExporter.Written written = EnsembleExporter.export(
+        ExportRequest.of(TinyRun.ensemble(), Checkpoints.FINAL, dir, "e", 1)
+        .withFusion(FusionRule.UNIFORM)
+        .withScoreRules(false)
+        .withCalibration(ProbabilityCalibration.NONE), quiet());
     int side = TinyRun.spec().inputSize();
     int m = written.members().size();
     List<SavedModelBundle> members = new ArrayList<>();
@@ -208,23 +211,28 @@ class EnsembleExporterTest {
     }
     Path root = dir.resolve("export");
     // Calibration needs the validation images too, even with the rule given.
-    IOException e = assertThrows(IOException.class, () -> EnsembleExporter.export(run, Checkpoints.BEST, root,
-        "gone", 1, FusionRule.PIXEL_CONFIDENCE, quiet()));
+    IOException e = assertThrows(IOException.class, () -> EnsembleExporter.export(
+        ExportRequest.of(run, Checkpoints.BEST, root, "gone", 1)
+        .withFusion(FusionRule.PIXEL_CONFIDENCE), quiet()));
     assertThat(e.getMessage()).contains("without calibration");
-    e = assertThrows(IOException.class, () -> EnsembleExporter.export(run, Checkpoints.BEST, root, "gone", 1, null,
-        true, ProbabilityCalibration.NONE, quiet()));
+    e = assertThrows(IOException.class, () -> EnsembleExporter.export(
+        ExportRequest.of(run, Checkpoints.BEST, root, "gone", 1)
+        .withCalibration(ProbabilityCalibration.NONE), quiet()));
     assertThat(e.getMessage()).contains("choose the default rule explicitly");
     try (Stream<Path> left = Files.walk(root)) {
       assertThat(left.filter(p -> !p.equals(root)).toList()).isEmpty();
     }
     // Uncalibrated with the rule given, the same export succeeds (without validation scores).
-    EnsembleExporter.Written written = EnsembleExporter.export(run, Checkpoints.BEST, root, "gone", 1,
-        FusionRule.PIXEL_CONFIDENCE, true, ProbabilityCalibration.NONE, quiet());
+    EnsembleExporter.Written written = EnsembleExporter.export(ExportRequest.of(run, Checkpoints.BEST, root, "gone", 1)
+        .withFusion(FusionRule.PIXEL_CONFIDENCE)
+        .withCalibration(ProbabilityCalibration.NONE), quiet());
     assertThat(JsonFiles.read(written.ensemble().resolve(ModelExporter.CARD), ModelCard.class).ensemble()
         .validationJaccard()).isNull();
     // An existing version is never touched, and nothing else is written then either.
-    assertThrows(IOException.class, () -> EnsembleExporter.export(run, Checkpoints.BEST, root, "gone", 1,
-        FusionRule.UNIFORM, true, ProbabilityCalibration.NONE, quiet()));
+    assertThrows(IOException.class, () -> EnsembleExporter.export(
+        ExportRequest.of(run, Checkpoints.BEST, root, "gone", 1)
+        .withFusion(FusionRule.UNIFORM)
+        .withCalibration(ProbabilityCalibration.NONE), quiet()));
     assertThat(EnsembleExporter.nextVersion(root, "gone", MEMBERS)).isEqualTo(2);
   }
 }

@@ -40,8 +40,8 @@ class ModelExporterTest {
   void exportReloadsWithTheContractAndTheTrainingGraphsOutputs() throws Exception {
     Path run = TinyRun.run();
     // Uncalibrated, to compare with the training graph (CalibratedExportTest covers the temperature).
-    Path version = ModelExporter.export(run, Checkpoints.BEST, dir, "tiny", 1, ProbabilityCalibration.NONE,
-        EnsembleExporterTest.quiet());
+    Path version = ModelExporter.export(ExportRequest.of(run, Checkpoints.BEST, dir, "tiny", 1)
+        .withCalibration(ProbabilityCalibration.NONE), EnsembleExporterTest.quiet());
     assertThat(version).isEqualTo(dir.resolve("tiny").resolve("1"));
     for (String file : new String[] {"saved_model.pb", "variables/variables.index", ModelExporter.CARD}) {
       assertThat(Files.exists(version.resolve(file))).isTrue();
@@ -93,13 +93,13 @@ class ModelExporterTest {
   @Test
   void versionsCountUpAndAnExistingVersionIsNeverTouched() throws Exception {
     assertThat(ModelExporter.nextVersion(dir.resolve("m"))).isEqualTo(1);
-    Path first = ModelExporter.export(TinyRun.run(), Checkpoints.FINAL, dir, "m", 1,
-        ProbabilityCalibration.TEMPERATURE, TestFiles.quiet());
+    Path first = ModelExporter.export(ExportRequest.of(TinyRun.run(), Checkpoints.FINAL, dir, "m", 1)
+        .withCalibration(ProbabilityCalibration.TEMPERATURE), TestFiles.quiet());
     assertThat(ModelExporter.nextVersion(dir.resolve("m"))).isEqualTo(2);
     byte[] before = Files.readAllBytes(first.resolve("saved_model.pb"));
     IOException e = assertThrows(IOException.class,
-        () -> ModelExporter.export(TinyRun.run(), Checkpoints.FINAL, dir, "m", 1,
-        ProbabilityCalibration.TEMPERATURE, TestFiles.quiet()));
+        () -> ModelExporter.export(ExportRequest.of(TinyRun.run(), Checkpoints.FINAL, dir, "m", 1)
+                .withCalibration(ProbabilityCalibration.TEMPERATURE), TestFiles.quiet()));
     assertThat(e.getMessage()).contains("already exists");
     assertThat(Files.readAllBytes(first.resolve("saved_model.pb"))).isEqualTo(before);
     try (var entries = Files.list(dir.resolve("m"))) {
