@@ -30,7 +30,6 @@ class DocsStyleTest {
       "docs/cluster.md", new double[] {27.8, 69, 139},
       "docs/design.md", new double[] {26.0, 128, 330},
       "docs/performance.md", new double[] {32.0, 109, 281},
-      "docs/results.md", new double[] {34.6, 157, 1500},
       "docs/serving.md", new double[] {24.3, 122, 495},
       "docs/training.md", new double[] {28.4, 269, 420},
       "benchmarks/README.md", new double[] {34.6, 172, 289});
