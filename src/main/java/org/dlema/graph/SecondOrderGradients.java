@@ -66,27 +66,10 @@ public final class SecondOrderGradients {
         Operand<TFloat32> x = f(op.input(1));
         return List.of(tf.nn.reluGrad(g, x), tf.zerosLike(x));
       }
-      case "Conv2DBackpropFilter": {
-        // out = correlation(input, dy): linear in both; the same pair of ops as Conv2D's own gradient.
-        Operand<TFloat32> input = f(op.input(0));
-        Operand<TInt32> filterSizes = i(op.input(1));
-        Operand<TFloat32> dy = f(op.input(2));
-        List<Long> strides = longs(op.attributes().getAttrIntList("strides"));
-        String padding = op.attributes().getAttrString("padding");
-        return List.of(tf.nn.conv2dBackpropInput(tf.shape(input), g, dy, strides, padding),
-            tf.zerosLike(filterSizes), tf.nn.conv2d(input, g, strides, padding));
-      }
-      case "MaxPoolGradV2": {
-        // out routes dy to each window's maximum: linear in dy, piecewise constant in the pooled tensors.
-        Operand<TFloat32> input = f(op.input(0));
-        Operand<TFloat32> output = f(op.input(1));
-        Operand<TInt32> ksize = i(op.input(3));
-        Operand<TInt32> strides = i(op.input(4));
-        String padding = op.attributes().getAttrString("padding");
-        return List.of(tf.zerosLike(input), tf.zerosLike(output),
-            tf.nn.maxPoolGradGrad(input, output, g, ksize, strides, padding), tf.zerosLike(ksize),
-            tf.zerosLike(strides));
-      }
+      case "Conv2DBackpropFilter":
+        return conv2dBackpropFilter(tf, op, g);
+      case "MaxPoolGradV2":
+        return maxPoolGrad(tf, op, g);
       case "BiasAddGrad": {
         // out = sum of dy over all but the channel axis: its gradient broadcasts back.
         Operand<TFloat32> dy = f(op.input(0));
@@ -121,6 +104,29 @@ public final class SecondOrderGradients {
       default:
         throw new IllegalStateException("no second-order gradient for " + op.type());
     }
+  }
+
+  /** out = correlation(input, dy): linear in both; the same pair of ops as Conv2D's own gradient. */
+  private static List<Operand<?>> conv2dBackpropFilter(Ops tf, GraphOperation op, Operand<TFloat32> g) {
+    Operand<TFloat32> input = f(op.input(0));
+    Operand<TInt32> filterSizes = i(op.input(1));
+    Operand<TFloat32> dy = f(op.input(2));
+    List<Long> strides = longs(op.attributes().getAttrIntList("strides"));
+    String padding = op.attributes().getAttrString("padding");
+    return List.of(tf.nn.conv2dBackpropInput(tf.shape(input), g, dy, strides, padding),
+        tf.zerosLike(filterSizes), tf.nn.conv2d(input, g, strides, padding));
+  }
+
+  /** out routes dy to each window's maximum: linear in dy, piecewise constant in the pooled tensors. */
+  private static List<Operand<?>> maxPoolGrad(Ops tf, GraphOperation op, Operand<TFloat32> g) {
+    Operand<TFloat32> input = f(op.input(0));
+    Operand<TFloat32> output = f(op.input(1));
+    Operand<TInt32> ksize = i(op.input(3));
+    Operand<TInt32> strides = i(op.input(4));
+    String padding = op.attributes().getAttrString("padding");
+    return List.of(tf.zerosLike(input), tf.zerosLike(output),
+        tf.nn.maxPoolGradGrad(input, output, g, ksize, strides, padding), tf.zerosLike(ksize),
+        tf.zerosLike(strides));
   }
 
   private static List<Long> longs(long[] values) {

@@ -112,18 +112,31 @@ public final class MemberGraph extends NetworkGraph {
         ? momentumStep(gradients("meta.plain", meanLoss, outputsOf(variables)), learningRate, noisy, averaged,
             List.of())
         : null;
-    if (ensemble.weighting() == Weighting.UNIFORM) {
-      // Every pixel weighs 1 / (B H W): the weighted loss is the mean loss and the step the plain one.
-      weights = tf.fill(tf.constant(new int[] {noisyBatch, size, size, 1}), tf.constant(uniformWeight));
-      weightTotal = tf.constant(1f);
-      weightedLoss = tf.identity(meanLoss);
-      cleanLoss = null;
-      cleanMap = null;
-      metaGradient = null;
-      step = plainStep;
-      finish();
-      return;
-    }
+    Objective objective = ensemble.weighting() == Weighting.UNIFORM ? uniform()
+        : metaWeighted(lossMap, all, variables, ensemble, noisy, averaged);
+    weights = objective.weights();
+    weightTotal = objective.weightTotal();
+    weightedLoss = objective.weightedLoss();
+    cleanLoss = objective.cleanLoss();
+    cleanMap = objective.cleanMap();
+    metaGradient = objective.metaGradient();
+    step = objective.step();
+    finish();
+  }
+
+  /** What a member minimises and how: the weights, the weighted loss, the meta terms (null when uniform), the step. */
+  private record Objective(Operand<TFloat32> weights, Operand<TFloat32> weightTotal, Operand<TFloat32> weightedLoss,
+      Operand<TFloat32> cleanLoss, Operand<TFloat32> cleanMap, Operand<TFloat32> metaGradient, Op step) {}
+
+  /** Every pixel weighs 1 / (B H W): the weighted loss is the mean loss and the step the plain one. */
+  private Objective uniform() {
+    return new Objective(tf.fill(tf.constant(new int[] {noisyBatch, size, size, 1}), tf.constant(uniformWeight)),
+        tf.constant(1f), tf.identity(meanLoss), null, null, null, plainStep);
+  }
+
+  /** Steps 2-5 of the paper's member: the virtual step, the clean loss, the weights (eq. 3), the update (eq. 2). */
+  private Objective metaWeighted(Operand<TFloat32> lossMap, Operand<TInt32> all, List<Variable<TFloat32>> variables,
+      EnsembleSettings ensemble, NetworkOutputs noisy, NetworkOutputs averaged) {
     Operand<TFloat32> noisyObjective = tf.sum(tf.math.mul(eps, lossMap), all);
 
     // 2. The virtual step, kept differentiable with respect to eps.
@@ -132,26 +145,23 @@ public final class MemberGraph extends NetworkGraph {
     // 3. The clean loss at theta' and its gradient with respect to eps.
     NetworkOutputs clean = net.build(params.substituted(virtual), cleanImages, tf.constant(cleanBatch),
         Mode.TRAIN);
-    cleanMap = cleanLossMap(clean, ensemble.cleanLoss(), t);
-    cleanLoss = tf.math.mean(cleanMap, all);
+    Operand<TFloat32> cleanMap = cleanLossMap(clean, ensemble.cleanLoss(), settings.mcSamples());
+    Operand<TFloat32> cleanLoss = tf.math.mean(cleanMap, all);
     @SuppressWarnings("unchecked")
     Operand<TFloat32> g = (Operand<TFloat32>) gradients("meta.outer", cleanLoss,
         new Output<?>[] {eps.asOutput()})[0];
-    metaGradient = g;
 
     // 4. Weights: the pixels whose up-weighting would lower the clean loss, normalised (eq. 3).
     PixelWeights pixelWeights = PixelWeights.of(tf, g, disputed, ensemble, noisyBatch, uniformWeight);
-    weights = pixelWeights.weights();
-    weightTotal = pixelWeights.rawTotal();
 
     // 5. The real update on the weighted loss (eq. 2), with a share of the plain mean loss when asked for.
-    Operand<TFloat32> weighted = tf.sum(tf.math.mul(weights, lossMap), all);
+    Operand<TFloat32> weighted = tf.sum(tf.math.mul(pixelWeights.weights(), lossMap), all);
     float share = (float) ensemble.plainShare();
-    weightedLoss = share == 0 ? weighted : tf.math.add(tf.math.mul(tf.constant(1 - share), weighted),
-        tf.math.mul(tf.constant(share), meanLoss));
+    Operand<TFloat32> weightedLoss = share == 0 ? weighted
+        : tf.math.add(tf.math.mul(tf.constant(1 - share), weighted), tf.math.mul(tf.constant(share), meanLoss));
     Output<?>[] update = gradients("meta.update", weightedLoss, outputsOf(variables));
-    step = momentumStep(update, learningRate, noisy, averaged, List.of());
-    finish();
+    return new Objective(pixelWeights.weights(), pixelWeights.rawTotal(), weightedLoss, cleanLoss, cleanMap, g,
+        momentumStep(update, learningRate, noisy, averaged, List.of()));
   }
 
   private Placeholder<TFloat32> input(String name, int batch, int channels) {
