@@ -6,6 +6,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.util.Locale;
@@ -38,6 +39,11 @@ final class ErrorLine {
     }
     if (e instanceof FileSystemException fs) {
       return new Described(fileSystem(fs), false);
+    }
+    if (e instanceof InvalidPathException path && path.getReason().startsWith("Malformed input")) {
+      return new Described("the path " + path.getInput() + " has characters that this locale's character set ("
+          + System.getProperty("sun.jnu.encoding") + ") cannot name; run under a UTF-8 locale, e.g. LC_ALL=C.UTF-8",
+          false);
     }
     if (e instanceof DatasetException || e instanceof IOException || e instanceof IllegalArgumentException) {
       return new Described(message(e) + (e instanceof Exception ex ? Advice.of(ex) : ""), false);

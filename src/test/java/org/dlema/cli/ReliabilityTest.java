@@ -1,6 +1,8 @@
 package org.dlema.cli;
 
 import static com.google.common.truth.Truth.assertThat;
+import static com.google.common.truth.Truth.assertWithMessage;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -9,9 +11,11 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
 import java.util.zip.DeflaterOutputStream;
@@ -443,10 +447,15 @@ class ReliabilityTest {
 
   /** Runs the {@code dlema} launcher on this build's classes, as a user's shell would (no log level set). */
   private static Launched launch(String... args) throws IOException, InterruptedException {
+    return launch(Map.of(), args);
+  }
+
+  private static Launched launch(Map<String, String> env, String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of("bash", "dlema"));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().remove("TF_CPP_MIN_LOG_LEVEL");
+    builder.environment().putAll(env);
     builder.environment().put("DLEMA_CLASSPATH", System.getProperty("java.class.path"));
     Process process = builder.start();
     process.getOutputStream().close();
@@ -456,6 +465,22 @@ class ReliabilityTest {
   }
 
   private record Launched(int exitCode, String out, String err) {}
+
+  @Test
+  void aNonAsciiPathIsReadUnderTheCLocale() throws Exception {
+    assumeTrue(StandardCharsets.UTF_8.name().equals(System.getProperty("sun.jnu.encoding")),
+        "the test itself must be able to name the folder");
+    Path data = dir.resolve("d\u00e4t\u00e4-\u00fc");
+    TestFiles.copyTree(TinyRun.data(), data);
+    Launched inspected = launch(Map.of("LC_ALL", "C", "LANG", "C"), "data", "inspect", data.toString());
+    assertWithMessage(inspected.err()).that(inspected.exitCode()).isEqualTo(0);
+    assertThat(inspected.out()).contains("result:       no errors");
+    // Where Java cannot name the path, the line says why and what to do instead of "Malformed input".
+    String line = ErrorLine.of(new InvalidPathException("/data/d\u00e4t\u00e4",
+        "Malformed input or input contains unmappable characters")).line();
+    assertThat(line).contains("/data/d\u00e4t\u00e4");
+    assertThat(line).contains("LC_ALL=C.UTF-8");
+  }
 
   @Test
   void tensorFlowsStartUpLinesAreShownOnlyWhenAskedFor() throws Exception {
