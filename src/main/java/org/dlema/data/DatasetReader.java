@@ -63,7 +63,7 @@ public final class DatasetReader {
       throw new DatasetException(maskDir, "missing: a dataset folder holds images/ and masks/, or a " + MANIFEST);
     }
     Map<String, Path> images = new TreeMap<>();
-    for (Path file : listFiles(imageDir)) {
+    for (Path file : listFiles(imageDir, report)) {
       if (!ImageFiles.IMAGE_EXTENSIONS.contains(ImageFiles.extension(file))) {
         report.warning(file, "ignored: not an image file (" + String.join(", ", ImageFiles.IMAGE_EXTENSIONS) + ")");
         report.count(ValidationReport.IGNORED_FILES, 1);
@@ -76,7 +76,7 @@ public final class DatasetReader {
       }
     }
     Map<String, List<Annotation>> masks = new TreeMap<>();
-    for (Path file : listFiles(maskDir)) {
+    for (Path file : listFiles(maskDir, report)) {
       if (!ImageFiles.MASK_EXTENSIONS.contains(ImageFiles.extension(file))) {
         report.warning(file, "ignored: not a mask file (" + String.join(", ", ImageFiles.MASK_EXTENSIONS) + ")");
         report.count(ValidationReport.IGNORED_FILES, 1);
@@ -200,15 +200,37 @@ public final class DatasetReader {
     return new MultiAnnotatedDataset(source, List.copyOf(entries.values()));
   }
 
-  private static List<Path> listFiles(Path dir) {
+  /** The visible files of a folder; a folder inside it is reported and skipped, a link that leads nowhere is an error. */
+  private static List<Path> listFiles(Path dir, ValidationReport report) {
+    List<Path> entries;
     try (Stream<Path> files = Files.list(dir)) {
-      return files
-          .filter(Files::isRegularFile)
-          .filter(f -> !f.getFileName().toString().startsWith("."))
-          .sorted()
-          .toList();
+      entries = files.filter(f -> !f.getFileName().toString().startsWith(".")).sorted().toList();
     } catch (IOException e) {
       throw new DatasetException(dir, "cannot be listed (" + e.getMessage() + ")", e);
+    }
+    List<Path> regular = new ArrayList<>();
+    for (Path entry : entries) {
+      if (Files.isRegularFile(entry)) {
+        regular.add(entry);
+      } else if (Files.isSymbolicLink(entry) && !Files.exists(entry)) {
+        // A dangling link or a loop: the user meant a file here, so skipping it would lose an image or a mask.
+        report.error(entry, "a link that leads to no file (" + linkTarget(entry) + ")");
+      } else if (Files.isDirectory(entry)) {
+        report.warning(entry, "ignored: a folder (images/ and masks/ are read one level deep)");
+        report.count(ValidationReport.IGNORED_FILES, 1);
+      } else {
+        report.warning(entry, "ignored: not a regular file");
+        report.count(ValidationReport.IGNORED_FILES, 1);
+      }
+    }
+    return regular;
+  }
+
+  private static String linkTarget(Path link) {
+    try {
+      return "it points to " + Files.readSymbolicLink(link);
+    } catch (IOException e) {
+      return "its target cannot be read";
     }
   }
 }

@@ -29,7 +29,7 @@ public final class ValidationReport {
   public static final String MASKS_EMPTY = "empty masks";
   public static final String MASKS_FULL = "full masks";
   public static final String SKIPPED_UNANNOTATED = "images skipped for having no mask";
-  public static final String IGNORED_FILES = "files ignored (not an image format)";
+  public static final String IGNORED_FILES = "entries ignored (a folder, or not an image format)";
 
   private final List<Problem> errors = new ArrayList<>();
   private final List<Problem> warnings = new ArrayList<>();

@@ -80,6 +80,22 @@ class DatasetReaderTest {
   }
 
   @Test
+  void aLinkToNothingIsAnErrorAndAFolderIsReported() throws Exception {
+    TestFiles.smallFolderDataset(dir);
+    Path dangling = Files.createSymbolicLink(dir.resolve("images/zz.png"), dir.resolve("nowhere.png"));
+    Path loop = Files.createSymbolicLink(dir.resolve("masks/a_3.png"), dir.resolve("masks/a_3.png"));
+    Path folder = Files.createSymbolicLink(dir.resolve("masks/sub"), dir.resolve("masks"));
+    ValidationReport report = new ValidationReport();
+    DatasetReader.read(dir, ReadOptions.strict(), report);
+    assertThat(report.errors().stream().map(ValidationReport.Problem::file).toList())
+        .containsExactly(dangling, loop);
+    assertThat(report.errors().get(0).message()).contains("leads to no file");
+    assertThat(report.errors().get(0).message()).contains("nowhere.png");
+    assertThat(report.warnings().stream().map(ValidationReport.Problem::file).toList()).contains(folder);
+    assertThat(report.count(ValidationReport.IGNORED_FILES)).isEqualTo(1);
+  }
+
+  @Test
   void imageWithoutMaskIsAnErrorOrSkippedAndCounted() throws Exception {
     TestFiles.smallFolderDataset(dir);
     Path lonely = TestFiles.write(TestFiles.rgb(16, 12), "png", dir.resolve("images/c.png"));
