@@ -34,13 +34,20 @@ final class PredictCommand extends OptionsCommand {
   @Override
   String description() {
     return "Loads a SavedModel (as TF Serving does) and feeds each image at its own size. For every image "
-        + "<id> writes <id>_mask.png, <id>_probability.png (heat-map), <id>_aleatoric.png (heat-map of the "
-        + "predicted variance, scaled to the image's own maximum), for an ensemble <id>_epistemic.png (the members' "
-        + "disagreement, scaled likewise), and <id>_overlay.png, all at the input's size, plus predictions.csv "
+        + "<id> writes <id>_mask.png, <id>_probability.png (heat-map on 0..1), <id>_aleatoric.png (heat-map of "
+        + "the predicted logit variance on 0.." + fmt(PredictionPictures.ALEATORIC_TOP) + "), for an ensemble "
+        + "<id>_epistemic.png (the members' disagreement, the probability's variance on 0.."
+        + fmt(PredictionPictures.EPISTEMIC_TOP) + "), and <id>_overlay.png, all at the input's size, with one "
+        + "colour bar per scale (colourbar_*.png; every image shares the scales) and predictions.csv "
         + "with one line per image (image id, size, lesion fraction, mean probability, mean aleatoric variance, "
         + "mean epistemic variance for an ensemble). An ensemble's signatures are serving_default, uniform, "
         + "pixel_confidence and image_confidence (dlema inspect lists them); every model also has image_bytes, "
         + "which takes each file's bytes as they are on disk and decodes them inside the graph.";
+  }
+
+  /** A scale's top as written, 4 rather than 4.0. */
+  private static String fmt(double top) {
+    return java.math.BigDecimal.valueOf(top).stripTrailingZeros().toPlainString();
   }
 
   @Override
