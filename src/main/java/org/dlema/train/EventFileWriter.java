@@ -31,7 +31,13 @@ final class EventFileWriter implements Closeable {
     Files.createDirectories(folder);
     long now = System.currentTimeMillis();
     // A new file per process start: TensorBoard reads every events file of a folder, so a resumed run appends.
-    file = folder.resolve("events.out.tfevents." + (now / 1000) + ".dlema." + ProcessHandle.current().pid());
+    String name = "events.out.tfevents." + (now / 1000) + ".dlema." + ProcessHandle.current().pid();
+    // A second file of the same process within one second (a run resumed in-process) takes a suffix.
+    Path free = folder.resolve(name);
+    for (int n = 2; Files.exists(free, java.nio.file.LinkOption.NOFOLLOW_LINKS); n++) {
+      free = folder.resolve(name + "." + n);
+    }
+    file = free;
     out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     write(Event.newBuilder().setWallTime(now / 1000.0).setFileVersion("brain.Event:2").build());
   }

@@ -20,32 +20,36 @@ import org.dlema.eval.Charts;
 final class TrainingLog implements AutoCloseable {
   private final Path run;
   private final MetricsLog metrics;
-  private final EventFileWriter events;
+  private final boolean resume;
+  private final long start;
   private final PrintStream log;
+  private EventFileWriter events;
   private boolean plotFailed;
 
   TrainingLog(Path run, long start, boolean resume, PrintStream log) throws IOException {
     this.run = run;
     this.log = log;
+    this.start = start;
+    this.resume = resume;
     this.metrics = new MetricsLog(run.resolve("metrics.jsonl"), start);
-    EventFileWriter writer = null;
-    try {
-      writer = new EventFileWriter(run);
+  }
+
+  /** The events file, opened at the first figure: a resumed run with no step left writes none. */
+  private EventFileWriter events() throws IOException {
+    if (events == null) {
+      events = new EventFileWriter(run);
       if (resume) {
-        writer.restartAt(start);
+        events.restartAt(start);
       }
-    } catch (IOException | RuntimeException e) {
-      metrics.close();
-      throw e;
     }
-    this.events = writer;
+    return events;
   }
 
   /** Training figures of {@code step}, to metrics.jsonl and TensorBoard. */
   void scalars(long step, Map<String, Double> values) throws IOException {
     metrics.write(step, values);
     for (Map.Entry<String, Double> figure : values.entrySet()) {
-      events.scalar(figure.getKey(), step, figure.getValue());
+      events().scalar(figure.getKey(), step, figure.getValue());
     }
   }
 
@@ -56,12 +60,12 @@ final class TrainingLog implements AutoCloseable {
     values.put("val_jaccard_reference", score.referenceJaccard());
     values.put("val_jaccard_reference_pooled", score.pooledReferenceJaccard());
     metrics.write(step, values);
-    events.scalar("validation/jaccard", step, score.jaccard());
+    events().scalar("validation/jaccard", step, score.jaccard());
     if (references) {
-      events.scalar("validation/jaccard_reference", step, score.referenceJaccard());
-      events.scalar("validation/jaccard_reference_pooled", step, score.pooledReferenceJaccard());
+      events().scalar("validation/jaccard_reference", step, score.referenceJaccard());
+      events().scalar("validation/jaccard_reference_pooled", step, score.pooledReferenceJaccard());
     }
-    events.image("validation/sample", step, sample);
+    events().image("validation/sample", step, sample);
     writeProgressPlot();
   }
 
@@ -124,7 +128,9 @@ final class TrainingLog implements AutoCloseable {
   @Override
   public void close() throws IOException {
     try {
-      events.close();
+      if (events != null) {
+        events.close();
+      }
     } finally {
       metrics.close();
     }

@@ -66,6 +66,17 @@ class TrainerTest {
         .filter(l -> l.contains("\"loss\"")).count();
     assertThat(lossLines).isEqualTo(Files.readAllLines(whole.resolve("metrics.jsonl")).stream()
         .filter(l -> l.contains("\"loss\"")).count());
+    // Resuming a finished run trains nothing and adds no events file.
+    long eventFiles = eventFiles(halves);
+    assertThat(eventFiles).isEqualTo(2);
+    assertThat(TrainingRun.resume(halves, 6, quiet()).steps()).isEqualTo(6);
+    assertThat(eventFiles(halves)).isEqualTo(eventFiles);
+  }
+
+  private static long eventFiles(Path run) throws java.io.IOException {
+    try (var files = Files.list(run)) {
+      return files.filter(f -> f.getFileName().toString().startsWith("events.out.tfevents.")).count();
+    }
   }
 
   @Test
