@@ -34,15 +34,18 @@ public final class AtomicDirectory implements AutoCloseable {
   private final Path staging;
   private final Thread cleanupOnExit;
   private final boolean replacing;
-  /** Whether the target's parent was made for this output (removed again if nothing is committed into it). */
-  private final boolean createdParent;
+  /**
+   * The outermost folder made for this output, or null: it and the folders down to the target's parent are removed
+   * again, where empty, if nothing is committed.
+   */
+  private final Path createdFrom;
   private volatile boolean committed;
 
-  private AtomicDirectory(Path target, Path staging, boolean replacing, boolean createdParent) {
+  private AtomicDirectory(Path target, Path staging, boolean replacing, Path createdFrom) {
     this.target = target;
     this.staging = staging;
     this.replacing = replacing;
-    this.createdParent = createdParent;
+    this.createdFrom = createdFrom;
     this.cleanupOnExit = new Thread(this::deleteStaging, "remove " + staging.getFileName());
     Runtime.getRuntime().addShutdownHook(cleanupOnExit);
   }
@@ -109,13 +112,16 @@ public final class AtomicDirectory implements AutoCloseable {
 
   private static AtomicDirectory staged(Path absolute, boolean replacing) throws IOException {
     Path parent = absolute.getParent();
-    boolean createdParent = !Files.isDirectory(parent);
+    Path createdFrom = null;
+    for (Path folder = parent; folder != null && !Files.isDirectory(folder); folder = folder.getParent()) {
+      createdFrom = folder;
+    }
     Files.createDirectories(parent);
     removeAbandoned(parent);
     String suffix = ".partial-" + HOST + "_" + ProcessHandle.current().pid() + "-" + UUID.randomUUID();
     Path staging = parent.resolve("." + shortened(absolute, suffix.length()) + suffix);
     Files.createDirectory(staging);
-    return new AtomicDirectory(absolute, staging, replacing, createdParent);
+    return new AtomicDirectory(absolute, staging, replacing, createdFrom);
   }
 
   /**
@@ -209,11 +215,12 @@ public final class AtomicDirectory implements AutoCloseable {
     }
     try {
       MoreFiles.deleteRecursively(staging, RecursiveDeleteOption.ALLOW_INSECURE);
-      if (createdParent && isEmptyDirectory(staging.getParent())) {
+      for (Path folder = staging.getParent(); createdFrom != null && folder.startsWith(createdFrom)
+          && isEmptyDirectory(folder); folder = folder.getParent()) {
         try {
-          Files.delete(staging.getParent());
+          Files.delete(folder);
         } catch (DirectoryNotEmptyException e) {
-          // Another output appeared in it meanwhile: it stays.
+          break; // Another output appeared in it meanwhile: it stays.
         }
       }
     } catch (IOException e) {

@@ -32,6 +32,27 @@ class AtomicDirectoryTest {
   }
 
   @Test
+  void anOutputLeftUncommittedRemovesTheFoldersMadeForItAndKeepsTheOthers() throws Exception {
+    Path kept = Files.createDirectory(dir.resolve("kept"));
+    try (AtomicDirectory staged = AtomicDirectory.create(kept.resolve("root/model/1"))) {
+      Files.writeString(staged.path().resolve("a.txt"), "a");
+    }
+    assertThat(Files.isDirectory(kept)).isTrue();
+    try (var left = Files.list(kept)) {
+      assertThat(left.toList()).isEmpty();
+    }
+    // A committed sibling keeps the folders it shares.
+    try (AtomicDirectory member = AtomicDirectory.create(kept.resolve("root/member/1"))) {
+      member.commit();
+    }
+    try (AtomicDirectory staged = AtomicDirectory.create(kept.resolve("root/model/1"))) {
+      Files.writeString(staged.path().resolve("a.txt"), "a");
+    }
+    assertThat(Files.isDirectory(kept.resolve("root/member/1"))).isTrue();
+    assertThat(Files.exists(kept.resolve("root/model"))).isFalse();
+  }
+
+  @Test
   void aLinkToAnEmptyFolderIsFilledAndStaysALinkAndALinkToNothingIsRefused() throws Exception {
     Path real = Files.createDirectory(dir.resolve("real"));
     Path link = Files.createSymbolicLink(dir.resolve("link"), real);
