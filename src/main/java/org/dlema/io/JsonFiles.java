@@ -34,6 +34,9 @@ public final class JsonFiles {
   /** Writes through a temporary sibling and a rename, so readers never see half a file. */
   public static void writeString(Path file, String text) throws IOException {
     Path absolute = file.toAbsolutePath();
+    if (Files.isDirectory(absolute)) {
+      throw new IOException(file + " is a folder; give the name of a file to write");
+    }
     Files.createDirectories(absolute.getParent());
     // Unique per writer: processes sharing a run folder may replace the same file at the same moment.
     Path tmp = absolute.resolveSibling("." + absolute.getFileName() + "." + UUID.randomUUID() + ".tmp");
@@ -42,9 +45,24 @@ public final class JsonFiles {
         out.write(text);
       }
       Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (java.nio.file.FileSystemException e) {
+      throw named(e, file);
+    } catch (IOException e) {
+      throw new IOException(file + ": " + e.getMessage(), e);
     } finally {
       Files.deleteIfExists(tmp);
     }
+  }
+
+  /** The same failure naming the file the caller asked for rather than its temporary sibling. */
+  private static java.nio.file.FileSystemException named(java.nio.file.FileSystemException e, Path file) {
+    String name = file.toString();
+    java.nio.file.FileSystemException named = e instanceof java.nio.file.NoSuchFileException
+        ? new java.nio.file.NoSuchFileException(name)
+        : e instanceof java.nio.file.AccessDeniedException ? new java.nio.file.AccessDeniedException(name)
+        : new java.nio.file.FileSystemException(name, null, e.getReason());
+    named.initCause(e);
+    return named;
   }
 
   public static <T> T read(Path file, Class<T> type) throws IOException {

@@ -100,6 +100,21 @@ class ReliabilityTest {
   }
 
   @Test
+  void aFileOutputThatCannotBeWrittenNamesTheUsersPathNotATemporaryOne() throws Exception {
+    String data = TinyRun.data().toString();
+    Path folder = Files.createDirectory(dir.resolve("a-folder"));
+    String line = refused(CliRunner.run("data", "partition", "--data", data, "--out", folder.toString()), 1,
+        folder + " is a folder");
+    assertThat(line).doesNotContain(".tmp");
+    assertNoLeftovers(dir);
+    // A place no file can be made (the kernel's /proc): the message names the path given.
+    assumeTrue(Files.isDirectory(Path.of("/proc/self")), "needs Linux's /proc");
+    line = refused(CliRunner.run("data", "partition", "--data", data, "--out", "/proc/partition.json"), 1,
+        "/proc/partition.json: no such file or folder");
+    assertThat(line).doesNotContain(".tmp");
+  }
+
+  @Test
   void damagedCheckpointsAreNamedByEveryVerbThatReadsThem() throws Exception {
     Path flipped = copyOfTinyRun("flipped");
     Path latest = flipped.resolve("checkpoints/latest/model.data-00000-of-00001");
