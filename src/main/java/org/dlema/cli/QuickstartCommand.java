@@ -38,6 +38,7 @@ import org.dlema.train.EnsembleRun;
 import org.dlema.train.EnsembleSettings;
 import org.dlema.train.Method;
 import org.dlema.train.RunConfig;
+import org.dlema.train.RunFolder;
 import org.dlema.train.Trainer;
 import org.dlema.train.TrainingRun;
 import org.dlema.train.TrainingSettings;
@@ -169,7 +170,7 @@ final class QuickstartCommand extends OptionsCommand {
 
     stage(log, 6, "export of the baseline and of the fused D-LEMA ensemble as SavedModels");
     Path exportRoot = out.resolve("export");
-    long bestStep = new Checkpoints(run.resolve("checkpoints")).state(Checkpoints.BEST).orElseThrow().step();
+    long bestStep = RunFolder.of(run).checkpoints().state(Checkpoints.BEST).orElseThrow().step();
     Path version = latestExportOf(exportRoot.resolve(MODEL),
         card -> Long.valueOf(bestStep).equals(card.training().step()));
     if (version != null) {
@@ -181,9 +182,9 @@ final class QuickstartCommand extends OptionsCommand {
       log.println("  wrote " + version);
     }
     List<Long> bestSteps = new ArrayList<>();
-    int members = JsonFiles.read(ensemble.resolve(TrainingRun.CONFIG), RunConfig.class).ensemble().members();
+    int members = JsonFiles.read(RunFolder.of(ensemble).config(), RunConfig.class).ensemble().members();
     for (int i = 1; i <= members; i++) {
-      bestSteps.add(new Checkpoints(EnsembleRun.member(ensemble, i).resolve("checkpoints"))
+      bestSteps.add(RunFolder.of(RunFolder.of(ensemble).member(i)).checkpoints()
           .state(Checkpoints.BEST).orElseThrow().step());
     }
     Path fused = latestExportOf(exportRoot.resolve(ENSEMBLE_MODEL), card -> card.ensemble() != null

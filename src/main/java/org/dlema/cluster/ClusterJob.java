@@ -11,6 +11,7 @@ import org.dlema.data.ReadOptions;
 import org.dlema.train.EnsembleRun;
 import org.dlema.train.Method;
 import org.dlema.train.RunConfig;
+import org.dlema.train.RunFolder;
 import org.dlema.train.TrainingRun;
 import org.dlema.train.TrainingSettings;
 
@@ -45,7 +46,7 @@ public record ClusterJob(String name, String dlema, Path run, Path data, List<Pa
    */
   public static int members(Path run, Path data, int asked, long seed, double validationFraction)
       throws IOException {
-    if (Files.isRegularFile(run.resolve(TrainingRun.CONFIG))) {
+    if (Files.isRegularFile(RunFolder.of(run).config())) {
       RunConfig config = RunConfig.read(run);
       if (config.ensemble() == null) {
         throw new IOException(run + ": holds a " + config.method() + " run, not a D-LEMA ensemble");
@@ -71,7 +72,7 @@ public record ClusterJob(String name, String dlema, Path run, Path data, List<Pa
    * finds the member's latest checkpoint and continues it with {@code --resume}; the first start trains it anew.
    */
   String memberScript() {
-    String latest = "\"$RUN/" + EnsembleRun.MEMBERS + "/$i/checkpoints/latest/state.json\"";
+    String latest = "\"$RUN/" + RunFolder.MEMBERS + "/$i/checkpoints/latest/state.json\"";
     List<String> first = new ArrayList<>(List.of("train", "--method", "dlema", "--data", data.toString()));
     first.addAll(trainOptions);
     // The step count is the one setting a resume may change: scripts written again with more steps extend the run.

@@ -22,6 +22,7 @@ import org.dlema.train.FusionValidation;
 import org.dlema.train.Checkpoints;
 import org.dlema.train.PreparedSet;
 import org.dlema.train.RunConfig;
+import org.dlema.train.RunFolder;
 import org.dlema.train.TrainingRun;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
@@ -144,7 +145,7 @@ public final class Calibrations {
   private static Temperature fit(Path run, String checkpoint, Map<Source, PreparedSet> loaded, PrintStream log)
       throws IOException {
     Checkpoints.State state = ModelExporter.state(run, checkpoint);
-    RunConfig config = JsonFiles.read(run.resolve(TrainingRun.CONFIG), RunConfig.class);
+    RunConfig config = JsonFiles.read(RunFolder.of(run).config(), RunConfig.class);
     PreparedSet validation;
     try {
       Source source = Source.of(run, config);
@@ -167,7 +168,7 @@ public final class Calibrations {
           + "calibration, or validate on more images)");
     }
     NetworkSpec spec = config.spec();
-    float[][] logits = logits(spec, new Checkpoints(run.resolve("checkpoints")).folder(checkpoint), validation);
+    float[][] logits = logits(spec, RunFolder.of(run).checkpoints().folder(checkpoint), validation);
     List<float[]> blocks = new ArrayList<>();
     List<float[]> labels = new ArrayList<>();
     for (int i = 0; i < validation.count(); i++) {
@@ -191,7 +192,7 @@ public final class Calibrations {
   private record Source(Path data, String fingerprint, String split, String normalization, int side) {
     static Source of(Path run, RunConfig config) throws IOException {
       return new Source(config.data().toAbsolutePath().normalize(), config.dataFingerprint(),
-          Files.readString(run.resolve(TrainingRun.SPLIT)), Files.readString(run.resolve(TrainingRun.NORMALIZATION)),
+          Files.readString(RunFolder.of(run).split()), Files.readString(RunFolder.of(run).normalization()),
           config.spec().inputSize());
     }
   }

@@ -26,6 +26,7 @@ import org.dlema.train.EnsembleCheckpoint;
 import org.dlema.train.EnsembleRun;
 import org.dlema.train.FusionValidation;
 import org.dlema.train.RunConfig;
+import org.dlema.train.RunFolder;
 import org.dlema.train.TrainingRun;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
@@ -87,7 +88,7 @@ public final class EnsembleExporter {
    */
   public static Written export(ExportRequest request, PrintStream log) throws IOException {
     Path run = request.run();
-    RunConfig config = JsonFiles.read(run.resolve(TrainingRun.CONFIG), RunConfig.class);
+    RunConfig config = JsonFiles.read(RunFolder.of(run).config(), RunConfig.class);
     if (!config.isEnsemble()) {
       throw new IOException(run + ": not an ensemble run");
     }
@@ -111,7 +112,7 @@ public final class EnsembleExporter {
       staged.add(fused);
       Members members = new Members(memberRuns, states, temperatures(request, memberRuns, log));
       writeMembers(request, members, staged, log);
-      Normalization normalization = Normalization.load(run.resolve(TrainingRun.NORMALIZATION));
+      Normalization normalization = Normalization.load(RunFolder.of(run).normalization());
       Path combined = work.resolve("ensemble");
       combine(request.checkpoint(), config, normalization, members, combined);
       Validation validation = validate(request, members, combined, log);
@@ -166,7 +167,7 @@ public final class EnsembleExporter {
       Path combined) throws IOException {
     List<Path> prefixes = new ArrayList<>();
     for (Path member : members.runs()) {
-      prefixes.add(Checkpoints.variables(new Checkpoints(member.resolve("checkpoints")).folder(checkpoint)));
+      prefixes.add(Checkpoints.variables(RunFolder.of(member).checkpoints().folder(checkpoint)));
     }
     try (Graph graph = new Graph()) {
       // Only the members' variable names are needed here; the served graph is built by writeFused.

@@ -7,6 +7,7 @@ import java.util.List;
 import org.dlema.data.partition.TrainValidationSplit;
 import org.dlema.graph.FusionRule;
 import org.dlema.train.RunConfig;
+import org.dlema.train.RunFolder;
 import org.dlema.train.TrainingRun;
 
 /** Exports a run by its kind: a single network, or the fused ensemble with its members. */
@@ -35,7 +36,7 @@ public final class Exports {
     RunConfig config = RunConfig.read(run);
     ProbabilityCalibration calibration = request.calibration();
     int images = calibration != null ? 0
-        : TrainValidationSplit.load(run.resolve(TrainingRun.SPLIT)).validation().size();
+        : TrainValidationSplit.load(RunFolder.of(run).split()).validation().size();
     boolean few = calibration == null && images < Calibrations.FEW_IMAGES;
     ProbabilityCalibration served = calibration != null ? calibration
         : few ? ProbabilityCalibration.NONE : ProbabilityCalibration.TEMPERATURE;

@@ -16,6 +16,7 @@ import org.dlema.io.AtomicDirectory;
 import org.dlema.io.JsonFiles;
 import org.dlema.train.Checkpoints;
 import org.dlema.train.RunConfig;
+import org.dlema.train.RunFolder;
 import org.dlema.train.TrainingRun;
 import org.tensorflow.Graph;
 import org.tensorflow.SavedModelBundle;
@@ -70,7 +71,7 @@ public final class ModelExporter {
 
   /** The checkpoint's state, or an error naming the run when it has none of that kind. */
   static Checkpoints.State state(Path run, String checkpoint) throws IOException {
-    return new Checkpoints(run.resolve("checkpoints")).state(checkpoint).orElseThrow(() -> new IOException(
+    return RunFolder.of(run).checkpoints().state(checkpoint).orElseThrow(() -> new IOException(
         run + ": no '" + checkpoint + "' checkpoint (train the run first)"));
   }
 
@@ -109,8 +110,8 @@ public final class ModelExporter {
    */
   static void write(Path run, String checkpoint, Path folder, String name, int version, Double temperature)
       throws IOException {
-    RunConfig config = JsonFiles.read(run.resolve(TrainingRun.CONFIG), RunConfig.class);
-    Normalization normalization = Normalization.load(run.resolve(TrainingRun.NORMALIZATION));
+    RunConfig config = JsonFiles.read(RunFolder.of(run).config(), RunConfig.class);
+    Normalization normalization = Normalization.load(RunFolder.of(run).normalization());
     Checkpoints.State state = state(run, checkpoint);
     try (Graph graph = new Graph(); Session session = SessionThreads.open(graph)) {
       Ops tf = Ops.create(graph);
@@ -130,7 +131,7 @@ public final class ModelExporter {
         }
         signatures.add(builder.build());
       }
-      Checkpoints.restore(session, new Checkpoints(run.resolve("checkpoints")).folder(checkpoint));
+      Checkpoints.restore(session, RunFolder.of(run).checkpoints().folder(checkpoint));
       save(session, folder, signatures);
       Warmup.write(folder, name, signatures.stream().map(Signature::key).toList());
     }

@@ -32,12 +32,6 @@ import org.dlema.io.Progress;
  * are numbered from 1, as the paper's subsets C^1..C^M.
  */
 public final class EnsembleRun {
-  public static final String PARTITION = "partition.json";
-  public static final String MEMBERS = "members";
-  /** The run's lock, held while its shared files are made or read. */
-  public static final String LOCK = ".lock";
-  /** A member's claim, held by the process that trains it. */
-  public static final String CLAIM = ".claim";
   /** How long a member waits for a claim held on another machine (a file server's lock lease) before refusing. */
   private static final Duration CLAIM_WAIT = Duration.ofMinutes(10);
 
@@ -73,7 +67,7 @@ public final class EnsembleRun {
 
   /** The folder of member {@code i} (1-based). */
   public static Path member(Path run, int i) {
-    return run.resolve(MEMBERS).resolve(Integer.toString(i));
+    return RunFolder.of(run).member(i);
   }
 
   /** The seed of member {@code i} of an ensemble whose run seed is {@code seed}. */
@@ -111,8 +105,8 @@ public final class EnsembleRun {
     // Members started at the same time (a job array) make the shared files once: the first to take the run's lock
     // writes them, the others wait and read them.
     Files.createDirectories(out);
-    try (FolderLock lock = FolderLock.acquire(out.resolve(LOCK))) {
-      shared = Files.isRegularFile(out.resolve(TrainingRun.CONFIG)) ? open(out, spec, settings, ensemble, log)
+    try (FolderLock lock = FolderLock.acquire(out.resolve(RunFolder.LOCK))) {
+      shared = Files.isRegularFile(RunFolder.of(out).config()) ? open(out, spec, settings, ensemble, log)
           : create(data, spec, settings, ensemble, out, log);
     }
     EnsembleSettings e = shared.config().ensemble();
@@ -139,7 +133,7 @@ public final class EnsembleRun {
    * its process (see {@link FolderLock}): a killed task, started again, takes it over.
    */
   private static FolderLock claim(Path out, int i, PrintStream log) throws IOException {
-    Path file = member(out, i).resolve(CLAIM);
+    Path file = member(out, i).resolve(RunFolder.CLAIM);
     long deadline = System.nanoTime() + CLAIM_WAIT.toNanos();
     boolean told = false;
     while (true) {
@@ -187,7 +181,7 @@ public final class EnsembleRun {
         Trainer trainer = memberTrainer(shared, i, settings.steps(), training, trainSet, validationSet, out,
             memberLog);
         if (trainer != null) {
-          work.add(new MemberTraining(trainer, Files.isDirectory(member(out, i).resolve("checkpoints")
+          work.add(new MemberTraining(trainer, Files.isDirectory(RunFolder.of(member(out, i)).checkpointFolder()
               .resolve(Checkpoints.LATEST))));
         }
       }
@@ -218,18 +212,18 @@ public final class EnsembleRun {
     MultiAnnotatedDataset dataset = TrainingRun.checkedDataset(config, log);
     if (settings.steps() > config.settings().steps()) {
       config = config.withSettings(config.settings().withSteps(settings.steps()));
-      JsonFiles.write(out.resolve(TrainingRun.CONFIG), config);
+      JsonFiles.write(RunFolder.of(out).config(), config);
     }
     log.println("continuing ensemble " + out);
-    return new Shared(config, dataset, TrainValidationSplit.load(out.resolve(TrainingRun.SPLIT)),
-        Normalization.load(out.resolve(TrainingRun.NORMALIZATION)),
-        NonContradictoryPartition.load(out.resolve(PARTITION)));
+    return new Shared(config, dataset, TrainValidationSplit.load(RunFolder.of(out).split()),
+        Normalization.load(RunFolder.of(out).normalization()),
+        NonContradictoryPartition.load(RunFolder.of(out).partition()));
   }
 
   /** A new run: split, partition and statistics decided and checked before anything is written. */
   private static Shared create(Path data, NetworkSpec spec, TrainingSettings settings, EnsembleSettings ensemble,
       Path out, PrintStream log) throws IOException {
-    TrainingRun.requireEmpty(out, Set.of(LOCK, TrainingRun.SPLIT, TrainingRun.NORMALIZATION, PARTITION));
+    TrainingRun.requireEmpty(out, Set.of(RunFolder.LOCK, RunFolder.SPLIT, RunFolder.NORMALIZATION, RunFolder.PARTITION));
     MultiAnnotatedDataset dataset = TrainingRun.checkedDataset(data, log);
     TrainValidationSplit split = TrainingRun.split(dataset, settings);
     TrainingRun.sizeWarnings(split, settings).forEach(w -> log.println("warning: " + w));
@@ -252,10 +246,10 @@ public final class EnsembleRun {
     Files.createDirectories(out);
     // config.json last: it is what marks the shared files complete (a creator killed before it leaves a folder
     // that the next process makes again).
-    split.save(out.resolve(TrainingRun.SPLIT));
-    normalization.save(out.resolve(TrainingRun.NORMALIZATION));
-    partition.save(out.resolve(PARTITION), training);
-    JsonFiles.write(out.resolve(TrainingRun.CONFIG), config);
+    split.save(RunFolder.of(out).split());
+    normalization.save(RunFolder.of(out).normalization());
+    partition.save(RunFolder.of(out).partition(), training);
+    JsonFiles.write(RunFolder.of(out).config(), config);
     log.println("ensemble " + out + ": " + members + " members, subsets of " + Arrays.toString(
         partition.subsetSizes()) + " annotations over " + split.train().size() + " training images");
     int smallest = Arrays.stream(partition.subsetSizes()).min().orElse(0);
@@ -275,7 +269,7 @@ public final class EnsembleRun {
     Path folder = member(out, i);
     TrainingSettings memberSettings = config.settings().withSteps(steps)
         .withSeed(memberSeed(config.settings().seed(), i));
-    Checkpoints checkpoints = new Checkpoints(folder.resolve("checkpoints"));
+    Checkpoints checkpoints = RunFolder.of(folder).checkpoints();
     var finished = checkpoints.state(Checkpoints.FINAL);
     if (finished.isPresent() && finished.get().step() >= memberSettings.steps()) {
       log.println("member " + i + ": finished (" + finished.get().step() + " steps)");
@@ -288,10 +282,10 @@ public final class EnsembleRun {
     }
     Files.createDirectories(folder);
     // Rewritten on every start so that it records the step count this member is trained to.
-    JsonFiles.write(folder.resolve(TrainingRun.CONFIG), config.forMember(memberSettings, i));
+    JsonFiles.write(RunFolder.of(folder).config(), config.forMember(memberSettings, i));
     if (!resume) {
-      shared.split().save(folder.resolve(TrainingRun.SPLIT));
-      shared.normalization().save(folder.resolve(TrainingRun.NORMALIZATION));
+      shared.split().save(RunFolder.of(folder).split());
+      shared.normalization().save(RunFolder.of(folder).normalization());
     }
     int[][] trusted = trustedItems(shared.partition(), i, trainSet);
     List<List<String>> maskNames = new ArrayList<>();

@@ -29,10 +29,10 @@ public record RunConfig(Method method, Path data, String dataFingerprint, Networ
 
   /** The {@code config.json} of run folder {@code run}. */
   public static RunConfig read(Path run) throws IOException {
-    Path file = run.resolve(TrainingRun.CONFIG);
+    Path file = RunFolder.of(run).config();
     if (!Files.isRegularFile(file)) {
       throw new RunStateException(run, RunStateException.Reason.NOT_A_RUN, "not a run folder (no "
-          + TrainingRun.CONFIG + ")");
+          + RunFolder.CONFIG + ")");
     }
     return JsonFiles.read(file, RunConfig.class);
   }

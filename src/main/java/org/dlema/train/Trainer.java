@@ -68,7 +68,7 @@ public final class Trainer {
   }
 
   private <I> Outcome loop(TrainingMethod<I> method, boolean resume) throws IOException {
-    ModelSelection selection = new ModelSelection(new Checkpoints(run.resolve("checkpoints")), settings.selectOn());
+    ModelSelection selection = new ModelSelection(RunFolder.of(run).checkpoints(), settings.selectOn());
     long start = resume ? selection.resume(method) : 0;
     if (resume) {
       log.println(prefix() + "resuming at step " + start + " of " + settings.steps());

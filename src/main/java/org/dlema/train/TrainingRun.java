@@ -31,10 +31,6 @@ import org.dlema.io.Progress;
  * then trains. A resumed run reads all three back and refuses data whose fingerprint changed.
  */
 public final class TrainingRun {
-  public static final String CONFIG = "config.json";
-  public static final String SPLIT = "split.json";
-  public static final String NORMALIZATION = "normalization.json";
-
   private TrainingRun() {}
 
   /** Starts a new run in {@code out}, which must not exist or be empty. */
@@ -47,7 +43,7 @@ public final class TrainingRun {
   public static Trainer.Outcome start(Path data, NetworkSpec spec, TrainingSettings settings,
       TrainingTargets.Options options, Path out, PrintStream log) throws IOException {
     replaceUnstarted(out, log);
-    requireEmpty(out, Set.of(EnsembleRun.CLAIM));
+    requireEmpty(out, Set.of(RunFolder.CLAIM));
     MultiAnnotatedDataset dataset = checkedDataset(data, log);
     TrainValidationSplit split = split(dataset, settings);
     sizeWarnings(split, settings).forEach(w -> log.println("warning: " + w));
@@ -62,10 +58,10 @@ public final class TrainingRun {
         RunConfig.Versions.current());
     Files.createDirectories(out);
     try (FolderLock claim = claim(out)) {
-      requireEmpty(out, Set.of(EnsembleRun.CLAIM));
-      JsonFiles.write(out.resolve(CONFIG), config);
-      split.save(out.resolve(SPLIT));
-      normalization.save(out.resolve(NORMALIZATION));
+      requireEmpty(out, Set.of(RunFolder.CLAIM));
+      JsonFiles.write(RunFolder.of(out).config(), config);
+      split.save(RunFolder.of(out).split());
+      normalization.save(RunFolder.of(out).normalization());
       TrainingTargets.save(out, selection);
       return startClaimed(out, dataset, split, normalization, spec, settings, options, selection, log);
     }
@@ -92,15 +88,15 @@ public final class TrainingRun {
    * holder. The claim dies with its process (see {@link FolderLock}).
    */
   static FolderLock claim(Path out) throws IOException {
-    Path file = out.resolve(EnsembleRun.CLAIM);
+    Path file = out.resolve(RunFolder.CLAIM);
     return FolderLock.tryAcquire(file).orElseThrow(() -> new RunStateException(out,
         RunStateException.Reason.BUSY, "is being trained by another process (" + FolderLock.holder(file)
         + "); wait for it to finish, or stop it first"));
   }
 
   /** The files a single-network run writes; a folder with only these and no checkpoint is a run that never saved. */
-  private static final Set<String> RUN_FILES = Set.of(CONFIG, SPLIT, NORMALIZATION, TrainingTargets.FILE,
-      "metrics.jsonl", "checkpoints", WeightMaps.FOLDER, EnsembleRun.CLAIM);
+  private static final Set<String> RUN_FILES = Set.of(RunFolder.CONFIG, RunFolder.SPLIT, RunFolder.NORMALIZATION, TrainingTargets.FILE,
+      "metrics.jsonl", RunFolder.CHECKPOINTS, WeightMaps.FOLDER, RunFolder.CLAIM);
 
   /**
    * Removes a run of this project that stopped before its first checkpoint (Ctrl-C in its first steps), so that the
@@ -108,7 +104,7 @@ public final class TrainingRun {
    * it is, for the checks that follow to refuse.
    */
   static void replaceUnstarted(Path out, PrintStream log) throws IOException {
-    if (!Files.isRegularFile(out.resolve(CONFIG)) || new Checkpoints(out.resolve("checkpoints"))
+    if (!Files.isRegularFile(RunFolder.of(out).config()) || RunFolder.of(out).checkpoints()
         .state(Checkpoints.LATEST).isPresent()) {
       return;
     }
@@ -127,7 +123,7 @@ public final class TrainingRun {
       log.println("replacing the run in " + out + ", which stopped before its first checkpoint");
       try (var entries = Files.list(out)) {
         for (Path entry : entries.toList()) {
-          if (!entry.getFileName().toString().equals(EnsembleRun.CLAIM)) {
+          if (!entry.getFileName().toString().equals(RunFolder.CLAIM)) {
             MoreFiles.deleteRecursively(entry, RecursiveDeleteOption.ALLOW_INSECURE);
           }
         }
@@ -144,8 +140,8 @@ public final class TrainingRun {
       return files.anyMatch(f -> {
         String name = f.getFileName().toString();
         Path kind = f.getParent();
-        return name.equals(EnsembleRun.CLAIM) || name.equals(Checkpoints.STATE) && kind.getParent() != null
-            && kind.getParent().getFileName().toString().equals("checkpoints");
+        return name.equals(RunFolder.CLAIM) || name.equals(Checkpoints.STATE) && kind.getParent() != null
+            && kind.getParent().getFileName().toString().equals(RunFolder.CHECKPOINTS);
       });
     } catch (IOException | UncheckedIOException e) {
       return true;
@@ -192,7 +188,7 @@ public final class TrainingRun {
   private static Trainer.Outcome resumeClaimed(Path out, RunConfig config, Integer steps, PrintStream log)
       throws IOException {
     TrainingSettings settings = config.settings();
-    Checkpoints.State latest = new Checkpoints(out.resolve("checkpoints")).state(Checkpoints.LATEST).orElseThrow(
+    Checkpoints.State latest = RunFolder.of(out).checkpoints().state(Checkpoints.LATEST).orElseThrow(
         () -> new RunStateException(out, RunStateException.Reason.NOT_A_RUN, "no checkpoint to resume from "
             + "(checkpoints/latest is missing)"));
     if (steps != null && steps < latest.step()) {
@@ -203,11 +199,11 @@ public final class TrainingRun {
     }
     if (steps != null) {
       settings = settings.withSteps(steps);
-      JsonFiles.write(out.resolve(CONFIG), config.withSettings(settings));
+      JsonFiles.write(RunFolder.of(out).config(), config.withSettings(settings));
     }
     MultiAnnotatedDataset dataset = checkedDataset(config, log);
-    TrainValidationSplit split = TrainValidationSplit.load(out.resolve(SPLIT));
-    Normalization normalization = Normalization.load(out.resolve(NORMALIZATION));
+    TrainValidationSplit split = TrainValidationSplit.load(RunFolder.of(out).split());
+    Normalization normalization = Normalization.load(RunFolder.of(out).normalization());
     return trainer(out, dataset, split, normalization, config.spec(), settings, log).train(true);
   }
 
@@ -218,8 +214,8 @@ public final class TrainingRun {
    */
   public static Trainer.Outcome trainOrResume(Path data, NetworkSpec spec, TrainingSettings settings,
       TrainingTargets.Options options, Path out, PrintStream log) throws IOException {
-    Checkpoints checkpoints = new Checkpoints(out.resolve("checkpoints"));
-    if (Files.isRegularFile(out.resolve(CONFIG))) {
+    Checkpoints checkpoints = RunFolder.of(out).checkpoints();
+    if (Files.isRegularFile(RunFolder.of(out).config())) {
       RunConfig config = RunConfig.read(out);
       if (config.method() != settings.method() || !config.spec().equals(spec)) {
         throw new RunStateException(out, RunStateException.Reason.MISMATCH, "holds a " + config.method() + " run "
@@ -290,7 +286,7 @@ public final class TrainingRun {
   public static PreparedSet validationImages(Path run, PrintStream log) throws IOException {
     RunConfig config = RunConfig.read(run);
     MultiAnnotatedDataset validation = validationSet(run, config);
-    return PreparedSet.of(validation, config.spec().inputSize(), Normalization.load(run.resolve(NORMALIZATION)),
+    return PreparedSet.of(validation, config.spec().inputSize(), Normalization.load(RunFolder.of(run).normalization()),
         Progress.on(log, "loading validation images", validation.size()));
   }
 
@@ -308,7 +304,7 @@ public final class TrainingRun {
     MultiAnnotatedDataset dataset = DatasetReader.read(config.data(), ReadOptions.strict(), report);
     report.throwIfErrors();
     requireUnchanged(config, dataset);
-    return TrainValidationSplit.load(run.resolve(SPLIT)).validationSet(dataset);
+    return TrainValidationSplit.load(RunFolder.of(run).split()).validationSet(dataset);
   }
 
   private static void requireUnchanged(RunConfig config, MultiAnnotatedDataset dataset) throws IOException {

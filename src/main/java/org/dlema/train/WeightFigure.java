@@ -39,7 +39,7 @@ public final class WeightFigure {
    */
   public static Path draw(Path run, String id, Path out) throws IOException {
     RunConfig config = WeightMaps.ensembleConfig(run);
-    NonContradictoryPartition partition = NonContradictoryPartition.load(run.resolve(EnsembleRun.PARTITION));
+    NonContradictoryPartition partition = NonContradictoryPartition.load(RunFolder.of(run).partition());
     MultiAnnotatedDataset dataset = DatasetReader.read(config.data(), ReadOptions.strict());
     int side = config.spec().inputSize();
     int members = config.ensemble().members();

@@ -76,8 +76,8 @@ public final class WeightMaps {
   /** The config of an ensemble run, the only kind that learns weight maps. */
   static RunConfig ensembleConfig(Path run) throws IOException {
     Path parent = run.toAbsolutePath().normalize().getParent();
-    if (parent != null && parent.getFileName() != null && parent.getFileName().toString().equals("members")
-        && Files.isRegularFile(parent.getParent().resolve(EnsembleRun.PARTITION))) {
+    if (parent != null && parent.getFileName() != null && parent.getFileName().toString().equals(RunFolder.MEMBERS)
+        && Files.isRegularFile(RunFolder.of(parent.getParent()).partition())) {
       throw new IOException(run + " is one member of the ensemble run " + parent.getParent() + ": the figure draws "
           + "every member side by side, so give the ensemble's folder");
     }

@@ -37,7 +37,7 @@ public record WeightRatios(int member, double disagree, double agree, long disag
   /** Every member's figures (a member without maps yet is left out). */
   public static List<WeightRatios> of(Path run) throws IOException {
     RunConfig config = WeightMaps.ensembleConfig(run);
-    NonContradictoryPartition partition = NonContradictoryPartition.load(run.resolve(EnsembleRun.PARTITION));
+    NonContradictoryPartition partition = NonContradictoryPartition.load(RunFolder.of(run).partition());
     MultiAnnotatedDataset dataset = DatasetReader.read(config.data(), ReadOptions.strict());
     int side = config.spec().inputSize();
     Map<String, List<float[]>> masks = new HashMap<>();

@@ -29,6 +29,7 @@ import org.dlema.io.JsonFiles;
 import org.dlema.testing.TestFiles;
 import org.dlema.testing.TinyRun;
 import org.dlema.train.Checkpoints;
+import org.dlema.train.RunFolder;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,7 +55,7 @@ class CalibratedExportTest {
   }
 
   private static long bestStep(Path run) throws IOException {
-    return new Checkpoints(run.resolve("checkpoints")).state(Checkpoints.BEST).orElseThrow().step();
+    return RunFolder.of(run).checkpoints().state(Checkpoints.BEST).orElseThrow().step();
   }
 
   /** A calibration.json for the best checkpoint, fitted (as far as the export can tell) against today's targets. */
@@ -150,7 +151,7 @@ class CalibratedExportTest {
     Path run = copy(TinyRun.run());
     Files.deleteIfExists(run.resolve(Calibrations.FILE));
     Calibrations.Temperature fitted = Calibrations.ensure(run, Checkpoints.BEST, quiet());
-    long step = new Checkpoints(run.resolve("checkpoints")).state(Checkpoints.BEST).orElseThrow().step();
+    long step = RunFolder.of(run).checkpoints().state(Checkpoints.BEST).orElseThrow().step();
     int side = TinyRun.spec().inputSize();
     int images = TrainValidationSplit.load(run.resolve("split.json")).validation().size();
     assertThat(fitted.step()).isEqualTo(step);

@@ -170,7 +170,7 @@ class TrainerTest {
             .mcSamples(3).seed(11).steps(50).interval(1).validationFraction(0.25).build(), run, quiet());
     assertThat(outcome.diverged()).isTrue();
     assertThat(outcome.steps()).isLessThan(50);
-    Checkpoints.State latest = new Checkpoints(run.resolve("checkpoints")).state(Checkpoints.LATEST).orElseThrow();
+    Checkpoints.State latest = RunFolder.of(run).checkpoints().state(Checkpoints.LATEST).orElseThrow();
     assertThat(latest.step()).isEqualTo(outcome.steps());
     assertThat(Files.exists(run.resolve("checkpoints/final"))).isFalse();
   }

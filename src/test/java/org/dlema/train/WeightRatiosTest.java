@@ -30,7 +30,7 @@ class WeightRatiosTest {
     TestFiles.copyTree(TinyRun.ensemble(), run);
     RunConfig config = RunConfig.read(run);
     int side = config.spec().inputSize();
-    NonContradictoryPartition partition = NonContradictoryPartition.load(run.resolve(EnsembleRun.PARTITION));
+    NonContradictoryPartition partition = NonContradictoryPartition.load(run.resolve(RunFolder.PARTITION));
     MultiAnnotatedDataset dataset = DatasetReader.read(config.data(), ReadOptions.strict());
     int members = config.ensemble().members();
     for (int i = 1; i <= members; i++) {
