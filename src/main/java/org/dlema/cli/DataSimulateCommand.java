@@ -82,7 +82,10 @@ final class DataSimulateCommand extends OptionsCommand {
     StringBuilder histogram = new StringBuilder();
     summary.histogram().forEach((count, images) ->
         histogram.append(histogram.length() == 0 ? "" : ", ").append(images).append(" with ").append(count));
-    console.out().println("wrote " + summary.folder());
+    // As the user would type it: relative to the working folder when the output is inside it.
+    Path here = Path.of("").toAbsolutePath();
+    Path folder = summary.folder().toAbsolutePath();
+    console.out().println("wrote " + (folder.startsWith(here) ? here.relativize(folder) : folder));
     console.out().println("images:      " + summary.images() + ", masks: " + summary.annotations());
     console.out().println("annotations: " + histogram);
     console.out().printf("agreement:   mean pairwise Cohen's kappa %.3f, mean pairwise Jaccard %.3f%n",
