@@ -12,12 +12,16 @@ import org.tensorflow.proto.OptimizerOptions;
  * Results can depend on the intra-op count (it decides how reductions are split), so a run is reproducible
  * bit for bit with the same count. {@code DLEMA_XLA=1} asks for XLA's JIT compilation of the graph (global level 1;
  * on a CPU TensorFlow also needs {@code TF_XLA_FLAGS=--tf_xla_cpu_global_jit}); it is off by default because it was
- * measured slower here (docs/performance.md).
+ * measured slower here (docs/performance.md). {@code DLEMA_GRAPPLER=off} turns TensorFlow's graph rewriting
+ * (Grappler) off: the first run of a meta step then takes seconds instead of a minute, but the arithmetic rewrites
+ * no longer apply, so the weights differ in their last bits from a run with it on (the default). The test suite runs
+ * with it off; a run is reproducible bit for bit with the same setting.
  */
 public final class SessionThreads {
   public static final String INTRA = "DLEMA_INTRA_OP_THREADS";
   public static final String INTER = "DLEMA_INTER_OP_THREADS";
   public static final String XLA = "DLEMA_XLA";
+  public static final String GRAPPLER = "DLEMA_GRAPPLER";
 
   private SessionThreads() {}
 
@@ -33,6 +37,14 @@ public final class SessionThreads {
     if ("1".equals(System.getenv(XLA))) {
       config.getGraphOptionsBuilder().getOptimizerOptionsBuilder().setGlobalJitLevel(
           OptimizerOptions.GlobalJitLevel.ON_1);
+    }
+    String grappler = System.getenv(GRAPPLER);
+    if (grappler != null && !grappler.isBlank()) {
+      switch (grappler.trim()) {
+        case "off" -> config.getGraphOptionsBuilder().getRewriteOptionsBuilder().setDisableMetaOptimizer(true);
+        case "on" -> { }
+        default -> throw new IllegalArgumentException(GRAPPLER + " must be on or off, got '" + grappler + "'");
+      }
     }
     return config.build();
   }
