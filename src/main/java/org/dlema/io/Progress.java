@@ -9,11 +9,15 @@ import java.util.function.LongSupplier;
  * Progress of a long job on stderr: a redrawn bar on a terminal, a plain line every ten percent otherwise (log files
  * and CI would otherwise fill with carriage returns). Once a job has run for a minute each report adds the minutes
  * so far and the minutes left at the rate so far, so that a slow machine shows early how long a run will take.
- * Thread-safe.
+ * Bars drawn at the same time on one terminal (members trained side by side) share one line, a short bar each, with
+ * the longest time left. Thread-safe.
  */
 public final class Progress {
   private static final long REDRAW_NANOS = 200_000_000L;
   private static final long MINUTE_NANOS = 60_000_000_000L;
+  /** The bars being drawn, by terminal stream; guarded by itself, as is each stream's drawn width. */
+  private static final java.util.Map<PrintStream, java.util.List<Progress>> BARS = new java.util.IdentityHashMap<>();
+  private static final java.util.Map<PrintStream, Integer> DRAWN = new java.util.IdentityHashMap<>();
 
   private final String label;
   private final long total;
@@ -26,13 +30,12 @@ public final class Progress {
    * When the first unit was reported, and how many units were done by then: the rate is measured from there, so
    * one-off start-up work does not count. Set under the lock by whichever thread reports first.
    */
-  private long firstAt;
-  private long doneAtFirst;
+  private volatile long firstAt;
+  private volatile long doneAtFirst;
   private long lastDraw;
   // System.nanoTime has an arbitrary origin (it may be negative), so "draw now" is a flag, not a lastDraw of 0.
-  private boolean redraw = true;
+  private volatile boolean redraw = true;
   private int lastDecile;
-  private int drawn;
 
   private Progress(String label, long total, PrintStream out, boolean terminal, LongSupplier clock) {
     this.label = label;
@@ -95,14 +98,7 @@ public final class Progress {
       if (terminal && (redraw || now - lastDraw > REDRAW_NANOS || n == total)) {
         redraw = false;
         lastDraw = now;
-        int width = 20;
-        int filled = (int) (width * n / total);
-        String bar = String.format(Locale.ROOT, "%s [%s%s] %d/%d%s", label, "#".repeat(filled),
-            " ".repeat(width - filled), n, total, timing(n, now, true));
-        // A shorter bar than the last one (the end drops the time left) must not leave the old tail on screen.
-        out.print("\r" + bar + " ".repeat(Math.max(0, drawn - bar.length())));
-        drawn = bar.length();
-        out.flush();
+        draw(now);
       } else if (!terminal) {
         int decile = (int) (10 * n / total);
         if (decile > lastDecile) {
@@ -113,13 +109,63 @@ public final class Progress {
     }
   }
 
+  /** This bar, and those drawn beside it on the same terminal, on one line. */
+  private void draw(long now) {
+    synchronized (BARS) {
+      java.util.List<Progress> shown = BARS.computeIfAbsent(out, k -> new java.util.ArrayList<>());
+      if (!shown.contains(this)) {
+        shown.add(this);
+      }
+      StringBuilder bar = new StringBuilder();
+      double left = 0;
+      for (Progress p : shown) {
+        long n = Math.min(p.done.get(), p.total);
+        int width = shown.size() == 1 ? 20 : 10;
+        int filled = (int) (width * n / p.total);
+        bar.append(bar.length() == 0 ? "" : "  ").append(String.format(Locale.ROOT, "%s [%s%s] %d/%d", p.label,
+            "#".repeat(filled), " ".repeat(width - filled), n, p.total));
+        left = Math.max(left, p.minutesLeft(n, now));
+      }
+      if (shown.size() == 1) {
+        bar.append(timing(Math.min(done.get(), total), now, true));
+      } else if (left > 0) {
+        bar.append(String.format(Locale.ROOT, " (%.1f min left)", left));
+      }
+      // A shorter bar than the last one (the end drops the time left) must not leave the old tail on screen.
+      int drawn = DRAWN.getOrDefault(out, 0);
+      out.print("\r" + bar + " ".repeat(Math.max(0, drawn - bar.length())));
+      DRAWN.put(out, bar.length());
+      out.flush();
+    }
+  }
+
+  /**
+   * Minutes left at this bar's rate, once it has run for a minute; 0 before. Reads without this bar's lock, which
+   * its own thread may hold while it waits for the shared line.
+   */
+  private double minutesLeft(long n, long now) {
+    long first = doneAtFirst;
+    if (now - started < MINUTE_NANOS || n >= total || n <= first) {
+      return 0;
+    }
+    return (now - firstAt) / (double) MINUTE_NANOS / (n - first) * (total - n);
+  }
+
   /** Prints a line of text on {@code to}, first clearing the bar when it is drawn on the same terminal. */
   public void line(PrintStream to, String text) {
     synchronized (this) {
-      if (terminal && out != null && drawn > 0) {
-        out.print("\r" + " ".repeat(drawn) + "\r");
-        out.flush();
-        drawn = 0;
+      if (terminal && out != null) {
+        synchronized (BARS) {
+          int drawn = DRAWN.getOrDefault(out, 0);
+          if (drawn > 0) {
+            out.print("\r" + " ".repeat(drawn) + "\r");
+            out.flush();
+            DRAWN.put(out, 0);
+          }
+          for (Progress p : BARS.getOrDefault(out, java.util.List.of())) {
+            p.redraw = true;
+          }
+        }
       }
       to.println(text);
       to.flush();
@@ -147,11 +193,19 @@ public final class Progress {
         minutes, perUnit * (total - n));
   }
 
+  /** Ends the bar: the line is closed when no other bar shares it, else redrawn without this one. */
   public void done() {
     if (out != null && terminal) {
-      synchronized (this) {
-        out.println();
-        drawn = 0;
+      synchronized (BARS) {
+        java.util.List<Progress> shown = BARS.getOrDefault(out, new java.util.ArrayList<>());
+        shown.remove(this);
+        if (shown.isEmpty()) {
+          BARS.remove(out);
+          out.println();
+          DRAWN.remove(out);
+        } else {
+          shown.get(0).draw(clock.getAsLong());
+        }
       }
     }
   }

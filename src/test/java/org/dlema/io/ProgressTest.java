@@ -87,4 +87,30 @@ class ProgressTest {
         + "\r" + "note" + System.lineSeparator() + "\r" + second + "\r" + last
         + " ".repeat(second.length() - last.length()) + System.lineSeparator());
   }
+
+  @Test
+  void barsDrawnAtTheSameTimeShareOneLineUntilEachEnds() {
+    AtomicLong now = new AtomicLong(0);
+    Progress one = Progress.timed(out, "m1", 4, true, now::get);
+    Progress two = Progress.timed(out, "m2", 4, true, now::get);
+    now.set(SECOND);
+    one.step();
+    now.set(2 * SECOND);
+    two.step();
+    String both = "m1 [##" + " ".repeat(8) + "] 1/4  m2 [##" + " ".repeat(8) + "] 1/4";
+    assertThat(printed()).endsWith("\r" + both);
+    // Past a minute: the line says the longest time left, m2's 3 steps at its rate (m1's first step is start-up).
+    now.set(70 * SECOND);
+    one.step();
+    now.set(80 * SECOND);
+    two.step();
+    assertThat(printed()).endsWith("m1 [#####" + " ".repeat(5) + "] 2/4  m2 [#####" + " ".repeat(5)
+        + "] 2/4 (2.6 min left)");
+    // m1 ends: the line is drawn again without it and stays open; the last bar to end closes it.
+    one.done();
+    assertThat(printed()).doesNotContain(System.lineSeparator());
+    assertThat(printed()).contains("\rm2 [##########" + " ".repeat(10) + "] 2/4");
+    two.done();
+    assertThat(printed()).endsWith(System.lineSeparator());
+  }
 }
