@@ -55,7 +55,12 @@ public final class Progress {
    * terminal, plain lines otherwise.
    */
   public static Progress on(PrintStream to, String label, long total) {
-    return new Progress(label, total, to, (to == System.err || to == System.out) && isTerminal(), System::nanoTime);
+    return new Progress(label, total, to, drawsBarOn(to), System::nanoTime);
+  }
+
+  /** Whether progress on {@code to} is a redrawn bar: the process's own stdout or stderr on a terminal. */
+  public static boolean drawsBarOn(PrintStream to) {
+    return (to == System.err || to == System.out) && isTerminal();
   }
 
   /** Plain lines, or the bar when {@code bar}, on {@code to}, timed by {@code nanoClock} (tests). */
@@ -155,6 +160,7 @@ public final class Progress {
   public void line(PrintStream to, String text) {
     synchronized (this) {
       if (terminal && out != null) {
+        // Under the shared line's lock, so that a bar drawn beside this one cannot land between clear and text.
         synchronized (BARS) {
           int drawn = DRAWN.getOrDefault(out, 0);
           if (drawn > 0) {
@@ -165,10 +171,13 @@ public final class Progress {
           for (Progress p : BARS.getOrDefault(out, java.util.List.of())) {
             p.redraw = true;
           }
+          to.println(text);
+          to.flush();
         }
+      } else {
+        to.println(text);
+        to.flush();
       }
-      to.println(text);
-      to.flush();
       redraw = true;
     }
   }

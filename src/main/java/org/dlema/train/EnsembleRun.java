@@ -172,8 +172,8 @@ public final class EnsembleRun {
         Progress.on(log, "loading training images", training.size()));
     PreparedSet validationSet = PreparedSet.of(validation, side, shared.normalization(),
         Progress.on(log, "loading validation images", validation.size()));
-    // Members side by side would each redraw a bar on the same terminal line: they print whole lines instead.
-    PrintStream memberLog = sideBySide > 1 && onlyMember == null && e.members() > 1
+    // Members side by side share one bar line on a terminal (Progress); elsewhere their lines reach the log whole.
+    PrintStream memberLog = sideBySide > 1 && onlyMember == null && e.members() > 1 && !Progress.drawsBarOn(log)
         ? PrefixedLines.on(log, "") : log;
     List<MemberTraining> work = new ArrayList<>();
     for (int i = 1; i <= e.members(); i++) {
