@@ -105,7 +105,7 @@ final class EvaluateCommand extends OptionsCommand {
     } finally {
       MoreFiles.deleteRecursively(work, RecursiveDeleteOption.ALLOW_INSECURE);
     }
-    console.out().println("wrote " + out);
+    console.out().println("wrote " + required(line, "out"));
     return 0;
   }
 

@@ -162,21 +162,29 @@ public final class EvaluationReport {
     scores.values().forEach(s -> readers.addAll(s.summary().jaccardByReaders().keySet()));
     AnnotatorScores.Summary any = scores.values().iterator().next().summary();
     md.append("\n### Several annotators: ").append(set).append("\n\n");
+    // A column for empty references only where the set has some: a share of no images says nothing.
+    boolean empties = any.emptyReferences() > 0;
     md.append("Reference columns: Jaccard and Dice (%) over the ").append(any.referenceJaccard().n())
-        .append(" images with a non-empty reference; the share (%) of the ").append(any.emptyReferences())
-        .append(" images with an empty reference predicted empty. Readers k: mean Jaccard (%) against each "
+        .append(" images with a non-empty reference").append(empties ? "; the share (%) of the "
+            + any.emptyReferences() + " images with an empty reference predicted empty" : " (no reference is empty)")
+        .append(". Readers k: mean Jaccard (%) against each "
             + "annotation over the images that k annotators marked. GED² with d = 1 - IoU between the annotations "
             + "and the model's samples (an ensemble's members). NLL, Brier and ECE (%) against the soft label, the "
             + "share of annotators marking each pixel.\n\n");
-    List<String> columns = new ArrayList<>(List.of("ref. Jaccard", "ref. Dice", "empty ref. predicted empty"));
+    List<String> columns = new ArrayList<>(List.of("ref. Jaccard", "ref. Dice"));
+    if (empties) {
+      columns.add("empty ref. predicted empty");
+    }
     readers.forEach(k -> columns.add("readers " + k + " (" + any.jaccardByReaders().getOrDefault(k,
         new MeanAndError(Double.NaN, Double.NaN, 0)).n() + ")"));
     columns.addAll(List.of("GED²", "soft NLL", "soft Brier", "soft ECE"));
     header(md, "method", columns);
     scores.forEach((method, methodScores) -> {
       AnnotatorScores.Summary s = methodScores.summary();
-      List<String> cells = new ArrayList<>(List.of(s.referenceJaccard().percent(), s.referenceDice().percent(),
-          String.format(Locale.ROOT, "%.1f", 100 * s.emptyPredictedEmpty())));
+      List<String> cells = new ArrayList<>(List.of(s.referenceJaccard().percent(), s.referenceDice().percent()));
+      if (empties) {
+        cells.add(String.format(Locale.ROOT, "%.1f", 100 * s.emptyPredictedEmpty()));
+      }
       readers.forEach(k -> cells.add(s.jaccardByReaders().containsKey(k)
           ? String.format(Locale.ROOT, "%.2f", 100 * s.jaccardByReaders().get(k).mean()) : ""));
       cells.add(String.format(Locale.ROOT, "%.3f ± %.3f", s.ged().mean(), s.ged().standardError()));

@@ -66,6 +66,10 @@ class OwnDataCommandsTest {
     assertThat(evaluated.err()).contains("using version 2 of");
     assertThat(evaluated.out()).contains("### Several annotators: data");
     assertThat(evaluated.out()).contains("GED²");
+    // Synthetic lesions leave no reference empty: no column of a share over no images (it was NaN).
+    assertThat(evaluated.out()).contains("(no reference is empty)");
+    assertThat(evaluated.out()).doesNotContain("NaN");
+    assertThat(evaluated.out()).contains("wrote " + out + System.lineSeparator());
     JsonObject json = JsonParser.parseString(Files.readString(out.resolve("evaluation.json"))).getAsJsonObject();
     JsonObject row = json.getAsJsonArray("annotators").get(0).getAsJsonObject();
     double ged = row.get("ged").getAsDouble();
