@@ -1,7 +1,11 @@
 package org.dlema.io;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
@@ -16,8 +20,8 @@ public final class Progress {
   private static final long REDRAW_NANOS = 200_000_000L;
   private static final long MINUTE_NANOS = 60_000_000_000L;
   /** The bars being drawn, by terminal stream; guarded by itself, as is each stream's drawn width. */
-  private static final java.util.Map<PrintStream, java.util.List<Progress>> BARS = new java.util.IdentityHashMap<>();
-  private static final java.util.Map<PrintStream, Integer> DRAWN = new java.util.IdentityHashMap<>();
+  private static final Map<PrintStream, List<Progress>> BARS = new IdentityHashMap<>();
+  private static final Map<PrintStream, Integer> DRAWN = new IdentityHashMap<>();
 
   private final String label;
   private final long total;
@@ -117,7 +121,7 @@ public final class Progress {
   /** This bar, and those drawn beside it on the same terminal, on one line. */
   private void draw(long now) {
     synchronized (BARS) {
-      java.util.List<Progress> shown = BARS.computeIfAbsent(out, k -> new java.util.ArrayList<>());
+      List<Progress> shown = BARS.computeIfAbsent(out, k -> new ArrayList<>());
       if (!shown.contains(this)) {
         shown.add(this);
       }
@@ -168,7 +172,7 @@ public final class Progress {
             out.flush();
             DRAWN.put(out, 0);
           }
-          for (Progress p : BARS.getOrDefault(out, java.util.List.of())) {
+          for (Progress p : BARS.getOrDefault(out, List.of())) {
             p.redraw = true;
           }
           to.println(text);
@@ -197,16 +201,16 @@ public final class Progress {
     if (n >= total) {
       return String.format(Locale.ROOT, onBar ? " %.1f min" : ", %.1f min", minutes);
     }
-    double perUnit = n > doneAtFirst ? (now - firstAt) / (double) MINUTE_NANOS / (n - doneAtFirst) : minutes / n;
+    double left = n > doneAtFirst ? minutesLeft(n, now) : minutes / n * (total - n);
     return String.format(Locale.ROOT, onBar ? " %.1f min (%.1f left)" : ", %.1f min, about %.1f min left at this rate",
-        minutes, perUnit * (total - n));
+        minutes, left);
   }
 
   /** Ends the bar: the line is closed when no other bar shares it, else redrawn without this one. */
   public void done() {
     if (out != null && terminal) {
       synchronized (BARS) {
-        java.util.List<Progress> shown = BARS.getOrDefault(out, new java.util.ArrayList<>());
+        List<Progress> shown = BARS.getOrDefault(out, new ArrayList<>());
         shown.remove(this);
         if (shown.isEmpty()) {
           BARS.remove(out);
