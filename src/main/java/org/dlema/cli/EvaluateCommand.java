@@ -19,7 +19,6 @@ import org.dlema.eval.EvaluationReport;
 import org.dlema.eval.Evaluator;
 import org.dlema.export.ExportRequest;
 import org.dlema.export.Exports;
-import org.dlema.export.ModelExporter;
 import org.dlema.export.ServedEvaluation;
 import org.dlema.graph.FusionRule;
 import org.dlema.io.AtomicDirectory;

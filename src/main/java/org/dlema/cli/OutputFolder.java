@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Predicate;
+import org.dlema.io.AtomicDirectory;
 
 /**
  * A verb's output folder as it was before the verb ran: the outermost folder of its path that did not exist yet, so
@@ -19,15 +20,7 @@ final class OutputFolder {
   }
 
   static OutputFolder before(Path out) {
-    Path absolute = out.toAbsolutePath().normalize();
-    if (Files.exists(absolute)) {
-      return new OutputFolder(null);
-    }
-    Path outermost = absolute;
-    while (outermost.getParent() != null && !Files.exists(outermost.getParent())) {
-      outermost = outermost.getParent();
-    }
-    return new OutputFolder(outermost);
+    return new OutputFolder(AtomicDirectory.outermostMissing(out.toAbsolutePath().normalize()));
   }
 
   /** Deletes the folder the verb created, unless {@code keep} says it holds work to continue. */

@@ -182,9 +182,9 @@ final class QuickstartCommand extends OptionsCommand {
       log.println("  wrote " + version);
     }
     List<Long> bestSteps = new ArrayList<>();
-    int members = JsonFiles.read(RunFolder.of(ensemble).config(), RunConfig.class).ensemble().members();
+    int members = RunConfig.read(ensemble).ensemble().members();
     for (int i = 1; i <= members; i++) {
-      bestSteps.add(RunFolder.of(RunFolder.of(ensemble).member(i)).checkpoints()
+      bestSteps.add(RunFolder.of(ensemble).member(i).checkpoints()
           .state(Checkpoints.BEST).orElseThrow().step());
     }
     Path fused = latestExportOf(exportRoot.resolve(ENSEMBLE_MODEL), card -> card.ensemble() != null

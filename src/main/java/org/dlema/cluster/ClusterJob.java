@@ -12,7 +12,6 @@ import org.dlema.train.EnsembleRun;
 import org.dlema.train.Method;
 import org.dlema.train.RunConfig;
 import org.dlema.train.RunFolder;
-import org.dlema.train.TrainingRun;
 import org.dlema.train.TrainingSettings;
 
 /**

@@ -145,7 +145,7 @@ public final class Calibrations {
   private static Temperature fit(Path run, String checkpoint, Map<Source, PreparedSet> loaded, PrintStream log)
       throws IOException {
     Checkpoints.State state = ModelExporter.state(run, checkpoint);
-    RunConfig config = JsonFiles.read(RunFolder.of(run).config(), RunConfig.class);
+    RunConfig config = RunConfig.read(run);
     PreparedSet validation;
     try {
       Source source = Source.of(run, config);

@@ -27,7 +27,6 @@ import org.dlema.train.EnsembleRun;
 import org.dlema.train.FusionValidation;
 import org.dlema.train.RunConfig;
 import org.dlema.train.RunFolder;
-import org.dlema.train.TrainingRun;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
 import org.tensorflow.Signature;
@@ -88,7 +87,7 @@ public final class EnsembleExporter {
    */
   public static Written export(ExportRequest request, PrintStream log) throws IOException {
     Path run = request.run();
-    RunConfig config = JsonFiles.read(RunFolder.of(run).config(), RunConfig.class);
+    RunConfig config = RunConfig.read(run);
     if (!config.isEnsemble()) {
       throw new IOException(run + ": not an ensemble run");
     }

@@ -8,7 +8,6 @@ import org.dlema.data.partition.TrainValidationSplit;
 import org.dlema.graph.FusionRule;
 import org.dlema.train.RunConfig;
 import org.dlema.train.RunFolder;
-import org.dlema.train.TrainingRun;
 
 /** Exports a run by its kind: a single network, or the fused ensemble with its members. */
 public final class Exports {

@@ -17,7 +17,6 @@ import org.dlema.io.JsonFiles;
 import org.dlema.train.Checkpoints;
 import org.dlema.train.RunConfig;
 import org.dlema.train.RunFolder;
-import org.dlema.train.TrainingRun;
 import org.tensorflow.Graph;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
@@ -110,7 +109,7 @@ public final class ModelExporter {
    */
   static void write(Path run, String checkpoint, Path folder, String name, int version, Double temperature)
       throws IOException {
-    RunConfig config = JsonFiles.read(RunFolder.of(run).config(), RunConfig.class);
+    RunConfig config = RunConfig.read(run);
     Normalization normalization = Normalization.load(RunFolder.of(run).normalization());
     Checkpoints.State state = state(run, checkpoint);
     try (Graph graph = new Graph(); Session session = SessionThreads.open(graph)) {

@@ -13,9 +13,9 @@ import org.tensorflow.proto.OptimizerOptions;
  * bit for bit with the same count. {@code DLEMA_XLA=1} asks for XLA's JIT compilation of the graph (global level 1;
  * on a CPU TensorFlow also needs {@code TF_XLA_FLAGS=--tf_xla_cpu_global_jit}); it is off by default because it was
  * measured slower here (docs/performance.md). {@code DLEMA_GRAPPLER=off} turns TensorFlow's graph rewriting
- * (Grappler) off: the first run of a meta step then takes seconds instead of a minute, but the arithmetic rewrites
- * no longer apply, so the weights differ in their last bits from a run with it on (the default). The test suite runs
- * with it off; a run is reproducible bit for bit with the same setting.
+ * (Grappler) off: a graph's first run is then much cheaper (docs/training.md), but the arithmetic rewrites no longer
+ * apply, so the weights differ in their last bits from a run with it on (the default). The test suite runs with it
+ * off; a run is reproducible bit for bit with the same setting.
  */
 public final class SessionThreads {
   public static final String INTRA = "DLEMA_INTRA_OP_THREADS";

@@ -112,16 +112,28 @@ public final class AtomicDirectory implements AutoCloseable {
 
   private static AtomicDirectory staged(Path absolute, boolean replacing) throws IOException {
     Path parent = absolute.getParent();
-    Path createdFrom = null;
-    for (Path folder = parent; folder != null && !Files.isDirectory(folder); folder = folder.getParent()) {
-      createdFrom = folder;
-    }
+    Path createdFrom = outermostMissing(parent);
     Files.createDirectories(parent);
     removeAbandoned(parent);
     String suffix = ".partial-" + HOST + "_" + ProcessHandle.current().pid() + "-" + UUID.randomUUID();
     Path staging = parent.resolve("." + shortened(absolute, suffix.length()) + suffix);
     Files.createDirectory(staging);
     return new AtomicDirectory(absolute, staging, replacing, createdFrom);
+  }
+
+  /**
+   * The outermost folder that creating {@code absolute} would make, or null when it exists: what to remove again
+   * when the output fails.
+   */
+  public static Path outermostMissing(Path absolute) {
+    if (Files.exists(absolute)) {
+      return null;
+    }
+    Path outermost = absolute;
+    while (outermost.getParent() != null && !Files.exists(outermost.getParent())) {
+      outermost = outermost.getParent();
+    }
+    return outermost;
   }
 
   /**

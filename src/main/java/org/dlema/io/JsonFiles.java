@@ -11,7 +11,10 @@ import java.io.Writer;
 import java.lang.reflect.Type;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.UUID;
@@ -45,7 +48,7 @@ public final class JsonFiles {
         out.write(text);
       }
       Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (java.nio.file.FileSystemException e) {
+    } catch (FileSystemException e) {
       throw named(e, file);
     } catch (IOException e) {
       throw new IOException(file + ": " + e.getMessage(), e);
@@ -55,12 +58,12 @@ public final class JsonFiles {
   }
 
   /** The same failure naming the file the caller asked for rather than its temporary sibling. */
-  private static java.nio.file.FileSystemException named(java.nio.file.FileSystemException e, Path file) {
+  private static FileSystemException named(FileSystemException e, Path file) {
     String name = file.toString();
-    java.nio.file.FileSystemException named = e instanceof java.nio.file.NoSuchFileException
-        ? new java.nio.file.NoSuchFileException(name)
-        : e instanceof java.nio.file.AccessDeniedException ? new java.nio.file.AccessDeniedException(name)
-        : new java.nio.file.FileSystemException(name, null, e.getReason());
+    FileSystemException named = e instanceof NoSuchFileException
+        ? new NoSuchFileException(name)
+        : e instanceof AccessDeniedException ? new AccessDeniedException(name)
+        : new FileSystemException(name, null, e.getReason());
     named.initCause(e);
     return named;
   }

@@ -67,7 +67,7 @@ public final class EnsembleRun {
 
   /** The folder of member {@code i} (1-based). */
   public static Path member(Path run, int i) {
-    return RunFolder.of(run).member(i);
+    return RunFolder.of(run).member(i).path();
   }
 
   /** The seed of member {@code i} of an ensemble whose run seed is {@code seed}. */
@@ -181,7 +181,7 @@ public final class EnsembleRun {
         Trainer trainer = memberTrainer(shared, i, settings.steps(), training, trainSet, validationSet, out,
             memberLog);
         if (trainer != null) {
-          work.add(new MemberTraining(trainer, Files.isDirectory(RunFolder.of(member(out, i)).checkpointFolder()
+          work.add(new MemberTraining(trainer, Files.isDirectory(RunFolder.of(out).member(i).checkpointFolder()
               .resolve(Checkpoints.LATEST))));
         }
       }

@@ -48,8 +48,8 @@ public record RunFolder(Path path) {
     return new Checkpoints(checkpointFolder());
   }
 
-  /** The folder of member {@code i} (1-based). */
-  public Path member(int i) {
-    return path.resolve(MEMBERS).resolve(Integer.toString(i));
+  /** Member {@code i}'s run folder (1-based). */
+  public RunFolder member(int i) {
+    return new RunFolder(path.resolve(MEMBERS).resolve(Integer.toString(i)));
   }
 }

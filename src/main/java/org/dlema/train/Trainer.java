@@ -109,8 +109,10 @@ public final class Trainer {
           method.saveExtras(run);
         }
       }
+    } finally {
+      // However the loop ends: a bar left behind would stay on the line that members side by side share.
+      progress.done();
     }
-    progress.done();
     selection.save(Checkpoints.FINAL, end, method);
     return selection.outcome(end, false, clock.median());
   }

@@ -59,7 +59,8 @@ class OwnDataCommandsTest {
         "tiny").exitCode()).isEqualTo(0);
     assertThat(CliRunner.run("export", "--run", TinyRun.run().toString(), "--out", export.toString(), "--name",
         "tiny").exitCode()).isEqualTo(0);
-    Path out = dir.resolve("evaluation");
+    // A path with a ".." in it, so that the closing line shows whether --out is named as given.
+    Path out = Files.createDirectories(dir.resolve("x")).resolve("../evaluation");
     CliRunner.Outcome evaluated = CliRunner.run("evaluate", "--model", export.resolve("tiny").toString(), "--data",
         TinyRun.data().toString(), "--out", out.toString(), "--examples", "0");
     assertThat(evaluated.exitCode()).isEqualTo(0);
