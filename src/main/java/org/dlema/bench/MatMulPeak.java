@@ -11,20 +11,28 @@ import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
+import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.proto.DeviceStepStats;
 import org.tensorflow.proto.RunOptions;
+import org.tensorflow.types.TBfloat16;
 import org.tensorflow.types.TFloat32;
 
 /**
  * The practical peak of this machine under TensorFlow: the rate of one large float32 MatMul (n x n by n x n,
  * 2 n^3 operations), the best-tuned kernel there is, in a session of its own. Both operands are fed (constants would
  * be folded away by Grappler). Runs can be taken at several points of a benchmark so that the peak sees the same
- * drifting load as the steps it is compared with; the figure is the median of all timed runs.
+ * drifting load as the steps it is compared with; the figure is the median of all timed runs. The same product in
+ * bfloat16 shows what reduced precision would give: fast only where the processor has bfloat16 units (AMX or
+ * AVX-512 BF16), which oneDNN's kernels use; elsewhere TensorFlow converts each element.
  */
 public final class MatMulPeak implements AutoCloseable {
+  /** The operands' type. */
+  public enum Precision { FLOAT32, BFLOAT16 }
+
   /** The figure: the median over {@code runs} timed runs, and the range of the per-run rates. */
   public record Peak(int size, long flopsPerRun, int runs, double medianMs, double gflops, double minGflops,
       double maxGflops) {}
@@ -32,22 +40,39 @@ public final class MatMulPeak implements AutoCloseable {
   private final int size;
   private final Graph graph = new Graph();
   private final Session session;
-  private final Placeholder<TFloat32> a;
-  private final Placeholder<TFloat32> b;
-  private final Operand<TFloat32> product;
-  private final TFloat32 left;
-  private final TFloat32 right;
+  private final Placeholder<?> a;
+  private final Placeholder<?> b;
+  private final Operand<?> product;
+  private final Tensor left;
+  private final Tensor right;
   private final List<Double> millis = new ArrayList<>();
 
   public MatMulPeak(int size) {
+    this(size, Precision.FLOAT32);
+  }
+
+  public MatMulPeak(int size, Precision precision) {
     this.size = size;
     Ops tf = Ops.create(graph);
-    a = tf.withName("peak.a").placeholder(TFloat32.class, Placeholder.shape(Shape.of(size, size)));
-    b = tf.withName("peak.b").placeholder(TFloat32.class, Placeholder.shape(Shape.of(size, size)));
-    product = tf.linalg.matMul(a, b);
+    Shape shape = Shape.of(size, size);
+    if (precision == Precision.FLOAT32) {
+      Placeholder<TFloat32> x = tf.withName("peak.a").placeholder(TFloat32.class, Placeholder.shape(shape));
+      Placeholder<TFloat32> y = tf.withName("peak.b").placeholder(TFloat32.class, Placeholder.shape(shape));
+      a = x;
+      b = y;
+      product = tf.linalg.matMul(x, y);
+      left = Tensors.of(uniform(size, 1), shape);
+      right = Tensors.of(uniform(size, 2), shape);
+    } else {
+      Placeholder<TBfloat16> x = tf.withName("peak.a").placeholder(TBfloat16.class, Placeholder.shape(shape));
+      Placeholder<TBfloat16> y = tf.withName("peak.b").placeholder(TBfloat16.class, Placeholder.shape(shape));
+      a = x;
+      b = y;
+      product = tf.linalg.matMul(x, y);
+      left = TBfloat16.tensorOf(shape, DataBuffers.of(uniform(size, 1), true, false));
+      right = TBfloat16.tensorOf(shape, DataBuffers.of(uniform(size, 2), true, false));
+    }
     session = SessionThreads.open(graph);
-    left = Tensors.of(uniform(size, 1), Shape.of(size, size));
-    right = Tensors.of(uniform(size, 2), Shape.of(size, size));
   }
 
   /** Untimed runs: the first pays for graph optimisation and the kernel's buffers. */

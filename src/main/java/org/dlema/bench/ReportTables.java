@@ -15,13 +15,29 @@ public final class ReportTables {
           + "runs of a %dx%d float32 MatMul (%.1f .. %.1f over the runs).%n", m.cpu(), m.cores(), m.tensorflow(),
           String.join(", ", m.devices()), m.java(), p.gflops(), p.runs(), p.size(), p.size(), p.minGflops(),
           p.maxGflops()));
+      if (report.bfloat16Peak() != null) {
+        md.append(format("The same MatMul in bfloat16: %.1f GFLOP/s, %.2f of float32's; bfloat16 units: %s.%n",
+            report.bfloat16Peak().gflops(), report.bfloat16Peak().gflops() / p.gflops(),
+            m.bfloat16Units() == null || m.bfloat16Units().isEmpty() ? "none" : String.join(", ",
+                m.bfloat16Units())));
+      }
+      if (m.oneDnn() != null) {
+        md.append(format("oneDNN kernels %s; graph rewriting (Grappler) %s.%n", m.oneDnn(), m.rewriting() ? "on"
+            : "off"));
+      }
       md.append("\n").append(workTable(report));
       md.append("\n").append(iterationTable(report));
       md.append("\n").append(buildTable(report));
+      if (report.measurements().stream().anyMatch(x -> x.rewriting() != null)) {
+        md.append("\n").append(rewritingTable(report));
+      }
     }
     for (StepTimes.Measurement m : report.measurements()) {
       if (m.trainStepProfile() != null) {
-        md.append("\n").append(profileTable(m));
+        md.append("\n").append(profileTable(m, "plain training step", m.trainStepProfile(), m.trainStepMedianMs()));
+      }
+      if (m.metaStepProfile() != null) {
+        md.append("\n").append(profileTable(m, "D-LEMA meta step", m.metaStepProfile(), m.metaStepMedianMs()));
       }
     }
     if (report.inference() != null) {
@@ -41,13 +57,34 @@ public final class ReportTables {
     return md.toString();
   }
 
-  /** The seconds Java took to build each configuration's two graphs, once each. */
+  /**
+   * The seconds Java took to build each configuration's two graphs, once each, and each graph's first step (which
+   * includes TensorFlow's one-off rewriting of the graph).
+   */
   static String buildTable(StepTimes.Report report) {
-    StringBuilder table = new StringBuilder(
-        "| spec | batch | training graph built (s) | D-LEMA meta graph built (s) |\n|---|---:|---:|---:|\n");
+    StringBuilder table = new StringBuilder("| spec | batch | training graph built (s) | its first step (s) "
+        + "| D-LEMA meta graph built (s) | its first step (s) |\n|---|---:|---:|---:|---:|---:|\n");
     for (StepTimes.Measurement m : report.measurements()) {
-      table.append(format("| %s | %d | %.2f | %.2f |%n", m.spec(), m.batch(), m.trainGraphBuildSeconds(),
-          m.metaGraphBuildSeconds()));
+      table.append(format("| %s | %d | %.2f | %.2f | %.2f | %.2f |%n", m.spec(), m.batch(),
+          m.trainGraphBuildSeconds(), m.trainFirstStepSeconds(), m.metaGraphBuildSeconds(), m.metaFirstStepSeconds()));
+    }
+    return table.toString();
+  }
+
+  /** The steps with Grappler's rewriting one way and the other, timed interleaved in the same run. */
+  static String rewritingTable(StepTimes.Report report) {
+    StringBuilder table = new StringBuilder("| spec | batch | rewriting | train step (median ms) | meta step (median ms) "
+        + "| first train step (s) | first meta step (s) |\n|---|---:|---|---:|---:|---:|---:|\n");
+    for (StepTimes.Measurement m : report.measurements()) {
+      StepTimes.Rewriting r = m.rewriting();
+      if (r == null) {
+        continue;
+      }
+      table.append(format("| %s | %d | %s | %.1f | %.1f | %.2f | %.2f |%n", m.spec(), m.batch(), r.on() ? "off" : "on",
+          m.trainStepMedianMs(), m.metaStepMedianMs(), m.trainFirstStepSeconds(), m.metaFirstStepSeconds()));
+      table.append(format("| %s | %d | %s | %.1f (x%.2f) | %.1f (x%.2f) | %.2f | %.2f |%n", m.spec(), m.batch(),
+          r.on() ? "on" : "off", r.trainStepMedianMs(), r.trainStepRatio(), r.metaStepMedianMs(), r.metaStepRatio(),
+          r.trainFirstStepSeconds(), r.metaFirstStepSeconds()));
     }
     return table.toString();
   }
@@ -66,13 +103,12 @@ public final class ReportTables {
     return table.toString();
   }
 
-  /** Where the plain training step's time goes, per op type. */
-  static String profileTable(StepTimes.Measurement m) {
-    OpProfile p = m.trainStepProfile();
-    StringBuilder table = new StringBuilder(format("Where the time goes: %s, batch %d, plain training step (%d traced "
+  /** Where a step's time goes, per op type. */
+  static String profileTable(StepTimes.Measurement m, String step, OpProfile p, double medianMs) {
+    StringBuilder table = new StringBuilder(format("Where the time goes: %s, batch %d, %s (%d traced "
         + "steps; ops' own run times summed per type, %.1f ms per step over both cores against a %.1f ms median "
         + "step)%n%n| op type | ops per step | ms per step | share |%n|---|---:|---:|---:|%n", m.spec(), m.batch(),
-        p.steps(), p.opMsPerStep(), m.trainStepMedianMs()));
+        step, p.steps(), p.opMsPerStep(), medianMs));
     for (OpProfile.OpTime op : p.ops()) {
       table.append(format("| %s | %d | %.1f | %s |%n", op.type(), op.count(), op.msPerStep(), percent(op.share())));
     }

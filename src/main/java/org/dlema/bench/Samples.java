@@ -16,6 +16,7 @@ public final class Samples {
   private int count;
   private long cpuNanos;
   private long wallNanos;
+  private double firstMs = Double.NaN;
 
   /** Room for {@code timed} runs. */
   public Samples(int timed) {
@@ -29,11 +30,22 @@ public final class Samples {
     work.run();
     long wall = System.nanoTime() - start;
     long used = OS.getProcessCpuTime() - cpu;
+    if (Double.isNaN(firstMs)) {
+      firstMs = wall / 1e6;
+    }
     if (timed) {
       millis[count++] = wall / 1e6;
       cpuNanos += used;
       wallNanos += wall;
     }
+  }
+
+  /**
+   * The wall time of the first run, warm-up or not, in milliseconds (NaN before any): for a new graph it includes
+   * TensorFlow's one-off work on it (Grappler's rewriting, kernel creation).
+   */
+  public double firstMs() {
+    return firstMs;
   }
 
   public int count() {

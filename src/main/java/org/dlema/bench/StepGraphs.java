@@ -67,8 +67,11 @@ final class StepGraphs implements AutoCloseable {
 
   /** One meta step: the noisy batch and the clean batch. */
   MemberGraph.Step metaStep(long step) {
-    return meta.trainStep(new MemberGraph.Batch(in.images(), in.labels(), in.cleanImages(), in.cleanLabels()), step,
-        LEARNING_RATE);
+    return meta.trainStep(batch(), step, LEARNING_RATE);
+  }
+
+  private MemberGraph.Batch batch() {
+    return new MemberGraph.Batch(in.images(), in.labels(), in.cleanImages(), in.cleanLabels());
   }
 
   /** The plain graph's inference pass over the noisy batch: its probabilities. */
@@ -79,6 +82,16 @@ final class StepGraphs implements AutoCloseable {
   /** One plain training step with a full trace, for the per-op profile. */
   RunMetadata tracedPlainStep(long step) {
     return plain.tracedStep(in.images(), in.labels(), step, LEARNING_RATE);
+  }
+
+  /** One meta step with a full trace, for the per-op profile. */
+  RunMetadata tracedMetaStep(long step) {
+    return meta.tracedStep(batch(), step, LEARNING_RATE);
+  }
+
+  /** The member graph (its op types). */
+  MemberGraph meta() {
+    return meta;
   }
 
   /** The plain training graph (its parameter count and op types). */

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.dlema.graph.NetworkSpec;
+import org.dlema.graph.SessionThreads;
 import org.dlema.io.JsonFiles;
 import org.dlema.train.IterationProbe;
 import org.dlema.train.RunConfig;
@@ -44,11 +45,24 @@ public final class StepTimes {
    * @param trainStepProfile the plain training step's time per op type (null when not profiled)
    * @param trainGraphBuildSeconds wall time of building the training graph in Java, once (before any session runs)
    * @param metaGraphBuildSeconds the same for the D-LEMA member's graph, built right after it
+   * @param trainFirstStepSeconds the training graph's first step, with TensorFlow's one-off work on the graph
+   *     (Grappler's rewriting, kernel creation); the timed steps leave it out
+   * @param metaFirstStepSeconds the same for the meta step
+   * @param metaStepProfile the meta step's time per op type (null when not profiled)
+   * @param rewriting the same steps with Grappler's rewriting the other way (null unless compared)
    */
   public record Measurement(String spec, long parameters, int batch, int cleanBatch, double trainStepMedianMs,
       double inferenceMedianMs, double trainStepRatio, double metaStepMedianMs, double metaToPlainRatio,
       TimedWork trainStepWork, TimedWork inferenceWork, TimedWork metaStepWork, Iteration iteration,
-      OpProfile trainStepProfile, double trainGraphBuildSeconds, double metaGraphBuildSeconds) {}
+      OpProfile trainStepProfile, double trainGraphBuildSeconds, double metaGraphBuildSeconds,
+      double trainFirstStepSeconds, double metaFirstStepSeconds, OpProfile metaStepProfile, Rewriting rewriting) {}
+
+  /**
+   * The plain and meta steps timed with Grappler's graph rewriting the other way from the main measurement (on
+   * when the environment turns it off, else off), interleaved with the main steps; ratios are this over the main.
+   */
+  public record Rewriting(boolean on, double trainStepMedianMs, double metaStepMedianMs,
+      double trainFirstStepSeconds, double metaFirstStepSeconds, double trainStepRatio, double metaStepRatio) {}
 
   /**
    * The baseline trainer's iteration ({@code inputs(step)} + {@code step(...)}) with the batch made inline and
@@ -87,11 +101,12 @@ public final class StepTimes {
 
   /**
    * The whole run, as written to JSON. The first seven fields are the original report's (readers of the old
-   * format still find them); {@code inference} is null when it was skipped.
+   * format still find them); {@code inference} is null when it was skipped. {@code bfloat16Peak} is the same MatMul
+   * in bfloat16, timed once after the float32 peak's first runs.
    */
   public record Report(String measured, int warmup, int timed, int mcSamples, RunConfig.Versions versions,
       int processors, List<Measurement> measurements, Machine machine, MatMulPeak.Peak peak, Flops flops,
-      InferenceTimes.Section inference, Memory memory) {}
+      InferenceTimes.Section inference, Memory memory, MatMulPeak.Peak bfloat16Peak) {}
 
   private StepTimes() {}
 
@@ -103,6 +118,10 @@ public final class StepTimes {
       log.printf("machine: %s, %d cores, TensorFlow %s on %s; MatMul %dx%d: %.1f GFLOP/s (first %d runs)%n",
           machine.cpu(), machine.cores(), machine.tensorflow(), String.join(", ", machine.devices()),
           settings.matmulSize(), settings.matmulSize(), peak.peak().gflops(), PEAK_FIRST_RUNS);
+      MatMulPeak.Peak bfloat16 = bfloat16Peak(settings.matmulSize());
+      log.printf("bfloat16 MatMul: %.1f GFLOP/s, %.2f of float32's (bfloat16 units: %s)%n", bfloat16.gflops(),
+          bfloat16.gflops() / peak.peak().gflops(), machine.bfloat16Units().isEmpty() ? "none"
+              : String.join(", ", machine.bfloat16Units()));
 
       List<Pending> pending = new ArrayList<>();
       for (NetworkSpec spec : settings.specs()) {
@@ -142,14 +161,24 @@ public final class StepTimes {
           measuredPeak.maxGflops(), ReportTables.bytes(trainingPeak), ReportTables.bytes(inferencePeak));
       return new Report(Instant.now().toString(), settings.warmup(), settings.timed(),
           TrainingSettings.DEFAULT_MC_SAMPLES, RunConfig.Versions.current(), machine.cores(), results, machine,
-          measuredPeak, new Flops(Formula.CURRENT, flops), inference, memory);
+          measuredPeak, new Flops(Formula.CURRENT, flops), inference, memory, bfloat16);
+    }
+  }
+
+  /** The bfloat16 MatMul's rate: one untimed run, then as many timed runs as the float32 peak's first. */
+  private static MatMulPeak.Peak bfloat16Peak(int size) {
+    try (MatMulPeak bfloat16 = new MatMulPeak(size, MatMulPeak.Precision.BFLOAT16)) {
+      bfloat16.warmUp(1);
+      bfloat16.sample(PEAK_FIRST_RUNS);
+      return bfloat16.peak();
     }
   }
 
   /** The raw samples of one configuration, turned into figures once the peak is final. */
   private record Pending(String spec, long parameters, int batch, int cleanBatch, NetworkFlops flops, Samples train,
       Samples infer, Samples meta, int images, Samples bare, Samples inline, Samples queued, OpProfile profile,
-      double trainBuild, double metaBuild) {
+      OpProfile metaProfile, double trainBuild, double metaBuild, Samples otherTrain, Samples otherMeta,
+      boolean otherOn) {
     Measurement measurement(double reference, double peakGflops, int cores) {
       TimedWork trainWork = TimedWork.of(train, flops.trainStep(batch), peakGflops, cores);
       TimedWork inferWork = TimedWork.of(infer, flops.inference(batch), peakGflops, cores);
@@ -161,7 +190,10 @@ public final class StepTimes {
           inlineWork.medianMs() / bareWork.medianMs(), queuedWork.medianMs() / bareWork.medianMs());
       return new Measurement(spec, parameters, batch, cleanBatch, trainWork.medianMs(), inferWork.medianMs(),
           trainWork.medianMs() / reference, metaWork.medianMs(), metaWork.medianMs() / trainWork.medianMs(),
-          trainWork, inferWork, metaWork, iteration, profile, trainBuild, metaBuild);
+          trainWork, inferWork, metaWork, iteration, profile, trainBuild, metaBuild, train.firstMs() / 1000,
+          meta.firstMs() / 1000, metaProfile, otherTrain == null ? null : new Rewriting(otherOn,
+              otherTrain.medianMs(), otherMeta.medianMs(), otherTrain.firstMs() / 1000, otherMeta.firstMs() / 1000,
+              otherTrain.medianMs() / train.medianMs(), otherMeta.medianMs() / meta.medianMs()));
     }
   }
 
@@ -178,21 +210,31 @@ public final class StepTimes {
     Samples metaSteps = new Samples(timed);
     long parameters;
     OpProfile profile = null;
+    OpProfile metaProfile = null;
     double plainBuild;
     double metaBuild;
-    try (StepGraphs graphs = StepGraphs.build(spec, batch, cleanCount)) {
+    boolean otherOn = !SessionThreads.rewriting();
+    Samples otherTrain = settings.compareRewriting() ? new Samples(timed) : null;
+    Samples otherMeta = settings.compareRewriting() ? new Samples(timed) : null;
+    try (StepGraphs graphs = StepGraphs.build(spec, batch, cleanCount);
+        StepGraphs other = settings.compareRewriting()
+            ? SessionThreads.withRewriting(otherOn, () -> StepGraphs.build(spec, batch, cleanCount)) : null) {
       TrainingGraph graph = graphs.plain();
       plainBuild = graphs.plainBuildSeconds();
       metaBuild = graphs.metaBuildSeconds();
       parameters = graph.parameters().trainableCount();
-      // Interleaved, so that the machine's load drifts alike for the three; the meta step's clean batch repeats
-      // the same images (by default as many).
+      // Interleaved, so that the machine's load drifts alike for all; the meta step's clean batch repeats the same
+      // images (by default as many).
       for (int i = -warmup; i < timed; i++) {
         long step = i + warmup;
         boolean keep = i >= 0;
         train.run(keep, () -> graphs.plainStep(step));
         infer.run(keep, graphs::predict);
         metaSteps.run(keep, () -> graphs.metaStep(step));
+        if (other != null) {
+          otherTrain.run(keep, () -> other.plainStep(step));
+          otherMeta.run(keep, () -> other.metaStep(step));
+        }
       }
       if (settings.profileSteps() > 0) {
         List<RunMetadata> traces = new ArrayList<>();
@@ -200,15 +242,29 @@ public final class StepTimes {
           traces.add(graphs.tracedPlainStep(warmup + timed + i));
         }
         profile = OpProfile.of(traces, graph::operationType, BenchmarkSettings.PROFILE_TOP);
-        OpProfile.OpTime first = profile.ops().get(0);
-        log.printf("%-14s profile batch %3d  ops %8.1f ms per step; most: %s %.0f%%%n", spec.name(), batch,
-            profile.opMsPerStep(), first.type(), 100 * first.share());
+        List<RunMetadata> metaTraces = new ArrayList<>();
+        for (int i = 0; i < settings.profileSteps(); i++) {
+          metaTraces.add(graphs.tracedMetaStep(warmup + timed + i));
+        }
+        metaProfile = OpProfile.of(metaTraces, graphs.meta()::operationType, BenchmarkSettings.PROFILE_TOP);
+        for (OpProfile p : List.of(profile, metaProfile)) {
+          OpProfile.OpTime first = p.ops().get(0);
+          log.printf("%-14s profile batch %3d  %s ops %8.1f ms per step; most: %s %.0f%%%n", spec.name(), batch,
+              p == profile ? "training" : "meta", p.opMsPerStep(), first.type(), 100 * first.share());
+        }
       }
     }
     log.printf("%-14s %10d params  batch %3d  step %8.1f ms  inference %8.1f ms  meta step (clean batch %d) "
-        + "%8.1f ms (x%.2f of the step); graphs built in %.1f s and %.1f s%n", spec.name(), parameters, batch,
-        train.medianMs(), infer.medianMs(), cleanCount, metaSteps.medianMs(), metaSteps.medianMs() / train.medianMs(),
-        plainBuild, metaBuild);
+        + "%8.1f ms (x%.2f of the step); graphs built in %.1f s and %.1f s, first steps %.1f s and %.1f s%n",
+        spec.name(), parameters, batch, train.medianMs(), infer.medianMs(), cleanCount, metaSteps.medianMs(),
+        metaSteps.medianMs() / train.medianMs(), plainBuild, metaBuild, train.firstMs() / 1000,
+        metaSteps.firstMs() / 1000);
+    if (otherTrain != null) {
+      log.printf("%-14s rewriting %s batch %3d  step %8.1f ms (x%.2f)  meta step %8.1f ms (x%.2f); first steps %.1f s "
+          + "and %.1f s%n", spec.name(), otherOn ? "on " : "off", batch, otherTrain.medianMs(),
+          otherTrain.medianMs() / train.medianMs(), otherMeta.medianMs(), otherMeta.medianMs() / metaSteps.medianMs(),
+          otherTrain.firstMs() / 1000, otherMeta.firstMs() / 1000);
+    }
 
     // The iteration probe has its own graph, built once the two above are closed (one set of graphs at a time).
     int images = Math.max(4 * batch, 8);
@@ -227,7 +283,7 @@ public final class StepTimes {
         + "ms (x%.2f)%n", spec.name(), batch, bare.medianMs(), inline.medianMs(), inline.medianMs() / bare.medianMs(),
         queued.medianMs(), queued.medianMs() / bare.medianMs());
     return new Pending(spec.name(), parameters, batch, cleanCount, NetworkFlops.of(spec), train, infer, metaSteps,
-        images, bare, inline, queued, profile, plainBuild, metaBuild);
+        images, bare, inline, queued, profile, metaProfile, plainBuild, metaBuild, otherTrain, otherMeta, otherOn);
   }
 
   /** Writes the JSON report and the markdown tables beside it ({@code name.md}). */

@@ -9,6 +9,7 @@ import org.apache.commons.cli.Options;
 import org.dlema.bench.BenchmarkSettings;
 import org.dlema.bench.StepTimes;
 import org.dlema.graph.NetworkSpec;
+import org.dlema.graph.SessionThreads;
 
 /**
  * {@code dlema benchmark}: training-step, iteration and inference times per spec and batch size, set against the
@@ -58,6 +59,9 @@ final class BenchmarkCommand extends OptionsCommand {
     options.addOption(valued("profile-steps", "N", "traced training steps per configuration, whose ops' run "
         + "times are summed per op type: where a step's time goes (default " + BenchmarkSettings.DEFAULT_PROFILE_STEPS
         + "; 0: no profile)"));
+    options.addOption(flag("compare-rewriting", "also time each configuration's training and meta steps with "
+        + "TensorFlow's graph rewriting (Grappler) the other way from " + SessionThreads.GRAPPLER + " (default on), "
+        + "interleaved with the main steps, with each graph's first step"));
     options.addOption(valued("out", "FILE", "JSON report; a .md table is written beside it "
         + "(default benchmarks/results/step-times.json)"));
     return options;
@@ -76,7 +80,7 @@ final class BenchmarkCommand extends OptionsCommand {
         intOption(line, "steps", 20, 1), intOption(line, "members", BenchmarkSettings.DEFAULT_MEMBERS, 1),
         inferenceBatches, !line.hasOption("skip-inference"),
         matmul(line),
-        intOption(line, "profile-steps", BenchmarkSettings.DEFAULT_PROFILE_STEPS, 0));
+        intOption(line, "profile-steps", BenchmarkSettings.DEFAULT_PROFILE_STEPS, 0), line.hasOption("compare-rewriting"));
     StepTimes.Report report = StepTimes.measure(settings, console.out());
     Path out = Path.of(line.getOptionValue("out", "benchmarks/results/step-times.json"));
     StepTimes.write(report, out);

@@ -22,6 +22,7 @@ import org.dlema.export.Exports;
 import org.dlema.export.ServedEvaluation;
 import org.dlema.graph.FusionRule;
 import org.dlema.io.AtomicDirectory;
+import org.dlema.train.CheckpointKind;
 import org.dlema.train.Checkpoints;
 import org.dlema.train.RunConfig;
 
@@ -126,7 +127,7 @@ final class EvaluateCommand extends OptionsCommand {
     console.err().println("exporting " + run + "'s best checkpoint for evaluation"
         + (ensemble ? " (members fused by the uniform rule, as in the paper)" : ""));
     ByteArrayOutputStream log = new ByteArrayOutputStream();
-    Path exported = Exports.export(ExportRequest.of(run, Checkpoints.BEST, Files.createTempDirectory(work, "export-"),
+    Path exported = Exports.export(ExportRequest.of(run, CheckpointKind.BEST, Files.createTempDirectory(work, "export-"),
         "model", 1).withFusion(FusionRule.UNIFORM).withCalibration(null),
         new PrintStream(log, true, StandardCharsets.UTF_8)).model();
     log.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("warning: "))

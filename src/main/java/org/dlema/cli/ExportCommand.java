@@ -9,6 +9,7 @@ import org.dlema.export.Exports;
 import org.dlema.export.ProbabilityCalibration;
 import org.dlema.export.ServingConfig;
 import org.dlema.graph.FusionRule;
+import org.dlema.train.CheckpointKind;
 import org.dlema.train.Checkpoints;
 import org.dlema.train.RunConfig;
 
@@ -78,11 +79,7 @@ final class ExportCommand extends OptionsCommand {
           + "--name gives one)") + " must be a plain folder name of letters, digits, '.', '_' and '-' (not '.' or "
           + "'..'), got '" + name + "'");
     }
-    String checkpoint = line.getOptionValue("checkpoint", Checkpoints.BEST);
-    if (!checkpoint.equals(Checkpoints.BEST) && !checkpoint.equals(Checkpoints.LATEST)
-        && !checkpoint.equals(Checkpoints.FINAL)) {
-      throw new UsageException("--checkpoint must be best, latest or final, got '" + checkpoint + "'");
-    }
+    CheckpointKind checkpoint = choice(line, "checkpoint", CheckpointKind.BEST, CheckpointKind.values());
     // Absent: the library's default, temperature scaling unless the run validates on too few images.
     ProbabilityCalibration calibration = line.hasOption("calibration")
         ? switch (line.getOptionValue("calibration")) {

@@ -33,6 +33,7 @@ import org.dlema.graph.FusionRule;
 import org.dlema.graph.NetworkSpec;
 import org.dlema.io.JsonFiles;
 import org.dlema.io.Progress;
+import org.dlema.train.CheckpointKind;
 import org.dlema.train.Checkpoints;
 import org.dlema.train.EnsembleRun;
 import org.dlema.train.EnsembleSettings;
@@ -170,14 +171,14 @@ final class QuickstartCommand extends OptionsCommand {
 
     stage(log, 6, "export of the baseline and of the fused D-LEMA ensemble as SavedModels");
     Path exportRoot = out.resolve("export");
-    long bestStep = RunFolder.of(run).checkpoints().state(Checkpoints.BEST).orElseThrow().step();
+    long bestStep = RunFolder.of(run).checkpoints().state(CheckpointKind.BEST).orElseThrow().step();
     Path version = latestExportOf(exportRoot.resolve(MODEL),
         card -> Long.valueOf(bestStep).equals(card.training().step()));
     if (version != null) {
       log.println("  reusing " + version + " (best checkpoint, step " + bestStep + ")");
     } else {
       int next = ModelExporter.nextVersion(exportRoot.resolve(MODEL));
-      version = ModelExporter.export(ExportRequest.of(run, Checkpoints.BEST, exportRoot, MODEL, next),
+      version = ModelExporter.export(ExportRequest.of(run, CheckpointKind.BEST, exportRoot, MODEL, next),
           console.err());
       log.println("  wrote " + version);
     }
@@ -185,7 +186,7 @@ final class QuickstartCommand extends OptionsCommand {
     int members = RunConfig.read(ensemble).ensemble().members();
     for (int i = 1; i <= members; i++) {
       bestSteps.add(RunFolder.of(ensemble).member(i).checkpoints()
-          .state(Checkpoints.BEST).orElseThrow().step());
+          .state(CheckpointKind.BEST).orElseThrow().step());
     }
     Path fused = latestExportOf(exportRoot.resolve(ENSEMBLE_MODEL), card -> card.ensemble() != null
         && card.ensemble().members().stream().map(ModelCard.Member::step).toList().equals(bestSteps));
@@ -194,7 +195,7 @@ final class QuickstartCommand extends OptionsCommand {
     } else {
       int next = EnsembleExporter.nextVersion(exportRoot, ENSEMBLE_MODEL, members);
       EnsembleExporter.Written written = EnsembleExporter.export(
-          ExportRequest.of(ensemble, Checkpoints.BEST, exportRoot, ENSEMBLE_MODEL, next), console.err());
+          ExportRequest.of(ensemble, CheckpointKind.BEST, exportRoot, ENSEMBLE_MODEL, next), console.err());
       fused = written.ensemble();
       log.printf("  wrote %s and its %d members; serving_default = %s%n", fused, members,
           written.defaultRule().signature());

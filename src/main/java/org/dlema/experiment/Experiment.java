@@ -28,6 +28,7 @@ import org.dlema.export.ServedEvaluation;
 import org.dlema.graph.NetworkSpec;
 import org.dlema.io.JsonFiles;
 import org.dlema.io.PrefixedLines;
+import org.dlema.train.CheckpointKind;
 import org.dlema.train.Checkpoints;
 import org.dlema.train.EnsembleRun;
 import org.dlema.train.EnsembleSettings;
@@ -369,7 +370,7 @@ public record Experiment(Path data, List<Path> tests, List<Method> methods, Budg
         }
       }
     }
-    Exports.export(ExportRequest.of(run, Checkpoints.BEST, root, name, 1).withCalibration(calibration), log);
+    Exports.export(ExportRequest.of(run, CheckpointKind.BEST, root, name, 1).withCalibration(calibration), log);
   }
 
   private void evaluate(Map<String, Path> exported, Path evaluation, PrintStream log) throws IOException {

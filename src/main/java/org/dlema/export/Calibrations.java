@@ -19,6 +19,7 @@ import org.dlema.graph.SessionThreads;
 import org.dlema.graph.Tensors;
 import org.dlema.io.JsonFiles;
 import org.dlema.train.FusionValidation;
+import org.dlema.train.CheckpointKind;
 import org.dlema.train.Checkpoints;
 import org.dlema.train.PreparedSet;
 import org.dlema.train.RunConfig;
@@ -64,7 +65,7 @@ public final class Calibrations {
    * @param pixels labelled pixels of the fit (pixels times annotations)
    * @param passes logits per pixel (MC-dropout passes averaged, else 1)
    */
-  public record Temperature(String checkpoint, long step, double temperature, double validationNllBefore,
+  public record Temperature(CheckpointKind checkpoint, long step, double temperature, double validationNllBefore,
       double validationNllAfter, double validationEceBefore, double validationEceAfter, long pixels, int images,
       int passes, String targets) {}
 
@@ -82,7 +83,7 @@ public final class Calibrations {
    *
    * @param run a single network's run folder, or one member's folder of an ensemble
    */
-  public static Temperature ensure(Path run, String checkpoint, PrintStream log) throws IOException {
+  public static Temperature ensure(Path run, CheckpointKind checkpoint, PrintStream log) throws IOException {
     return ensure(List.of(run), checkpoint, log).get(0);
   }
 
@@ -90,7 +91,7 @@ public final class Calibrations {
    * {@link #ensure(Path, String, PrintStream)} for several runs, such as an ensemble's members: runs that share
    * their data, split and normalisation read the validation images once.
    */
-  public static List<Temperature> ensure(List<Path> runs, String checkpoint, PrintStream log) throws IOException {
+  public static List<Temperature> ensure(List<Path> runs, CheckpointKind checkpoint, PrintStream log) throws IOException {
     Map<Source, PreparedSet> loaded = new HashMap<>();
     List<Temperature> temperatures = new ArrayList<>();
     for (Path run : runs) {
@@ -138,11 +139,11 @@ public final class Calibrations {
    * @throws IOException when the run's data cannot be read or is not the data the run was trained on, or the run
    *     has no validation images; the message says so (export without calibration then)
    */
-  public static Temperature fit(Path run, String checkpoint, PrintStream log) throws IOException {
+  public static Temperature fit(Path run, CheckpointKind checkpoint, PrintStream log) throws IOException {
     return fit(run, checkpoint, new HashMap<>(), log);
   }
 
-  private static Temperature fit(Path run, String checkpoint, Map<Source, PreparedSet> loaded, PrintStream log)
+  private static Temperature fit(Path run, CheckpointKind checkpoint, Map<Source, PreparedSet> loaded, PrintStream log)
       throws IOException {
     Checkpoints.State state = ModelExporter.state(run, checkpoint);
     RunConfig config = RunConfig.read(run);

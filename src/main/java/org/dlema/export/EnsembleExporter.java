@@ -21,6 +21,7 @@ import org.dlema.graph.ServingGraph;
 import org.dlema.graph.SessionThreads;
 import org.dlema.io.AtomicDirectory;
 import org.dlema.io.JsonFiles;
+import org.dlema.train.CheckpointKind;
 import org.dlema.train.Checkpoints;
 import org.dlema.train.EnsembleCheckpoint;
 import org.dlema.train.EnsembleRun;
@@ -162,7 +163,7 @@ public final class EnsembleExporter {
   }
 
   /** One checkpoint holding every member's variables under the fused graph's names. */
-  private static void combine(String checkpoint, RunConfig config, Normalization normalization, Members members,
+  private static void combine(CheckpointKind checkpoint, RunConfig config, Normalization normalization, Members members,
       Path combined) throws IOException {
     List<Path> prefixes = new ArrayList<>();
     for (Path member : members.runs()) {

@@ -1,5 +1,6 @@
 package org.dlema.export;
 
+import org.dlema.train.CheckpointKind;
 import java.nio.file.Path;
 import org.dlema.graph.FusionRule;
 
@@ -16,12 +17,12 @@ import org.dlema.graph.FusionRule;
  *     fused graph (so that fusion combines calibrated members); null only for {@link Exports#export}, which then
  *     takes the run's default
  */
-public record ExportRequest(Path run, String checkpoint, Path root, String name, int version, FusionRule fusion,
+public record ExportRequest(Path run, CheckpointKind checkpoint, Path root, String name, int version, FusionRule fusion,
     boolean scoreRules, ProbabilityCalibration calibration) {
   /** A version that {@link Exports#export} replaces by one past the highest present. */
   public static final int NEXT_VERSION = 0;
 
-  public static ExportRequest of(Path run, String checkpoint, Path root, String name, int version) {
+  public static ExportRequest of(Path run, CheckpointKind checkpoint, Path root, String name, int version) {
     return new ExportRequest(run, checkpoint, root, name, version, null, true, ProbabilityCalibration.TEMPERATURE);
   }
 

@@ -1,5 +1,6 @@
 package org.dlema.export;
 
+import org.dlema.train.CheckpointKind;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -42,7 +43,7 @@ public final class FusedCalibration {
    * @param rules per rule (by signature name)
    * @param pixels labelled pixels of each rule's fit
    */
-  public record Temperatures(String checkpoint, List<Long> memberSteps, List<Double> memberTemperatures,
+  public record Temperatures(CheckpointKind checkpoint, List<Long> memberSteps, List<Double> memberTemperatures,
       Map<String, Rule> rules, long pixels, int images, String targets) {
     /** The temperature per rule, for {@code ServingGraph.ensemble}. */
     public Map<FusionRule, Double> byRule() {
@@ -63,7 +64,7 @@ public final class FusedCalibration {
    * The stored temperatures when they were fitted on these member checkpoints and temperatures, for every rule,
    * against the targets a fit would use now.
    */
-  static Optional<Temperatures> stored(Path run, String checkpoint, List<Long> memberSteps,
+  static Optional<Temperatures> stored(Path run, CheckpointKind checkpoint, List<Long> memberSteps,
       List<Double> memberTemperatures, PrintStream log) {
     Path file = run.resolve(FILE);
     if (!Files.isRegularFile(file)) {
@@ -88,7 +89,7 @@ public final class FusedCalibration {
    * Fits every rule's temperature on the fused validation probabilities (made with the members' temperatures) and
    * writes {@code fusion-calibration.json} atomically.
    */
-  static Temperatures fit(Path run, String checkpoint, List<Long> memberSteps, List<Double> memberTemperatures,
+  static Temperatures fit(Path run, CheckpointKind checkpoint, List<Long> memberSteps, List<Double> memberTemperatures,
       FusionValidation.Outputs outputs, PrintStream log) throws IOException {
     PreparedSet set = outputs.set();
     int pixels = set.side() * set.side();

@@ -1,5 +1,6 @@
 package org.dlema.export;
 
+import org.dlema.train.CheckpointKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +33,7 @@ public record ModelCard(String name, int version, String kind, String signature,
    * @param run the training run's folder name
    * @param step the checkpoint's step; null for a fused ensemble, whose members list their own
    */
-  public record Training(String run, String method, String checkpoint, Long step, Double validationJaccard,
+  public record Training(String run, String method, CheckpointKind checkpoint, Long step, Double validationJaccard,
       String dataFingerprint, String dataSource, TrainingSettings settings, Map<String, Object> extra) {}
 
   /**
@@ -55,7 +56,7 @@ public record ModelCard(String name, int version, String kind, String signature,
    *
    * @param temperature the member's temperature inside the fused graph and its own export (null: not calibrated)
    */
-  public record Member(int index, String model, String checkpoint, long step, Double validationJaccard,
+  public record Member(int index, String model, CheckpointKind checkpoint, long step, Double validationJaccard,
       Double temperature) {}
 
   static List<Tensor> singleModelInputs() {

@@ -14,6 +14,7 @@ import org.dlema.graph.ServingGraph;
 import org.dlema.graph.SessionThreads;
 import org.dlema.io.AtomicDirectory;
 import org.dlema.io.JsonFiles;
+import org.dlema.train.CheckpointKind;
 import org.dlema.train.Checkpoints;
 import org.dlema.train.RunConfig;
 import org.dlema.train.RunFolder;
@@ -69,7 +70,7 @@ public final class ModelExporter {
   }
 
   /** The checkpoint's state, or an error naming the run when it has none of that kind. */
-  static Checkpoints.State state(Path run, String checkpoint) throws IOException {
+  static Checkpoints.State state(Path run, CheckpointKind checkpoint) throws IOException {
     return RunFolder.of(run).checkpoints().state(checkpoint).orElseThrow(() -> new IOException(
         run + ": no '" + checkpoint + "' checkpoint (train the run first)"));
   }
@@ -96,7 +97,7 @@ public final class ModelExporter {
   }
 
   /** The run's temperature, or null when the export is not calibrated. */
-  static Double temperature(Path run, String checkpoint, ProbabilityCalibration calibration, PrintStream log)
+  static Double temperature(Path run, CheckpointKind checkpoint, ProbabilityCalibration calibration, PrintStream log)
       throws IOException {
     return calibration != ProbabilityCalibration.NONE
         ? Calibrations.ensure(run, checkpoint, log).temperature() : null;
@@ -107,7 +108,7 @@ public final class ModelExporter {
    *
    * @param temperature the logit's divisor before the sigmoid, or null to serve the network as trained
    */
-  static void write(Path run, String checkpoint, Path folder, String name, int version, Double temperature)
+  static void write(Path run, CheckpointKind checkpoint, Path folder, String name, int version, Double temperature)
       throws IOException {
     RunConfig config = RunConfig.read(run);
     Normalization normalization = Normalization.load(RunFolder.of(run).normalization());
@@ -154,7 +155,7 @@ public final class ModelExporter {
         "applied inside the graph after resizing: (pixel - mean) / std");
   }
 
-  static ModelCard.Training training(Path run, RunConfig config, String checkpoint, Checkpoints.State state) {
+  static ModelCard.Training training(Path run, RunConfig config, CheckpointKind checkpoint, Checkpoints.State state) {
     return new ModelCard.Training(folderName(run), config.method().id(), checkpoint,
         state == null ? null : state.step(), state == null ? null : state.validationJaccard(),
         config.dataFingerprint(), folderName(config.data()), config.settings(), Map.of());

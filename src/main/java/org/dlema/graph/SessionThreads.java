@@ -1,5 +1,6 @@
 package org.dlema.graph;
 
+import java.util.function.Supplier;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
 import org.tensorflow.proto.ConfigProto;
@@ -23,7 +24,24 @@ public final class SessionThreads {
   public static final String XLA = "DLEMA_XLA";
   public static final String GRAPPLER = "DLEMA_GRAPPLER";
 
+  /** This thread's choice of graph rewriting, over the environment's (null: the environment's). */
+  private static final ThreadLocal<Boolean> REWRITING = new ThreadLocal<>();
+
   private SessionThreads() {}
+
+  /**
+   * Makes something whose sessions open on this thread with Grappler's rewriting on or off, whatever the environment
+   * says: how the benchmark times both in one process.
+   */
+  public static <T> T withRewriting(boolean on, Supplier<T> make) {
+    Boolean before = REWRITING.get();
+    REWRITING.set(on);
+    try {
+      return make.get();
+    } finally {
+      REWRITING.set(before);
+    }
+  }
 
   /** A session on {@code graph} with the configured pools. */
   public static Session open(Graph graph) {
@@ -38,15 +56,27 @@ public final class SessionThreads {
       config.getGraphOptionsBuilder().getOptimizerOptionsBuilder().setGlobalJitLevel(
           OptimizerOptions.GlobalJitLevel.ON_1);
     }
-    String grappler = System.getenv(GRAPPLER);
-    if (grappler != null && !grappler.isBlank()) {
-      switch (grappler.trim()) {
-        case "off" -> config.getGraphOptionsBuilder().getRewriteOptionsBuilder().setDisableMetaOptimizer(true);
-        case "on" -> { }
-        default -> throw new IllegalArgumentException(GRAPPLER + " must be on or off, got '" + grappler + "'");
-      }
+    if (!rewriting()) {
+      config.getGraphOptionsBuilder().getRewriteOptionsBuilder().setDisableMetaOptimizer(true);
     }
     return config.build();
+  }
+
+  /** Whether Grappler rewrites the graphs of the sessions opened now: this thread's choice, else the environment's. */
+  public static boolean rewriting() {
+    Boolean chosen = REWRITING.get();
+    if (chosen != null) {
+      return chosen;
+    }
+    String grappler = System.getenv(GRAPPLER);
+    if (grappler == null || grappler.isBlank()) {
+      return true;
+    }
+    return switch (grappler.trim()) {
+      case "off" -> false;
+      case "on" -> true;
+      default -> throw new IllegalArgumentException(GRAPPLER + " must be on or off, got '" + grappler + "'");
+    };
   }
 
   /** The count set in the environment, or 0 (TensorFlow's choice). */

@@ -13,15 +13,11 @@ import org.tensorflow.exceptions.TFResourceExhaustedException;
 import org.tensorflow.exceptions.TensorFlowException;
 
 /**
- * The run's checkpoints: {@code latest} (every N steps, what resume starts from), {@code best} (highest validation
- * Jaccard) and {@code final}. Each is a folder with TensorFlow's variable files ({@code model.index},
+ * The run's checkpoints, one folder per {@link CheckpointKind}. Each is a folder with TensorFlow's variable files ({@code model.index},
  * {@code model.data-*}: every variable, momentum accumulators and batch-norm statistics included) and
  * {@code state.json}; folders are replaced atomically, so a kill during a save keeps the previous checkpoint.
  */
 public final class Checkpoints {
-  public static final String LATEST = "latest";
-  public static final String BEST = "best";
-  public static final String FINAL = "final";
   static final String PREFIX = "model";
   static final String STATE = "state.json";
 
@@ -49,8 +45,8 @@ public final class Checkpoints {
     this.folder = folder;
   }
 
-  public Path folder(String kind) {
-    return folder.resolve(kind);
+  public Path folder(CheckpointKind kind) {
+    return folder.resolve(kind.id());
   }
 
   /** The variable prefix TensorFlow saves under and restores from. */
@@ -58,22 +54,22 @@ public final class Checkpoints {
     return checkpoint.resolve(PREFIX);
   }
 
-  void save(String kind, Session session, State state) throws IOException {
-    try (AtomicDirectory dir = AtomicDirectory.replacing(folder.resolve(kind))) {
+  void save(CheckpointKind kind, Session session, State state) throws IOException {
+    try (AtomicDirectory dir = AtomicDirectory.replacing(folder(kind))) {
       session.save(dir.path().resolve(PREFIX).toString());
       JsonFiles.write(dir.path().resolve(STATE), state);
       dir.commit();
     }
   }
 
-  public Optional<State> state(String kind) throws IOException {
-    AtomicDirectory.recover(folder.resolve(kind));
-    Path file = folder.resolve(kind).resolve(STATE);
+  public Optional<State> state(CheckpointKind kind) throws IOException {
+    AtomicDirectory.recover(folder(kind));
+    Path file = folder(kind).resolve(STATE);
     return Files.isRegularFile(file) ? Optional.of(JsonFiles.read(file, State.class)) : Optional.empty();
   }
 
-  void restore(String kind, Session session) throws IOException {
-    restore(session, folder.resolve(kind));
+  void restore(CheckpointKind kind, Session session) throws IOException {
+    restore(session, folder(kind));
   }
 
   /**

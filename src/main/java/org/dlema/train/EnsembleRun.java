@@ -181,8 +181,8 @@ public final class EnsembleRun {
         Trainer trainer = memberTrainer(shared, i, settings.steps(), training, trainSet, validationSet, out,
             memberLog);
         if (trainer != null) {
-          work.add(new MemberTraining(trainer, Files.isDirectory(RunFolder.of(out).member(i).checkpointFolder()
-              .resolve(Checkpoints.LATEST))));
+          work.add(new MemberTraining(trainer, Files.isDirectory(RunFolder.of(out).member(i).checkpoints()
+              .folder(CheckpointKind.LATEST))));
         }
       }
     }
@@ -224,11 +224,8 @@ public final class EnsembleRun {
   private static Shared create(Path data, NetworkSpec spec, TrainingSettings settings, EnsembleSettings ensemble,
       Path out, PrintStream log) throws IOException {
     TrainingRun.requireEmpty(out, Set.of(RunFolder.LOCK, RunFolder.SPLIT, RunFolder.NORMALIZATION, RunFolder.PARTITION));
-    MultiAnnotatedDataset dataset = TrainingRun.checkedDataset(data, log);
-    TrainValidationSplit split = TrainingRun.split(dataset, settings);
-    TrainingRun.sizeWarnings(split, settings).forEach(w -> log.println("warning: " + w));
-    MultiAnnotatedDataset training = split.trainingSet(dataset);
-    PreparedSet.requireHeap(training, spec.inputSize(), settings.batchSize());
+    RunStart start = RunStart.of(data, spec, settings, log);
+    MultiAnnotatedDataset training = start.training();
     int members = size(training, ensemble.members());
     ensemble = ensemble.withMembers(members);
     NonContradictoryPartition partition = NonContradictoryPartition.create(training, members,
@@ -239,26 +236,23 @@ public final class EnsembleRun {
             + "have fewer annotations than members");
       }
     }
-    Normalization normalization = Normalization.of(training, spec.inputSize(), spec.inputSize(),
-        Progress.on(log, "normalisation statistics", training.size()));
-    RunConfig config = new RunConfig(Method.DLEMA, data, RunConfig.fingerprint(dataset), spec,
-        settings.toBuilder().method(Method.DLEMA).build(), RunConfig.Versions.current(), ensemble, null);
+    Normalization normalization = start.normalization(spec, log);
+    RunConfig config = start.config(spec, settings.toBuilder().method(Method.DLEMA).build(), ensemble);
     Files.createDirectories(out);
     // config.json last: it is what marks the shared files complete (a creator killed before it leaves a folder
     // that the next process makes again).
-    split.save(RunFolder.of(out).split());
-    normalization.save(RunFolder.of(out).normalization());
+    start.save(RunFolder.of(out), normalization);
     partition.save(RunFolder.of(out).partition(), training);
     JsonFiles.write(RunFolder.of(out).config(), config);
     log.println("ensemble " + out + ": " + members + " members, subsets of " + Arrays.toString(
-        partition.subsetSizes()) + " annotations over " + split.train().size() + " training images");
+        partition.subsetSizes()) + " annotations over " + start.split().train().size() + " training images");
     int smallest = Arrays.stream(partition.subsetSizes()).min().orElse(0);
     if (smallest < ensemble.cleanBatch()) {
       log.println("warning: a clean batch of " + ensemble.cleanBatch() + " is larger than the smallest subset ("
           + smallest + " annotations): its clean batches repeat images, and the meta-gradient sees fewer distinct "
           + "trusted masks than it seems; a clean batch of at most " + smallest + " avoids that");
     }
-    return new Shared(config, dataset, split, normalization, partition);
+    return new Shared(config, start.dataset(), start.split(), normalization, partition);
   }
 
   /** The trainer of member {@code i} to {@code steps}, or null when it has finished there. */
@@ -270,12 +264,12 @@ public final class EnsembleRun {
     TrainingSettings memberSettings = config.settings().withSteps(steps)
         .withSeed(memberSeed(config.settings().seed(), i));
     Checkpoints checkpoints = RunFolder.of(folder).checkpoints();
-    var finished = checkpoints.state(Checkpoints.FINAL);
+    var finished = checkpoints.state(CheckpointKind.FINAL);
     if (finished.isPresent() && finished.get().step() >= memberSettings.steps()) {
       log.println("member " + i + ": finished (" + finished.get().step() + " steps)");
       return null;
     }
-    var latest = checkpoints.state(Checkpoints.LATEST);
+    var latest = checkpoints.state(CheckpointKind.LATEST);
     boolean resume = latest.isPresent();
     if (resume && latest.get().step() > memberSettings.steps()) {
       throw TrainingRun.stepsBelowDone(folder, memberSettings.steps(), latest.get().step());

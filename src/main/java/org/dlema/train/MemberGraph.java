@@ -24,6 +24,8 @@ import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.PlaceholderWithDefault;
 import org.tensorflow.op.core.Sum;
 import org.tensorflow.op.core.Variable;
+import org.tensorflow.proto.RunMetadata;
+import org.tensorflow.proto.RunOptions;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
@@ -238,6 +240,16 @@ public final class MemberGraph extends NetworkGraph {
       }
       return new Step(((TFloat32) result.get(0)).getFloat(), ((TFloat32) result.get(1)).getFloat(), w,
           (float) zeros / w.length, ((TFloat32) result.get(3)).getFloat() == 0f);
+    }
+  }
+
+  /** One meta step with a full trace, for the benchmark's per-op profile (every pixel weighted, no disputed map). */
+  public RunMetadata tracedStep(Batch batch, long noiseStep, float rate) {
+    try (Feeds feeds = new Feeds(batch, noiseStep, rate);
+        var result = feeds.runner().addTarget(step).fetch(meanLoss)
+            .setOptions(RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build())
+            .runAndFetchMetadata()) {
+      return result.getMetadata().orElseThrow(() -> new IllegalStateException("TensorFlow returned no trace"));
     }
   }
 

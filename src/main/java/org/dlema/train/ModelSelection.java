@@ -22,9 +22,9 @@ final class ModelSelection {
 
   /** Restores the method's variables and the selection state from {@code latest}; returns the step reached. */
   long resume(TrainingMethod<?> method) throws IOException {
-    Checkpoints.State state = checkpoints.state(Checkpoints.LATEST).orElseThrow(() -> new IOException(
-        checkpoints.folder(Checkpoints.LATEST) + " is missing: no checkpoint to resume from"));
-    method.restore(checkpoints.folder(Checkpoints.LATEST));
+    Checkpoints.State state = checkpoints.state(CheckpointKind.LATEST).orElseThrow(() -> new IOException(
+        checkpoints.folder(CheckpointKind.LATEST) + " is missing: no checkpoint to resume from"));
+    method.restore(checkpoints.folder(CheckpointKind.LATEST));
     best = state.best();
     bestStep = state.bestStep();
     lastJaccard = state.validationJaccard() == null ? Double.NaN : state.validationJaccard();
@@ -41,12 +41,12 @@ final class ModelSelection {
     }
     best = selected;
     bestStep = step;
-    checkpoints.save(Checkpoints.BEST, method.session(), Checkpoints.State.of(step, lastJaccard, best, bestStep));
+    checkpoints.save(CheckpointKind.BEST, method.session(), Checkpoints.State.of(step, lastJaccard, best, bestStep));
     return true;
   }
 
   /** Saves {@code latest} (or {@code final}) at {@code step}, with the method's extras for {@code latest}. */
-  void save(String kind, long step, TrainingMethod<?> method) throws IOException {
+  void save(CheckpointKind kind, long step, TrainingMethod<?> method) throws IOException {
     checkpoints.save(kind, method.session(), Checkpoints.State.of(step, lastJaccard, best, bestStep));
   }
 

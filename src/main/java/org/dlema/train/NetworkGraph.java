@@ -62,6 +62,12 @@ abstract class NetworkGraph implements AutoCloseable {
     session = SessionThreads.open(graph);
   }
 
+  /** The type of the graph's operation called {@code name} (null when there is none): for traced steps' profiles. */
+  public final String operationType(String name) {
+    var op = graph.operation(name);
+    return op == null ? null : op.type();
+  }
+
   /** d y / d xs with the seed dy = 1 given explicitly, which keeps an OnesLike op out of the graph. */
   protected final Output<?>[] gradients(String prefix, Operand<TFloat32> y, Output<?>[] xs) {
     return graph.addGradients(prefix, new Output<?>[] {y.asOutput()}, xs, new Output<?>[] {tf.constant(1f).asOutput()});

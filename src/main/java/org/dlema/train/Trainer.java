@@ -92,7 +92,7 @@ public final class Trainer {
         long done = step + 1;
         if (!Float.isFinite(result.loss())) {
           progress.line(log, prefix() + "training diverged at step " + done + " (loss " + result.loss()
-              + "); the last good checkpoint is kept in " + selection.checkpoints().folder(Checkpoints.LATEST));
+              + "); the last good checkpoint is kept in " + selection.checkpoints().folder(CheckpointKind.LATEST));
           return selection.outcome(step, true, clock.median());
         }
         logged.add(result, rate);
@@ -105,7 +105,7 @@ public final class Trainer {
           validate(method, validator, selection, done, sinceValidation, logs, progress);
         }
         if (done % settings.checkpointEvery() == 0 || done == end) {
-          selection.save(Checkpoints.LATEST, done, method);
+          selection.save(CheckpointKind.LATEST, done, method);
           method.saveExtras(run);
         }
       }
@@ -113,7 +113,7 @@ public final class Trainer {
       // However the loop ends: a bar left behind would stay on the line that members side by side share.
       progress.done();
     }
-    selection.save(Checkpoints.FINAL, end, method);
+    selection.save(CheckpointKind.FINAL, end, method);
     return selection.outcome(end, false, clock.median());
   }
 

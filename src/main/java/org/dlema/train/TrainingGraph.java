@@ -8,7 +8,6 @@ import org.dlema.graph.NetworkOutputs;
 import org.dlema.graph.NetworkSpec;
 import org.dlema.graph.Tensors;
 import org.tensorflow.Operand;
-import org.tensorflow.GraphOperation;
 import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -63,12 +62,6 @@ public final class TrainingGraph extends NetworkGraph {
     return run(batchImages, batchLabels, noiseStep, rate, runner -> runner.setOptions(RunOptions.newBuilder()
             .setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build()).runAndFetchMetadata(),
         result -> result.getMetadata().orElseThrow(() -> new IllegalStateException("TensorFlow returned no trace")));
-  }
-
-  /** The type of the graph's operation called {@code name} (null when there is none). */
-  public String operationType(String name) {
-    GraphOperation op = graph.operation(name);
-    return op == null ? null : op.type();
   }
 
   /** One step with its feeds made and closed here; {@code call} runs the runner, {@code read} takes the answer. */

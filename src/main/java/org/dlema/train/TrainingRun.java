@@ -44,26 +44,20 @@ public final class TrainingRun {
       TrainingTargets.Options options, Path out, PrintStream log) throws IOException {
     replaceUnstarted(out, log);
     requireEmpty(out, Set.of(RunFolder.CLAIM));
-    MultiAnnotatedDataset dataset = checkedDataset(data, log);
-    TrainValidationSplit split = split(dataset, settings);
-    sizeWarnings(split, settings).forEach(w -> log.println("warning: " + w));
-    MultiAnnotatedDataset training = split.trainingSet(dataset);
-    PreparedSet.requireHeap(training, spec.inputSize(), settings.batchSize());
+    RunStart start = RunStart.of(data, spec, settings, log);
     // Decided before anything is written: a selection that fails (an empty subset) leaves no half-made run.
     TrainingTargets.Selection selection = TrainingTargets.select(settings.method(), options, settings.seed(),
-        training, log);
-    Normalization normalization = Normalization.of(training, spec.inputSize(), spec.inputSize(),
-        Progress.on(log, "normalisation statistics", training.size()));
-    RunConfig config = new RunConfig(settings.method(), data, RunConfig.fingerprint(dataset), spec, settings,
-        RunConfig.Versions.current());
+        start.training(), log);
+    Normalization normalization = start.normalization(spec, log);
     Files.createDirectories(out);
     try (FolderLock claim = claim(out)) {
       requireEmpty(out, Set.of(RunFolder.CLAIM));
-      JsonFiles.write(RunFolder.of(out).config(), config);
-      split.save(RunFolder.of(out).split());
-      normalization.save(RunFolder.of(out).normalization());
+      // config.json first: a run killed before its first checkpoint is recognised by it and started again.
+      JsonFiles.write(RunFolder.of(out).config(), start.config(spec, settings, null));
+      start.save(RunFolder.of(out), normalization);
       TrainingTargets.save(out, selection);
-      return startClaimed(out, dataset, split, normalization, spec, settings, options, selection, log);
+      return startClaimed(out, start.dataset(), start.split(), normalization, spec, settings, options, selection,
+          log);
     }
   }
 
@@ -105,7 +99,7 @@ public final class TrainingRun {
    */
   static void replaceUnstarted(Path out, PrintStream log) throws IOException {
     if (!Files.isRegularFile(RunFolder.of(out).config()) || RunFolder.of(out).checkpoints()
-        .state(Checkpoints.LATEST).isPresent()) {
+        .state(CheckpointKind.LATEST).isPresent()) {
       return;
     }
     try (var entries = Files.list(out)) {
@@ -188,7 +182,7 @@ public final class TrainingRun {
   private static Trainer.Outcome resumeClaimed(Path out, RunConfig config, Integer steps, PrintStream log)
       throws IOException {
     TrainingSettings settings = config.settings();
-    Checkpoints.State latest = RunFolder.of(out).checkpoints().state(Checkpoints.LATEST).orElseThrow(
+    Checkpoints.State latest = RunFolder.of(out).checkpoints().state(CheckpointKind.LATEST).orElseThrow(
         () -> new RunStateException(out, RunStateException.Reason.NOT_A_RUN, "no checkpoint to resume from "
             + "(checkpoints/latest is missing)"));
     if (steps != null && steps < latest.step()) {
@@ -221,7 +215,7 @@ public final class TrainingRun {
         throw new RunStateException(out, RunStateException.Reason.MISMATCH, "holds a " + config.method() + " run "
             + "of " + config.spec().name() + ", not a " + settings.method() + " run of " + spec.name());
       }
-      Optional<Checkpoints.State> finished = checkpoints.state(Checkpoints.FINAL);
+      Optional<Checkpoints.State> finished = checkpoints.state(CheckpointKind.FINAL);
       if (finished.isPresent() && finished.get().step() == settings.steps()) {
         Checkpoints.State state = finished.get();
         log.printf("reusing the finished run in %s (best validation Jaccard %.2f%% at step %d)%n", out,
@@ -231,7 +225,7 @@ public final class TrainingRun {
         return new Trainer.Outcome(state.step(), state.best(), state.bestStep(), last, Double.NaN, false,
             Double.NaN);
       }
-      if (checkpoints.state(Checkpoints.LATEST).isPresent()) {
+      if (checkpoints.state(CheckpointKind.LATEST).isPresent()) {
         return resume(out, settings.steps(), log);
       }
     }

@@ -132,8 +132,13 @@ class BenchmarkCommandTest {
       // Building each of the two graphs is timed once, and the table shows the times.
       assertThat(m.trainGraphBuildSeconds()).isGreaterThan(0.0);
       assertThat(m.metaGraphBuildSeconds()).isGreaterThan(0.0);
-      assertThat(md).contains(String.format(Locale.ROOT, "| tiny | %d | %.2f | %.2f |", b,
-          m.trainGraphBuildSeconds(), m.metaGraphBuildSeconds()));
+      // So is each graph's first step, TensorFlow's one-off work on it included (the timed steps leave it out).
+      assertThat(m.trainFirstStepSeconds()).isGreaterThan(0.0);
+      assertThat(m.metaFirstStepSeconds()).isGreaterThan(0.0);
+      assertThat(md).contains(String.format(Locale.ROOT, "| tiny | %d | %.2f | %.2f | %.2f | %.2f |", b,
+          m.trainGraphBuildSeconds(), m.trainFirstStepSeconds(), m.metaGraphBuildSeconds(),
+          m.metaFirstStepSeconds()));
+      assertThat(m.rewriting()).isNull();
     }
 
     // Inference: one member, fused, in turn, SavedModel, at each inference batch.
@@ -172,6 +177,14 @@ class BenchmarkCommandTest {
     assertThat(profile.ops().stream().map(OpProfile.OpTime::type).toList()).containsAnyOf("Conv2D",
         "Conv2DBackpropFilter", "Conv2DBackpropInput");
     assertThat(md).contains("Where the time goes: tiny, batch 3, plain training step (5 traced steps");
+    // The meta step's profile too: more convolution kernels than the plain step (the second-order pass).
+    OpProfile meta = report.measurements().get(0).metaStepProfile();
+    assertThat(meta.steps()).isEqualTo(5);
+    assertThat(meta.ops().stream().mapToDouble(OpProfile.OpTime::share).sum()).isWithin(1e-9).of(1.0);
+    assertThat(convolutions(meta)).isGreaterThan(convolutions(profile));
+    assertThat(md).contains("Where the time goes: tiny, batch 3, D-LEMA meta step (5 traced steps");
+    assertThat(md).contains("oneDNN kernels " + report.machine().oneDnn() + "; graph rewriting (Grappler) "
+        + (report.machine().rewriting() ? "on" : "off"));
   }
 
   @Test
@@ -192,6 +205,12 @@ class BenchmarkCommandTest {
 
     assertThat(CliRunner.run("benchmark", "--batches", "2,x").err()).contains("whole numbers");
     assertThat(CliRunner.run("benchmark", "--inference-batches", "0").err()).contains("at least 1");
+  }
+
+  /** Convolution ops per step (the three kernels), from a profile that lists them among its top types. */
+  private static int convolutions(OpProfile profile) {
+    return profile.ops().stream().filter(op -> op.type().startsWith("Conv2D")).mapToInt(OpProfile.OpTime::count)
+        .sum();
   }
 
   /** The figures of one configuration agree with each other and with the counted operations; no speed is judged. */

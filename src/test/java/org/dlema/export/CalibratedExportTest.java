@@ -27,6 +27,7 @@ import org.dlema.graph.Tensors;
 import org.dlema.io.JsonFiles;
 import org.dlema.testing.TestFiles;
 import org.dlema.testing.TinyRun;
+import org.dlema.train.CheckpointKind;
 import org.dlema.train.Checkpoints;
 import org.dlema.train.RunFolder;
 import org.junit.jupiter.api.Tag;
@@ -54,7 +55,7 @@ class CalibratedExportTest {
   }
 
   private static long bestStep(Path run) throws IOException {
-    return RunFolder.of(run).checkpoints().state(Checkpoints.BEST).orElseThrow().step();
+    return RunFolder.of(run).checkpoints().state(CheckpointKind.BEST).orElseThrow().step();
   }
 
   /** A calibration.json for the best checkpoint, fitted (as far as the export can tell) against today's targets. */
@@ -63,7 +64,7 @@ class CalibratedExportTest {
   }
 
   private static void store(Path run, double temperature, String targets) throws IOException {
-    JsonFiles.write(run.resolve(Calibrations.FILE), new Calibrations.Temperature(Checkpoints.BEST, bestStep(run),
+    JsonFiles.write(run.resolve(Calibrations.FILE), new Calibrations.Temperature(CheckpointKind.BEST, bestStep(run),
         temperature, 0, 0, 0, 0, 1, 1, 1, targets));
   }
 
@@ -77,7 +78,7 @@ class CalibratedExportTest {
     }
     Map<String, FusedCalibration.Rule> byName = new LinkedHashMap<>();
     rules.forEach((rule, t) -> byName.put(rule.signature(), new FusedCalibration.Rule(t, 0, 0, 0, 0)));
-    JsonFiles.write(run.resolve(FusedCalibration.FILE), new FusedCalibration.Temperatures(Checkpoints.BEST, steps,
+    JsonFiles.write(run.resolve(FusedCalibration.FILE), new FusedCalibration.Temperatures(CheckpointKind.BEST, steps,
         temperatures, byName, 1, 1, Calibrations.expectedTargets(run.resolve("members/1")).orElseThrow()));
   }
 
@@ -119,9 +120,9 @@ class CalibratedExportTest {
     Path run = copy(TinyRun.run());
     store(run, 2.5);
     Path root = dir.resolve("export");
-    Path calibrated = ModelExporter.export(ExportRequest.of(run, Checkpoints.BEST, root, "c", 1)
+    Path calibrated = ModelExporter.export(ExportRequest.of(run, CheckpointKind.BEST, root, "c", 1)
         .withCalibration(ProbabilityCalibration.TEMPERATURE), quiet());
-    Path raw = ModelExporter.export(ExportRequest.of(run, Checkpoints.BEST, root, "r", 1)
+    Path raw = ModelExporter.export(ExportRequest.of(run, CheckpointKind.BEST, root, "r", 1)
         .withCalibration(ProbabilityCalibration.NONE), quiet());
     int side = TinyRun.spec().inputSize();
     // At the network's own size resizing is the identity, so the served maps are the network's.
@@ -149,12 +150,12 @@ class CalibratedExportTest {
   void aMissingOrStaleFileIsFittedOnTheValidationImagesAndAFreshOneReused() throws Exception {
     Path run = copy(TinyRun.run());
     Files.deleteIfExists(run.resolve(Calibrations.FILE));
-    Calibrations.Temperature fitted = Calibrations.ensure(run, Checkpoints.BEST, quiet());
-    long step = RunFolder.of(run).checkpoints().state(Checkpoints.BEST).orElseThrow().step();
+    Calibrations.Temperature fitted = Calibrations.ensure(run, CheckpointKind.BEST, quiet());
+    long step = RunFolder.of(run).checkpoints().state(CheckpointKind.BEST).orElseThrow().step();
     int side = TinyRun.spec().inputSize();
     int images = TrainValidationSplit.load(run.resolve("split.json")).validation().size();
     assertThat(fitted.step()).isEqualTo(step);
-    assertThat(fitted.checkpoint()).isEqualTo(Checkpoints.BEST);
+    assertThat(fitted.checkpoint()).isEqualTo(CheckpointKind.BEST);
     assertThat(fitted.images()).isEqualTo(images);
     assertThat(fitted.passes()).isEqualTo(1);
     // The synthetic data keeps reference masks: one per validation image is the target.
@@ -166,14 +167,14 @@ class CalibratedExportTest {
     assertThat(Calibrations.read(run).orElseThrow()).isEqualTo(fitted);
 
     // Another checkpoint at another step has other weights: refitted, deterministically.
-    JsonFiles.write(run.resolve(Calibrations.FILE), new Calibrations.Temperature(Checkpoints.BEST, step + 1, 7, 0,
+    JsonFiles.write(run.resolve(Calibrations.FILE), new Calibrations.Temperature(CheckpointKind.BEST, step + 1, 7, 0,
         0, 0, 0, 1, 1, 1, "stale"));
-    assertThat(Calibrations.ensure(run, Checkpoints.BEST, quiet())).isEqualTo(fitted);
+    assertThat(Calibrations.ensure(run, CheckpointKind.BEST, quiet())).isEqualTo(fitted);
     // A file of the checkpoint's step is used as it is, unless it was fitted against other targets.
     store(run, 3);
-    assertThat(Calibrations.ensure(run, Checkpoints.BEST, quiet()).temperature()).isEqualTo(3.0);
+    assertThat(Calibrations.ensure(run, CheckpointKind.BEST, quiet()).temperature()).isEqualTo(3.0);
     store(run, 3, Calibrations.ANNOTATIONS);
-    assertThat(Calibrations.ensure(run, Checkpoints.BEST, quiet())).isEqualTo(fitted);
+    assertThat(Calibrations.ensure(run, CheckpointKind.BEST, quiet())).isEqualTo(fitted);
   }
 
   @Test
@@ -186,7 +187,7 @@ class CalibratedExportTest {
     config.addProperty("data", data.toString());
     JsonFiles.write(run.resolve("config.json"), config);
     Files.deleteIfExists(run.resolve(Calibrations.FILE));
-    Calibrations.Temperature fitted = Calibrations.ensure(run, Checkpoints.BEST, quiet());
+    Calibrations.Temperature fitted = Calibrations.ensure(run, CheckpointKind.BEST, quiet());
     int side = TinyRun.spec().inputSize();
     int images = TrainValidationSplit.load(run.resolve("split.json")).validation().size();
     assertThat(fitted.targets()).isEqualTo(Calibrations.ANNOTATIONS);
@@ -204,13 +205,13 @@ class CalibratedExportTest {
     JsonFiles.write(run.resolve("config.json"), config);
     Path root = dir.resolve("export");
     IOException e = assertThrows(IOException.class, () -> ModelExporter.export(
-        ExportRequest.of(run, Checkpoints.BEST, root, "m", 1)
+        ExportRequest.of(run, CheckpointKind.BEST, root, "m", 1)
         .withCalibration(ProbabilityCalibration.TEMPERATURE), quiet()));
     assertThat(e.getMessage()).contains("without calibration");
     // Nothing at all: the folders made for the export go with it.
     assertThat(Files.exists(root)).isFalse();
     assertThat(Files.exists(run.resolve(Calibrations.FILE))).isFalse();
-    ModelExporter.export(ExportRequest.of(run, Checkpoints.BEST, root, "m", 1)
+    ModelExporter.export(ExportRequest.of(run, CheckpointKind.BEST, root, "m", 1)
         .withCalibration(ProbabilityCalibration.NONE), quiet());
   }
 
@@ -225,12 +226,12 @@ class CalibratedExportTest {
     JsonFiles.write(run.resolve("config.json"), config);
     // Fitting works on pass logits too.
     Files.deleteIfExists(run.resolve(Calibrations.FILE));
-    assertThat(Calibrations.fit(run, Checkpoints.BEST, quiet()).passes()).isEqualTo(passes);
+    assertThat(Calibrations.fit(run, CheckpointKind.BEST, quiet()).passes()).isEqualTo(passes);
     store(run, 2.5);
     Path root = dir.resolve("export");
-    Path calibrated = ModelExporter.export(ExportRequest.of(run, Checkpoints.BEST, root, "c", 1)
+    Path calibrated = ModelExporter.export(ExportRequest.of(run, CheckpointKind.BEST, root, "c", 1)
         .withCalibration(ProbabilityCalibration.TEMPERATURE), quiet());
-    Path raw = ModelExporter.export(ExportRequest.of(run, Checkpoints.BEST, root, "r", 1)
+    Path raw = ModelExporter.export(ExportRequest.of(run, CheckpointKind.BEST, root, "r", 1)
         .withCalibration(ProbabilityCalibration.NONE), quiet());
 
     int side = spec.inputSize();
@@ -281,14 +282,14 @@ class CalibratedExportTest {
     Path root = dir.resolve("export");
     // "u": calibrated members, the fusion as it is; "c": the ensemble's own temperatures too.
     storeFused(run, temperatures, ensembleTemperatures);
-    EnsembleExporter.Written members1 = EnsembleExporter.export(ExportRequest.of(run, Checkpoints.BEST, root, "u", 1)
+    EnsembleExporter.Written members1 = EnsembleExporter.export(ExportRequest.of(run, CheckpointKind.BEST, root, "u", 1)
         .withFusion(FusionRule.UNIFORM)
         .withScoreRules(false)
         .withCalibration(ProbabilityCalibration.MEMBERS), quiet());
-    EnsembleExporter.Written calibrated = EnsembleExporter.export(ExportRequest.of(run, Checkpoints.BEST, root, "c", 1)
+    EnsembleExporter.Written calibrated = EnsembleExporter.export(ExportRequest.of(run, CheckpointKind.BEST, root, "c", 1)
         .withFusion(FusionRule.UNIFORM)
         .withScoreRules(false), quiet());
-    EnsembleExporter.Written raw = EnsembleExporter.export(ExportRequest.of(run, Checkpoints.BEST, root, "r", 1)
+    EnsembleExporter.Written raw = EnsembleExporter.export(ExportRequest.of(run, CheckpointKind.BEST, root, "r", 1)
         .withFusion(FusionRule.UNIFORM)
         .withScoreRules(false)
         .withCalibration(ProbabilityCalibration.NONE), quiet());
@@ -359,7 +360,7 @@ class CalibratedExportTest {
     }
     Files.deleteIfExists(run.resolve(FusedCalibration.FILE));
     Path root = dir.resolve("export");
-    EnsembleExporter.export(ExportRequest.of(run, Checkpoints.BEST, root, "a", 1)
+    EnsembleExporter.export(ExportRequest.of(run, CheckpointKind.BEST, root, "a", 1)
         .withFusion(FusionRule.UNIFORM)
         .withScoreRules(false), quiet());
     FusedCalibration.Temperatures fitted = JsonFiles.read(run.resolve(FusedCalibration.FILE),
@@ -376,21 +377,21 @@ class CalibratedExportTest {
     }
     // The fit is deterministic: the same members give the same temperatures, and a stored file is reused.
     Files.delete(run.resolve(FusedCalibration.FILE));
-    EnsembleExporter.export(ExportRequest.of(run, Checkpoints.BEST, root, "b", 1)
+    EnsembleExporter.export(ExportRequest.of(run, CheckpointKind.BEST, root, "b", 1)
         .withFusion(FusionRule.UNIFORM)
         .withScoreRules(false), quiet());
     assertThat(JsonFiles.read(run.resolve(FusedCalibration.FILE), FusedCalibration.Temperatures.class))
         .isEqualTo(fitted);
     storeFused(run, temperatures, Map.of(FusionRule.UNIFORM, 3.0, FusionRule.PIXEL_CONFIDENCE, 3.0,
         FusionRule.IMAGE_CONFIDENCE, 3.0));
-    EnsembleExporter.Written reused = EnsembleExporter.export(ExportRequest.of(run, Checkpoints.BEST, root, "c", 1)
+    EnsembleExporter.Written reused = EnsembleExporter.export(ExportRequest.of(run, CheckpointKind.BEST, root, "c", 1)
         .withFusion(FusionRule.UNIFORM)
         .withScoreRules(false), quiet());
     assertThat(JsonFiles.read(reused.ensemble().resolve(ModelExporter.CARD), ModelCard.class).ensemble()
         .fusedTemperatures().get("uniform")).isEqualTo(3.0);
     // A member with another temperature makes the stored fit stale.
     store(run.resolve("members/2"), 0.9);
-    EnsembleExporter.export(ExportRequest.of(run, Checkpoints.BEST, root, "d", 1)
+    EnsembleExporter.export(ExportRequest.of(run, CheckpointKind.BEST, root, "d", 1)
         .withFusion(FusionRule.UNIFORM)
         .withScoreRules(false), quiet());
     FusedCalibration.Temperatures refitted = JsonFiles.read(run.resolve(FusedCalibration.FILE),

@@ -30,6 +30,7 @@ import org.dlema.graph.FusionRule;
 import org.dlema.graph.Tensors;
 import org.dlema.testing.TestFiles;
 import org.dlema.testing.TinyRun;
+import org.dlema.train.CheckpointKind;
 import org.dlema.train.Checkpoints;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -73,10 +74,10 @@ class CompatibilityTest {
         .contains("tensorflow-core-api-0.5.0.jar");
 
     Path root = dir.resolve("export");
-    Path single = ModelExporter.export(ExportRequest.of(TinyRun.run(), Checkpoints.BEST, root, "single", 1)
+    Path single = ModelExporter.export(ExportRequest.of(TinyRun.run(), CheckpointKind.BEST, root, "single", 1)
         .withCalibration(ProbabilityCalibration.TEMPERATURE), TestFiles.quiet());
     EnsembleExporter.Written ensemble = EnsembleExporter.export(
-        ExportRequest.of(TinyRun.ensemble(), Checkpoints.BEST, root, "ensemble", 1),
+        ExportRequest.of(TinyRun.ensemble(), CheckpointKind.BEST, root, "ensemble", 1),
         new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
     List<Request> requests = new ArrayList<>();
     int side = TinyRun.spec().inputSize();

@@ -24,6 +24,7 @@ import org.dlema.data.RgbImage;
 import org.dlema.graph.FusionRule;
 import org.dlema.graph.Tensors;
 import org.dlema.testing.TinyRun;
+import org.dlema.train.CheckpointKind;
 import org.dlema.train.Checkpoints;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,12 +52,12 @@ class EncodedImageSignatureTest {
 
   @BeforeAll
   void export() throws IOException {
-    single = ModelExporter.export(ExportRequest.of(TinyRun.run(), Checkpoints.BEST, dir.resolve("export"), "tiny", 1)
+    single = ModelExporter.export(ExportRequest.of(TinyRun.run(), CheckpointKind.BEST, dir.resolve("export"), "tiny", 1)
         .withCalibration(ProbabilityCalibration.TEMPERATURE), EnsembleExporterTest.quiet());
     // A fixed rule, so that what is compared does not depend on the rule validation picks: under the uniform rule
     // the tiny members' summed variances differ by up to 13% between the two JPEG decoders' pixels.
     fused = EnsembleExporter.export(
-        ExportRequest.of(TinyRun.ensemble(), Checkpoints.BEST, dir.resolve("export"), "ens", 1)
+        ExportRequest.of(TinyRun.ensemble(), CheckpointKind.BEST, dir.resolve("export"), "ens", 1)
         .withFusion(FusionRule.PIXEL_CONFIDENCE), EnsembleExporterTest.quiet()).ensemble();
   }
 

@@ -19,6 +19,7 @@ import org.dlema.graph.Tensors;
 import org.dlema.io.JsonFiles;
 import org.dlema.testing.TestFiles;
 import org.dlema.testing.TinyRun;
+import org.dlema.train.CheckpointKind;
 import org.dlema.train.Checkpoints;
 import org.dlema.train.RunConfig;
 import org.junit.jupiter.api.Tag;
@@ -54,7 +55,7 @@ class EnsembleExporterTest {
   @Test
   void writesMembersTheFusedModelItsSignaturesCardAndServingConfig() throws Exception {
     EnsembleExporter.Written written = EnsembleExporter.export(
-        ExportRequest.of(TinyRun.ensemble(), Checkpoints.BEST, dir, "tiny", 1), quiet());
+        ExportRequest.of(TinyRun.ensemble(), CheckpointKind.BEST, dir, "tiny", 1), quiet());
     assertThat(written.ensemble()).isEqualTo(dir.resolve("tiny/1"));
     int m = written.members().size();
     assertThat(m).isEqualTo(MEMBERS);
@@ -109,7 +110,7 @@ class EnsembleExporterTest {
   void uniformDefaultIsTheAverageOfTheMemberExportsAndConfidenceRulesMatchAPlainJavaFusion() throws Exception {
     // As trained: the fusion itself (CalibratedExportTest checks the temperatures on top of it).
     EnsembleExporter.Written written = EnsembleExporter.export(
-        ExportRequest.of(TinyRun.ensemble(), Checkpoints.FINAL, dir, "e", 1)
+        ExportRequest.of(TinyRun.ensemble(), CheckpointKind.FINAL, dir, "e", 1)
         .withFusion(FusionRule.UNIFORM)
         .withScoreRules(false)
         .withCalibration(ProbabilityCalibration.NONE), quiet());
@@ -212,25 +213,25 @@ class EnsembleExporterTest {
     Path root = dir.resolve("export");
     // Calibration needs the validation images too, even with the rule given.
     IOException e = assertThrows(IOException.class, () -> EnsembleExporter.export(
-        ExportRequest.of(run, Checkpoints.BEST, root, "gone", 1)
+        ExportRequest.of(run, CheckpointKind.BEST, root, "gone", 1)
         .withFusion(FusionRule.PIXEL_CONFIDENCE), quiet()));
     assertThat(e.getMessage()).contains("without calibration");
     e = assertThrows(IOException.class, () -> EnsembleExporter.export(
-        ExportRequest.of(run, Checkpoints.BEST, root, "gone", 1)
+        ExportRequest.of(run, CheckpointKind.BEST, root, "gone", 1)
         .withCalibration(ProbabilityCalibration.NONE), quiet()));
     assertThat(e.getMessage()).contains("choose the default rule explicitly");
     try (Stream<Path> left = Files.walk(root)) {
       assertThat(left.filter(p -> !p.equals(root)).toList()).isEmpty();
     }
     // Uncalibrated with the rule given, the same export succeeds (without validation scores).
-    EnsembleExporter.Written written = EnsembleExporter.export(ExportRequest.of(run, Checkpoints.BEST, root, "gone", 1)
+    EnsembleExporter.Written written = EnsembleExporter.export(ExportRequest.of(run, CheckpointKind.BEST, root, "gone", 1)
         .withFusion(FusionRule.PIXEL_CONFIDENCE)
         .withCalibration(ProbabilityCalibration.NONE), quiet());
     assertThat(JsonFiles.read(written.ensemble().resolve(ModelExporter.CARD), ModelCard.class).ensemble()
         .validationJaccard()).isNull();
     // An existing version is never touched, and nothing else is written then either.
     assertThrows(IOException.class, () -> EnsembleExporter.export(
-        ExportRequest.of(run, Checkpoints.BEST, root, "gone", 1)
+        ExportRequest.of(run, CheckpointKind.BEST, root, "gone", 1)
         .withFusion(FusionRule.UNIFORM)
         .withCalibration(ProbabilityCalibration.NONE), quiet()));
     assertThat(EnsembleExporter.nextVersion(root, "gone", MEMBERS)).isEqualTo(2);

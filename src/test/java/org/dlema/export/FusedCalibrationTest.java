@@ -11,6 +11,7 @@ import java.util.SplittableRandom;
 import org.dlema.graph.Fusion;
 import org.dlema.graph.FusionRule;
 import org.dlema.io.JsonFiles;
+import org.dlema.train.CheckpointKind;
 import org.dlema.train.FusionValidation;
 import org.dlema.train.PreparedSet;
 import org.junit.jupiter.api.Test;
@@ -80,7 +81,7 @@ class FusedCalibrationTest {
 
   @Test
   void recoversEachRulesTemperatureFromTheReferenceMasks() throws Exception {
-    FusedCalibration.Temperatures fit = FusedCalibration.fit(run, "best", List.of(10L, 10L), List.of(0.7, 0.9),
+    FusedCalibration.Temperatures fit = FusedCalibration.fit(run, CheckpointKind.BEST, List.of(10L, 10L), List.of(0.7, 0.9),
         outputs(true), quiet());
     for (FusionRule rule : FusionRule.values()) {
       assertThat(fit.byRule().get(rule)).isWithin(1e-3).of(TRUE.get(rule));
@@ -100,7 +101,7 @@ class FusedCalibrationTest {
 
   @Test
   void withoutReferencesEveryAnnotationIsATarget() throws Exception {
-    FusedCalibration.Temperatures fit = FusedCalibration.fit(run, "best", List.of(3L), List.of(1.0),
+    FusedCalibration.Temperatures fit = FusedCalibration.fit(run, CheckpointKind.BEST, List.of(3L), List.of(1.0),
         outputs(false), quiet());
     for (FusionRule rule : FusionRule.values()) {
       assertThat(fit.byRule().get(rule)).isWithin(1e-3).of(TRUE.get(rule));

@@ -12,6 +12,7 @@ import org.dlema.graph.Tensors;
 import org.dlema.io.JsonFiles;
 import org.dlema.testing.TestFiles;
 import org.dlema.testing.TinyRun;
+import org.dlema.train.CheckpointKind;
 import org.dlema.train.Checkpoints;
 import org.dlema.train.RunConfig;
 import org.dlema.train.TrainingGraph;
@@ -40,7 +41,7 @@ class ModelExporterTest {
   void exportReloadsWithTheContractAndTheTrainingGraphsOutputs() throws Exception {
     Path run = TinyRun.run();
     // Uncalibrated, to compare with the training graph (CalibratedExportTest covers the temperature).
-    Path version = ModelExporter.export(ExportRequest.of(run, Checkpoints.BEST, dir, "tiny", 1)
+    Path version = ModelExporter.export(ExportRequest.of(run, CheckpointKind.BEST, dir, "tiny", 1)
         .withCalibration(ProbabilityCalibration.NONE), EnsembleExporterTest.quiet());
     assertThat(version).isEqualTo(dir.resolve("tiny").resolve("1"));
     for (String file : new String[] {"saved_model.pb", "variables/variables.index", ModelExporter.CARD}) {
@@ -53,7 +54,7 @@ class ModelExporterTest {
 
     float[] expected;
     try (TrainingGraph graph = new TrainingGraph(config.spec(), config.settings())) {
-      graph.restore(run.resolve("checkpoints").resolve(Checkpoints.BEST));
+      graph.restore(run.resolve("checkpoints").resolve(CheckpointKind.BEST.id()));
       float[] normalised = raw.clone();
       normalization.apply(normalised);
       expected = graph.predict(normalised, 1);
@@ -86,19 +87,21 @@ class ModelExporterTest {
     assertThat(card.methodName()).isEqualTo("tensorflow/serving/predict");
     assertThat(card.versions().tensorflow()).startsWith("2.");
     assertThat(card.normalization().mean()).isEqualTo(normalization.mean());
-    assertThat(card.training().checkpoint()).isEqualTo("best");
+    assertThat(card.training().checkpoint()).isEqualTo(CheckpointKind.BEST);
+    // The card names the checkpoint as its folder is named, as before the kind was an enum.
+    assertThat(Files.readString(version.resolve(ModelExporter.CARD))).contains("\"checkpoint\": \"best\"");
     assertThat(card.temperature()).isNull();
   }
 
   @Test
   void versionsCountUpAndAnExistingVersionIsNeverTouched() throws Exception {
     assertThat(ModelExporter.nextVersion(dir.resolve("m"))).isEqualTo(1);
-    Path first = ModelExporter.export(ExportRequest.of(TinyRun.run(), Checkpoints.FINAL, dir, "m", 1)
+    Path first = ModelExporter.export(ExportRequest.of(TinyRun.run(), CheckpointKind.FINAL, dir, "m", 1)
         .withCalibration(ProbabilityCalibration.TEMPERATURE), TestFiles.quiet());
     assertThat(ModelExporter.nextVersion(dir.resolve("m"))).isEqualTo(2);
     byte[] before = Files.readAllBytes(first.resolve("saved_model.pb"));
     IOException e = assertThrows(IOException.class,
-        () -> ModelExporter.export(ExportRequest.of(TinyRun.run(), Checkpoints.FINAL, dir, "m", 1)
+        () -> ModelExporter.export(ExportRequest.of(TinyRun.run(), CheckpointKind.FINAL, dir, "m", 1)
                 .withCalibration(ProbabilityCalibration.TEMPERATURE), TestFiles.quiet()));
     assertThat(e.getMessage()).contains("already exists");
     assertThat(Files.readAllBytes(first.resolve("saved_model.pb"))).isEqualTo(before);

@@ -309,8 +309,8 @@ class MemberVariantsTest {
       graph.session().initialize();
       graph.trainStep(x, MemberGraphTest.labels(random, B), 0, MemberGraphTest.RATE);
       Checkpoints checkpoints = new Checkpoints(dir.resolve("source"));
-      checkpoints.save(Checkpoints.BEST, graph.session(), Checkpoints.State.of(1, 0.5, 0.5, 1));
-      checkpoint = checkpoints.folder(Checkpoints.BEST);
+      checkpoints.save(CheckpointKind.BEST, graph.session(), Checkpoints.State.of(1, 0.5, 0.5, 1));
+      checkpoint = checkpoints.folder(CheckpointKind.BEST);
       source = graph.predict(x, B);
     }
     EnsembleSettings ensemble = EnsembleSettings.paper(1, C).toBuilder()

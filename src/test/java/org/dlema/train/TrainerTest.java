@@ -45,8 +45,8 @@ class TrainerTest {
     return new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
   }
 
-  static byte[] weights(Path run, String kind) throws Exception {
-    return Files.readAllBytes(Checkpoints.variables(run.resolve("checkpoints").resolve(kind))
+  static byte[] weights(Path run, CheckpointKind kind) throws Exception {
+    return Files.readAllBytes(Checkpoints.variables(run.resolve("checkpoints").resolve(kind.id()))
         .resolveSibling("model.data-00000-of-00001"));
   }
 
@@ -59,8 +59,8 @@ class TrainerTest {
     TrainingRun.start(data, tiny, settings(3, 0.01), halves, quiet());
     Trainer.Outcome resumed = TrainingRun.resume(halves, 6, quiet());
     assertThat(resumed.steps()).isEqualTo(6);
-    assertThat(weights(halves, Checkpoints.FINAL)).isEqualTo(weights(whole, Checkpoints.FINAL));
-    assertThat(weights(halves, Checkpoints.FINAL)).isNotEqualTo(weights(halves, Checkpoints.BEST));
+    assertThat(weights(halves, CheckpointKind.FINAL)).isEqualTo(weights(whole, CheckpointKind.FINAL));
+    assertThat(weights(halves, CheckpointKind.FINAL)).isNotEqualTo(weights(halves, CheckpointKind.BEST));
     // The metrics of the redone steps are not duplicated.
     long lossLines = Files.readAllLines(halves.resolve("metrics.jsonl")).stream()
         .filter(l -> l.contains("\"loss\"")).count();
@@ -90,12 +90,12 @@ class TrainerTest {
     // Stopped inside the warm-up, so that the resumed steps use rates and transforms of their own.
     TrainingRun.start(data, tiny, recipe.withSteps(3), halves, quiet());
     TrainingRun.resume(halves, 6, quiet());
-    assertThat(weights(halves, Checkpoints.FINAL)).isEqualTo(weights(whole, Checkpoints.FINAL));
+    assertThat(weights(halves, CheckpointKind.FINAL)).isEqualTo(weights(whole, CheckpointKind.FINAL));
     // The recipe is recorded and read back, and it changed what was trained.
     assertThat(RunConfig.read(halves).settings()).isEqualTo(recipe);
     Path plain = dir.resolve("plain");
     TrainingRun.start(data, tiny, settings(6, 0.01), plain, quiet());
-    assertThat(weights(plain, Checkpoints.FINAL)).isNotEqualTo(weights(whole, Checkpoints.FINAL));
+    assertThat(weights(plain, CheckpointKind.FINAL)).isNotEqualTo(weights(whole, CheckpointKind.FINAL));
   }
 
   @Test
@@ -107,8 +107,8 @@ class TrainerTest {
     TrainingRun.start(data, tiny, recipe.withSteps(3), halves, quiet());
     TrainingRun.resume(halves, 6, quiet());
     assertThat(RunConfig.read(halves).settings().averageDecay()).isEqualTo(0.8);
-    assertThat(weights(halves, Checkpoints.FINAL)).isEqualTo(weights(whole, Checkpoints.FINAL));
-    assertThat(weights(halves, Checkpoints.BEST)).isEqualTo(weights(whole, Checkpoints.BEST));
+    assertThat(weights(halves, CheckpointKind.FINAL)).isEqualTo(weights(whole, CheckpointKind.FINAL));
+    assertThat(weights(halves, CheckpointKind.BEST)).isEqualTo(weights(whole, CheckpointKind.BEST));
   }
 
   @Test
@@ -143,7 +143,7 @@ class TrainerTest {
   void sameSeedSameWeights() throws Exception {
     TrainingRun.start(data, tiny, settings(3, 0.01), dir.resolve("a"), quiet());
     TrainingRun.start(data, tiny, settings(3, 0.01), dir.resolve("b"), quiet());
-    assertThat(weights(dir.resolve("a"), Checkpoints.FINAL)).isEqualTo(weights(dir.resolve("b"), Checkpoints.FINAL));
+    assertThat(weights(dir.resolve("a"), CheckpointKind.FINAL)).isEqualTo(weights(dir.resolve("b"), CheckpointKind.FINAL));
   }
 
   @Test
@@ -170,7 +170,7 @@ class TrainerTest {
             .mcSamples(3).seed(11).steps(50).interval(1).validationFraction(0.25).build(), run, quiet());
     assertThat(outcome.diverged()).isTrue();
     assertThat(outcome.steps()).isLessThan(50);
-    Checkpoints.State latest = RunFolder.of(run).checkpoints().state(Checkpoints.LATEST).orElseThrow();
+    Checkpoints.State latest = RunFolder.of(run).checkpoints().state(CheckpointKind.LATEST).orElseThrow();
     assertThat(latest.step()).isEqualTo(outcome.steps());
     assertThat(Files.exists(run.resolve("checkpoints/final"))).isFalse();
   }
