@@ -13,6 +13,7 @@ import org.dlema.experiment.Experiment;
 import org.dlema.train.EnsembleRun;
 import org.dlema.train.EnsembleSettings;
 import org.dlema.train.Method;
+import org.dlema.train.TrainingSettings;
 
 /** {@code dlema experiment}: every method of the paper's experimental section, evaluated, in one report. */
 final class ExperimentCommand extends OptionsCommand {
@@ -112,7 +113,7 @@ final class ExperimentCommand extends OptionsCommand {
         EnsembleSettings.WeightRegion.values())).averageDecay(averageDecayOption(line, budget.averageDecay())).build();
     List<Path> testSets = Arrays.stream(tests).map(Path::of).toList();
     Experiment.Builder builder = Experiment.builder(data, testSets, budget, SpecFiles.load(line.getOptionValue(
-        "spec", SpecFiles.DEFAULT)), longOption(line, "seed", 1), outputFolder(line))
+        "spec", SpecFiles.DEFAULT)), longOption(line, "seed", TrainingSettings.DEFAULT_SEED), outputFolder(line))
         .sideBySide(intOption(line, "side-by-side", EnsembleRun.defaultSideBySide(), 1))
         .groupBy(groupByOption(line));
     if (line.hasOption("members")) {

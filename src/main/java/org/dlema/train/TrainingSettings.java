@@ -3,6 +3,7 @@ package org.dlema.train;
 import static com.google.common.base.Preconditions.checkArgument;
 
 import org.dlema.data.augment.AugmentationSettings;
+import org.dlema.data.partition.TrainValidationSplit;
 
 /**
  * Hyper-parameters of a training run. {@link #builder} starts from the paper's (section 3.2): SGD with momentum
@@ -30,7 +31,9 @@ public record TrainingSettings(Method method, int batchSize, double learningRate
   public static final double DEFAULT_WEIGHT_DECAY = 5e-5;
   public static final int DEFAULT_MC_SAMPLES = 10;
   public static final int DEFAULT_STEPS = 2000;
-  public static final double DEFAULT_VALIDATION_FRACTION = 0.2;
+  public static final double DEFAULT_VALIDATION_FRACTION = TrainValidationSplit.DEFAULT_VALIDATION_FRACTION;
+  /** The seed of a run that names none. */
+  public static final long DEFAULT_SEED = 1;
   /** Validation and checkpoint interval unless set (or the step count, when smaller). */
   public static final int DEFAULT_INTERVAL = 500;
 
@@ -109,7 +112,7 @@ public record TrainingSettings(Method method, int batchSize, double learningRate
     private double momentum = DEFAULT_MOMENTUM;
     private double weightDecay = DEFAULT_WEIGHT_DECAY;
     private int mcSamples = DEFAULT_MC_SAMPLES;
-    private long seed = 1;
+    private long seed = DEFAULT_SEED;
     private int steps = DEFAULT_STEPS;
     private Integer validateEvery;
     private Integer checkpointEvery;

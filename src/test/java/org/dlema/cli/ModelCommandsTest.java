@@ -78,7 +78,7 @@ class ModelCommandsTest {
   @Test
   void badModelUsage() {
     assertThat(CliRunner.run("train", "--method", "magic", "--data", "x").err())
-        .contains("'magic' is not a training method");
+        .contains("--method must be one of baseline, dlema, less-is-more, staple, mc-dropout, got 'magic'");
     assertThat(CliRunner.run("train", "--data", "x", "--spec", "nonesuch").err()).contains("no such spec");
     CliRunner.Outcome notRun = CliRunner.run("export", "--run", dir.toString());
     assertThat(notRun.exitCode()).isEqualTo(1);
