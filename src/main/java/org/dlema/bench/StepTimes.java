@@ -237,16 +237,8 @@ public final class StepTimes {
         }
       }
       if (settings.profileSteps() > 0) {
-        List<RunMetadata> traces = new ArrayList<>();
-        for (int i = 0; i < settings.profileSteps(); i++) {
-          traces.add(graphs.tracedPlainStep(warmup + timed + i));
-        }
-        profile = OpProfile.of(traces, graph::operationType, BenchmarkSettings.PROFILE_TOP);
-        List<RunMetadata> metaTraces = new ArrayList<>();
-        for (int i = 0; i < settings.profileSteps(); i++) {
-          metaTraces.add(graphs.tracedMetaStep(warmup + timed + i));
-        }
-        metaProfile = OpProfile.of(metaTraces, graphs.meta()::operationType, BenchmarkSettings.PROFILE_TOP);
+        profile = profile(graphs, false, warmup + timed, settings.profileSteps());
+        metaProfile = profile(graphs, true, warmup + timed, settings.profileSteps());
         for (OpProfile p : List.of(profile, metaProfile)) {
           OpProfile.OpTime first = p.ops().get(0);
           log.printf("%-14s profile batch %3d  %s ops %8.1f ms per step; most: %s %.0f%%%n", spec.name(), batch,
@@ -260,13 +252,39 @@ public final class StepTimes {
         metaSteps.medianMs() / train.medianMs(), plainBuild, metaBuild, train.firstMs() / 1000,
         metaSteps.firstMs() / 1000);
     if (otherTrain != null) {
-      log.printf("%-14s rewriting %s batch %3d  step %8.1f ms (x%.2f)  meta step %8.1f ms (x%.2f); first steps %.1f s "
-          + "and %.1f s%n", spec.name(), otherOn ? "on " : "off", batch, otherTrain.medianMs(),
-          otherTrain.medianMs() / train.medianMs(), otherMeta.medianMs(), otherMeta.medianMs() / metaSteps.medianMs(),
-          otherTrain.firstMs() / 1000, otherMeta.firstMs() / 1000);
+      logRewriting(log, spec.name(), batch, otherOn, train, metaSteps, otherTrain, otherMeta);
     }
 
-    // The iteration probe has its own graph, built once the two above are closed (one set of graphs at a time).
+    Iterations it = iterations(spec, batch, warmup, timed, log);
+    return new Pending(spec.name(), parameters, batch, cleanCount, NetworkFlops.of(spec), train, infer, metaSteps,
+        it.images(), it.bare(), it.inline(), it.queued(), profile, metaProfile, plainBuild, metaBuild, otherTrain,
+        otherMeta, otherOn);
+  }
+
+  /** The steps with rewriting the other way, against the main ones. */
+  private static void logRewriting(PrintStream log, String spec, int batch, boolean on, Samples train, Samples meta,
+      Samples otherTrain, Samples otherMeta) {
+    log.printf("%-14s rewriting %s batch %3d  step %8.1f ms (x%.2f)  meta step %8.1f ms (x%.2f); first steps %.1f s "
+        + "and %.1f s%n", spec, on ? "on " : "off", batch, otherTrain.medianMs(), otherTrain.medianMs()
+        / train.medianMs(), otherMeta.medianMs(), otherMeta.medianMs() / meta.medianMs(), otherTrain.firstMs() / 1000,
+        otherMeta.firstMs() / 1000);
+  }
+
+  /** {@code steps} traced plain or meta steps from step {@code first}, summed per op type. */
+  private static OpProfile profile(StepGraphs graphs, boolean meta, long first, int steps) {
+    List<RunMetadata> traces = new ArrayList<>();
+    for (int i = 0; i < steps; i++) {
+      traces.add(meta ? graphs.tracedMetaStep(first + i) : graphs.tracedPlainStep(first + i));
+    }
+    return OpProfile.of(traces, meta ? graphs.meta()::operationType : graphs.plain()::operationType,
+        BenchmarkSettings.PROFILE_TOP);
+  }
+
+  /** The trainer's iteration against a bare run, timed: a synthetic set of {@code images}. */
+  private record Iterations(int images, Samples bare, Samples inline, Samples queued) {}
+
+  /** The iteration probe, on a graph of its own, built once the step graphs are closed (one set at a time). */
+  private static Iterations iterations(NetworkSpec spec, int batch, int warmup, int timed, PrintStream log) {
     int images = Math.max(4 * batch, 8);
     Samples bare = new Samples(timed);
     Samples inline = new Samples(timed);
@@ -282,8 +300,7 @@ public final class StepTimes {
     log.printf("%-14s iteration batch %3d  bare run %8.1f ms  inline inputs %8.1f ms (x%.2f)  queued inputs %8.1f "
         + "ms (x%.2f)%n", spec.name(), batch, bare.medianMs(), inline.medianMs(), inline.medianMs() / bare.medianMs(),
         queued.medianMs(), queued.medianMs() / bare.medianMs());
-    return new Pending(spec.name(), parameters, batch, cleanCount, NetworkFlops.of(spec), train, infer, metaSteps,
-        images, bare, inline, queued, profile, metaProfile, plainBuild, metaBuild, otherTrain, otherMeta, otherOn);
+    return new Iterations(images, bare, inline, queued);
   }
 
   /** Writes the JSON report and the markdown tables beside it ({@code name.md}). */
