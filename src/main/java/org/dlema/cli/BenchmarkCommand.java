@@ -39,60 +39,63 @@ final class BenchmarkCommand extends OptionsCommand {
         + "JSON and markdown tables.";
   }
 
+  private static final Declared<String> SPECS = Declared.valued("specs", "LIST", "comma-separated specs",
+      "linknet-lite,linknet18");
+  private static final Declared<String> BATCHES = Declared.valued("batches", "LIST", "comma-separated batch sizes",
+      "2,16");
+  private static final Declared<Integer> WARMUP = Declared.valued("warmup", "N", "untimed steps per configuration",
+      5);
+  private static final Declared<Integer> STEPS = Declared.valued("steps", "N", "timed steps per configuration", 20);
+  private static final Declared<Integer> CLEAN_BATCH = Declared.valued("clean-batch", "N", "clean batch of the meta "
+      + "step (default: the batch size, so that the meta/plain ratio compares like with like; the paper uses 64)",
+      null);
+  private static final Declared<Integer> MEMBERS = Declared.valued("members", "M", "ensemble size of the inference "
+      + "measurements", BenchmarkSettings.DEFAULT_MEMBERS);
+  private static final Declared<String> INFERENCE_BATCHES = Declared.valued("inference-batches", "LIST",
+      "comma-separated batch sizes of the inference measurements", "1,32");
+  private static final Declared<Boolean> SKIP_INFERENCE = Declared.flag("skip-inference", "leave out the inference "
+      + "measurements (one member, fused, in turn, SavedModel)");
+  private static final Declared<Integer> MATMUL = Declared.valued("matmul", "N", "side of the square float32 MatMul "
+      + "that measures the peak, 1 to " + BenchmarkSettings.MAX_MATMUL, BenchmarkSettings.DEFAULT_MATMUL);
+  private static final Declared<Integer> PROFILE_STEPS = Declared.valued("profile-steps", "N", "traced training and "
+      + "meta steps per configuration, whose ops' run times are summed per op type: where a step's time goes (0: no "
+      + "profile)", BenchmarkSettings.DEFAULT_PROFILE_STEPS);
+  private static final Declared<Boolean> COMPARE_REWRITING = Declared.flag("compare-rewriting", "also time each "
+      + "configuration's training and meta steps with TensorFlow's graph rewriting (Grappler) the other way from "
+      + SessionThreads.GRAPPLER + " (on unless set), interleaved with the main steps, with each graph's first step");
+  private static final Declared<String> OUT = Declared.valued("out", "FILE", "JSON report; a .md table is written "
+      + "beside it", "benchmarks/results/step-times.json");
+  private static final List<Declared<?>> ALL = List.of(SPECS, BATCHES, WARMUP, STEPS, CLEAN_BATCH, MEMBERS,
+      INFERENCE_BATCHES, SKIP_INFERENCE, MATMUL, PROFILE_STEPS, COMPARE_REWRITING, OUT);
+
   @Override
   Options options() {
-    Options options = new Options();
-    options.addOption(valued("specs", "LIST", "comma-separated specs (default linknet-lite,linknet18)"));
-    options.addOption(valued("batches", "LIST", "comma-separated batch sizes (default 2,16)"));
-    options.addOption(valued("warmup", "N", "untimed steps per configuration (default 5)"));
-    options.addOption(valued("steps", "N", "timed steps per configuration (default 20)"));
-    options.addOption(valued("clean-batch", "N", "clean batch of the meta step (default: the batch size, so that "
-        + "the meta/plain ratio compares like with like; the paper uses 64)"));
-    options.addOption(valued("members", "M", "ensemble size of the inference measurements (default "
-        + BenchmarkSettings.DEFAULT_MEMBERS + ")"));
-    options.addOption(valued("inference-batches", "LIST", "comma-separated batch sizes of the inference "
-        + "measurements (default 1,32)"));
-    options.addOption(flag("skip-inference", "leave out the inference measurements (one member, fused, in turn, "
-        + "SavedModel)"));
-    options.addOption(valued("matmul", "N", "side of the square float32 MatMul that measures the peak, 1 to "
-        + BenchmarkSettings.MAX_MATMUL + " (default " + BenchmarkSettings.DEFAULT_MATMUL + ")"));
-    options.addOption(valued("profile-steps", "N", "traced training steps per configuration, whose ops' run "
-        + "times are summed per op type: where a step's time goes (default " + BenchmarkSettings.DEFAULT_PROFILE_STEPS
-        + "; 0: no profile)"));
-    options.addOption(flag("compare-rewriting", "also time each configuration's training and meta steps with "
-        + "TensorFlow's graph rewriting (Grappler) the other way from " + SessionThreads.GRAPPLER + " (default on), "
-        + "interleaved with the main steps, with each graph's first step"));
-    options.addOption(valued("out", "FILE", "JSON report; a .md table is written beside it "
-        + "(default benchmarks/results/step-times.json)"));
-    return options;
+    return Declared.options(ALL);
   }
 
   @Override
   int execute(CommandLine line, Console console) throws Exception {
     List<NetworkSpec> specs = new ArrayList<>();
-    for (String name : line.getOptionValue("specs", "linknet-lite,linknet18").split(",")) {
+    for (String name : SPECS.text(line).split(",")) {
       specs.add(SpecFiles.load(name.strip()));
     }
-    int[] batches = sizes(line, "batches", "2,16");
-    int[] inferenceBatches = sizes(line, "inference-batches", "1,32");
-    Integer cleanBatch = line.hasOption("clean-batch") ? intOption(line, "clean-batch", 1, 1) : null;
-    BenchmarkSettings settings = new BenchmarkSettings(specs, batches, cleanBatch, intOption(line, "warmup", 5, 0),
-        intOption(line, "steps", 20, 1), intOption(line, "members", BenchmarkSettings.DEFAULT_MEMBERS, 1),
-        inferenceBatches, !line.hasOption("skip-inference"),
-        matmul(line),
-        intOption(line, "profile-steps", BenchmarkSettings.DEFAULT_PROFILE_STEPS, 0), line.hasOption("compare-rewriting"));
+    Integer cleanBatch = CLEAN_BATCH.given(line) ? CLEAN_BATCH.integer(line, 1, 1) : null;
+    BenchmarkSettings settings = new BenchmarkSettings(specs, sizes(line, BATCHES), cleanBatch,
+        WARMUP.integer(line, 0), STEPS.integer(line, 1), MEMBERS.integer(line, 1), sizes(line, INFERENCE_BATCHES),
+        !SKIP_INFERENCE.given(line), matmul(line), PROFILE_STEPS.integer(line, 0), COMPARE_REWRITING.given(line));
     StepTimes.Report report = StepTimes.measure(settings, console.out());
-    Path out = Path.of(line.getOptionValue("out", "benchmarks/results/step-times.json"));
+    Path out = Path.of(OUT.text(line));
     StepTimes.write(report, out);
     console.out().println("wrote " + out);
     return 0;
   }
 
   /** A comma-separated list of batch sizes, each at least 1. */
-  private static int[] sizes(CommandLine line, String option, String fallback) throws UsageException {
+  private static int[] sizes(CommandLine line, Declared<String> list) throws UsageException {
+    String option = list.name();
     int[] sizes;
     try {
-      sizes = Arrays.stream(line.getOptionValue(option, fallback).split(",")).map(String::strip)
+      sizes = Arrays.stream(list.text(line).split(",")).map(String::strip)
           .mapToInt(Integer::parseInt).toArray();
     } catch (NumberFormatException e) {
       throw new UsageException("--" + option + " expects whole numbers separated by commas");
@@ -105,7 +108,7 @@ final class BenchmarkCommand extends OptionsCommand {
 
   /** The MatMul side: three N x N float matrices must fit in memory (and N * N in an int). */
   private static int matmul(CommandLine line) throws UsageException {
-    int n = intOption(line, "matmul", BenchmarkSettings.DEFAULT_MATMUL, 1);
+    int n = MATMUL.integer(line, 1);
     if (n > BenchmarkSettings.MAX_MATMUL) {
       throw new UsageException("--matmul must be at most " + BenchmarkSettings.MAX_MATMUL + " (three " + n + " x " + n
           + " float matrices would not fit in memory), got " + n);

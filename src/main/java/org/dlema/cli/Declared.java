@@ -79,6 +79,11 @@ record Declared<T>(String name, String arg, String help, T fallback, Set<Method>
     return line.hasOption(name);
   }
 
+  /** The text given, or the default's. */
+  String text(CommandLine line) {
+    return line.getOptionValue(name, fallback == null ? null : String.valueOf(fallback));
+  }
+
   /** The whole number given, at least {@code min}, or the default. */
   int integer(CommandLine line, int min) throws UsageException {
     return OptionsCommand.intOption(line, name, (Integer) fallback, min);

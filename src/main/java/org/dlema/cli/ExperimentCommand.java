@@ -44,39 +44,42 @@ final class ExperimentCommand extends OptionsCommand {
         + "data/isic-split/train.csv --test data/isic-split/test.csv (see docs/results.md)";
   }
 
+  private static final Declared<String> DATA = Declared.valued("data", "DIR", "the training set (folder or "
+      + "manifest)", null);
+  private static final Declared<String> TEST = Declared.valued("test", "DIR", "a test set (repeatable; one table "
+      + "column each, plus one against its reference masks when it keeps them)", null);
+  private static final Declared<String> BUDGET = Declared.valued("budget", "NAME", Budget.help(), null);
+  private static final Declared<Integer> STEPS = Declared.valued("steps", "N", "override the budget's steps per "
+      + "network", null);
+  private static final Declared<Double> MINUTES = Declared.valued("minutes", "M", "instead of --steps: cut every "
+      + "network's steps (never above the budget's) so that the whole experiment takes about M minutes on this "
+      + "machine; its plain and meta steps are timed first (under a minute), and the count chosen is printed, "
+      + "recorded in experiment.json and report.md, and kept when the experiment resumes with the same --minutes; "
+      + "--steps with that count repeats the run exactly anywhere", null);
+  private static final Declared<EnsembleSettings.WeightRegion> WEIGHT_REGION = Declared.valued("weight-region",
+      "NAME", "override where the budget's D-LEMA members learn eq. 1's weights: all (the paper's, every pixel; "
+      + "quick and paper) or disputed (only where an image's annotations disagree; cpu, cpu-long and cpu-hour)",
+      null);
+  private static final Declared<Double> EMA = Declared.valued("ema", "D", "average every network's weights, decay D "
+      + "per step, for validation, model selection and export, as train --ema (e.g. 0.995: about the last 200 "
+      + "steps) (default 0: none, every budget's)", null);
+  private static final Declared<String> OUT = Declared.valued("out", "DIR", "experiment folder", "runs/experiment");
+  private static final Declared<Long> SEED = Declared.valued("seed", "N", "seed of split, partition, weights and "
+      + "batches", TrainingSettings.DEFAULT_SEED);
+  private static final Declared<Integer> SIDE_BY_SIDE = Declared.valued("side-by-side", "N", "networks trained at "
+      + "the same time (D-LEMA's members, then the single networks), each on its own threads; the results are the "
+      + "same (2 with at least two cores, else 1)", EnsembleRun.defaultSideBySide());
+  private static final Declared<String> METHODS = Declared.valued("methods", "LIST", "comma-separated methods to "
+      + "train and evaluate, e.g. baseline,dlema,staple,less-is-more for one point of a noise sweep (all: "
+      + Experiment.METHODS.stream().map(Method::id).collect(Collectors.joining(",")) + ")", "all");
+  private static final Declared<Integer> MEMBERS = Declared.valued("members", "M", "D-LEMA members and MC-dropout "
+      + "networks (default: the largest annotation count of the training images)", null);
+  private static final List<Declared<?>> ALL = List.of(DATA, TEST, BUDGET, STEPS, MINUTES, WEIGHT_REGION, EMA, OUT,
+      TrainOptions.SPEC, SEED, SIDE_BY_SIDE, METHODS, MEMBERS, TrainOptions.GROUP_BY);
+
   @Override
   Options options() {
-    Options options = new Options();
-    options.addOption(valued("data", "DIR", "the training set (folder or manifest)"));
-    options.addOption(valued("test", "DIR", "a test set (repeatable; one table column each, plus one against "
-        + "its reference masks when it keeps them)"));
-    options.addOption(valued("budget", "NAME", Budget.help()));
-    options.addOption(valued("steps", "N", "override the budget's steps per network"));
-    options.addOption(valued("minutes", "M", "instead of --steps: cut every network's steps (never above the "
-        + "budget's) so that the whole experiment takes about M minutes on this machine; its plain and meta steps "
-        + "are timed first (under a minute), and the count chosen is printed, recorded in experiment.json and "
-        + "report.md, and kept when the experiment resumes with the same --minutes; --steps with that count "
-        + "repeats the run exactly anywhere"));
-    options.addOption(valued("weight-region", "NAME", "override where the budget's D-LEMA members learn eq. 1's "
-        + "weights: all (the paper's, every pixel; quick and paper) or disputed (only where an image's annotations "
-        + "disagree; cpu, cpu-long and cpu-hour)"));
-    options.addOption(valued("ema", "D", "average every network's weights, decay D per step, for validation, model "
-        + "selection and export, as train --ema (e.g. 0.995: about the last 200 steps) (default 0: none, every "
-        + "budget's)"));
-    options.addOption(valued("out", "DIR", "experiment folder (default runs/experiment)"));
-    options.addOption(valued("spec", "SPEC", "network spec (default " + SpecFiles.DEFAULT + ")"));
-    options.addOption(valued("seed", "N", "seed of split, partition, weights and batches (default 1)"));
-    options.addOption(valued("side-by-side", "N", "networks trained at the same time (D-LEMA's members, then "
-        + "the single networks), each on its own threads; the results are the same (default "
-        + EnsembleRun.defaultSideBySide() + " on this machine: 2 "
-        + "with at least two cores, else 1)"));
-    options.addOption(valued("methods", "LIST", "comma-separated methods to train and evaluate, e.g. "
-        + "baseline,dlema,staple,less-is-more for one point of a noise sweep (default all: "
-        + Experiment.METHODS.stream().map(Method::id).collect(Collectors.joining(",")) + ")"));
-    options.addOption(valued("members", "M", "D-LEMA members and MC-dropout networks (default: the largest "
-        + "annotation count of the training images)"));
-    options.addOption(valued("group-by", "REGEX", GROUP_BY_HELP));
-    return options;
+    return Declared.options(ALL);
   }
 
   @Override
@@ -86,7 +89,7 @@ final class ExperimentCommand extends OptionsCommand {
 
   @Override
   String defaultOut(CommandLine line) {
-    return "runs/experiment";
+    return OUT.fallback();
   }
 
   @Override
@@ -102,24 +105,24 @@ final class ExperimentCommand extends OptionsCommand {
       throw new UsageException("give at least one --test set");
     }
     Budget budget = budgetOption(line);
-    if (line.hasOption("minutes") && line.hasOption("steps")) {
+    if (MINUTES.given(line) && STEPS.given(line)) {
       throw new UsageException("give --steps or --minutes, not both");
     }
-    double minutes = doubleOption(line, "minutes", 0, 1, 100_000);
-    if (line.hasOption("steps")) {
-      budget = budget.withSteps(intOption(line, "steps", budget.steps(), 1));
+    double minutes = MINUTES.decimal(line, 0, 1, 100_000);
+    if (STEPS.given(line)) {
+      budget = budget.withSteps(STEPS.integer(line, budget.steps(), 1));
     }
-    budget = budget.toBuilder().weightRegion(choice(line, "weight-region", budget.weightRegion(),
+    budget = budget.toBuilder().weightRegion(WEIGHT_REGION.choice(line, budget.weightRegion(),
         EnsembleSettings.WeightRegion.values())).averageDecay(averageDecayOption(line, budget.averageDecay())).build();
     List<Path> testSets = Arrays.stream(tests).map(Path::of).toList();
-    Experiment.Builder builder = Experiment.builder(data, testSets, budget, SpecFiles.load(line.getOptionValue(
-        "spec", SpecFiles.DEFAULT)), longOption(line, "seed", TrainingSettings.DEFAULT_SEED), outputFolder(line))
-        .sideBySide(intOption(line, "side-by-side", EnsembleRun.defaultSideBySide(), 1))
+    Experiment.Builder builder = Experiment.builder(data, testSets, budget, SpecFiles.load(TrainOptions.SPEC.text(
+        line)), longOption(line, SEED.name(), SEED.fallback()), outputFolder(line))
+        .sideBySide(SIDE_BY_SIDE.integer(line, 1))
         .groupBy(groupByOption(line));
-    if (line.hasOption("members")) {
-      builder.members(intOption(line, "members", 0, 1));
+    if (MEMBERS.given(line)) {
+      builder.members(MEMBERS.integer(line, 0, 1));
     }
-    if (line.hasOption("methods")) {
+    if (METHODS.given(line)) {
       List<Method> methods = new ArrayList<>();
       for (String id : line.getOptionValue("methods").split(",")) {
         Method method = Experiment.METHODS.stream().filter(m -> m.id().equals(id.strip())).findFirst()
