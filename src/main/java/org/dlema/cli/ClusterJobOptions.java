@@ -76,7 +76,7 @@ final class ClusterJobOptions {
       throw new UsageException("--data " + data + " is not readable here, so the ensemble's size is unknown: give "
           + "-- --members M");
     }
-    int members = ClusterJob.members(run, data, asked, OptionsCommand.longOption(train, TrainOptions.SEED.name(), TrainOptions.SEED.fallback()),
+    int members = ClusterJob.members(run, data, asked, TrainOptions.SEED.whole(train),
         OptionsCommand.doubleOption(train, "validation-fraction", TrainingSettings.DEFAULT_VALIDATION_FRACTION,
             0.01, 0.9));
     String name = line.getOptionValue("name", OptionsCommand.folderName(run, "dlema"));

@@ -1,6 +1,7 @@
 package org.dlema.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 import org.dlema.data.DatasetReader;
@@ -29,30 +30,26 @@ final class DataPartitionCommand extends OptionsCommand {
         + "images; this verb shows and saves the result.";
   }
 
+  private static final Declared<Integer> SUBSETS = Declared.valued("subsets", "M", "number of subsets (default: the "
+      + "largest annotation count)", null);
+  private static final Declared<PartitionRule> RULE = Declared.valued("rule", "RULE", "uniform or prefix",
+      PartitionRule.UNIFORM);
+  private static final Declared<Long> SEED = Declared.seed("random seed");
+
   @Override
   Options options() {
-    Options options = new Options();
-    options.addOption(valued("data", "DIR", "the dataset (folder or manifest)"));
-    options.addOption(valued("out", "FILE", "where to write the partition JSON (optional)"));
-    options.addOption(valued("subsets", "M", "number of subsets (default: the largest annotation count)"));
-    options.addOption(valued("rule", "RULE", "uniform or prefix (default uniform)"));
-    options.addOption(valued("seed", "N", "random seed (default 1)"));
-    return options;
+    return Declared.options(List.of(Declared.valued("data", "DIR", "the dataset (folder or manifest)", null),
+        Declared.valued("out", "FILE", "where to write the partition JSON (optional)", null), SUBSETS, RULE, SEED));
   }
 
   @Override
   int execute(CommandLine line, Console console) throws Exception {
     MultiAnnotatedDataset dataset = DatasetReader.read(dataOption(line), ReadOptions.strict());
-    PartitionRule rule;
-    try {
-      rule = PartitionRule.parse(line.getOptionValue("rule", "uniform"));
-    } catch (IllegalArgumentException e) {
-      throw new UsageException("--rule: " + e.getMessage());
-    }
-    int subsets = intOption(line, "subsets", dataset.maxAnnotations(), 1);
+    PartitionRule rule = RULE.choice(line, PartitionRule.values());
+    int subsets = SUBSETS.integer(line, dataset.maxAnnotations(), 1);
     NonContradictoryPartition partition;
     try {
-      partition = NonContradictoryPartition.create(dataset, subsets, rule, longOption(line, "seed", 1));
+      partition = NonContradictoryPartition.create(dataset, subsets, rule, SEED.whole(line));
     } catch (IllegalArgumentException e) {
       throw new UsageException("--subsets: " + e.getMessage());
     }

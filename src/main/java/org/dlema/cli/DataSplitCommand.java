@@ -40,23 +40,23 @@ final class DataSplitCommand extends OptionsCommand {
         + "--group-by '^(L\\d+)_'";
   }
 
+  private static final Declared<Double> TEST_FRACTION = Declared.valued("test-fraction", "X", "share of the images "
+      + "in the test set", TrainValidationSplit.DEFAULT_VALIDATION_FRACTION);
+  private static final Declared<Long> SEED = Declared.seed("random seed");
+
   @Override
   Options options() {
-    Options options = new Options();
-    options.addOption(valued("data", "DIR", "the dataset (folder or manifest)"));
-    options.addOption(valued("out", "DIR", "where to write train.csv, test.csv and split.json (must not exist)"));
-    options.addOption(valued("test-fraction", "X", "share of the images in the test set (default 0.2)"));
-    options.addOption(valued("seed", "N", "random seed (default 1)"));
-    options.addOption(valued("group-by", "REGEX", GROUP_BY_HELP));
-    return options;
+    return Declared.options(List.of(Declared.valued("data", "DIR", "the dataset (folder or manifest)", null),
+        Declared.valued("out", "DIR", "where to write train.csv, test.csv and split.json (must not exist)", null),
+        TEST_FRACTION, SEED, TrainOptions.GROUP_BY));
   }
 
   @Override
   int execute(CommandLine line, Console console) throws Exception {
     MultiAnnotatedDataset dataset = DatasetReader.read(dataOption(line), ReadOptions.strict());
     Path out = Path.of(required(line, "out"));
-    TrainValidationSplit split = TrainValidationSplit.create(dataset, doubleOption(line, "test-fraction", 0.2,
-        0.01, 0.99), longOption(line, "seed", 1), groupByOption(line));
+    TrainValidationSplit split = TrainValidationSplit.create(dataset, TEST_FRACTION.decimal(line, 0.01, 0.99),
+        SEED.whole(line), groupByOption(line));
     List<AnnotatedImage> train = split.trainingSet(dataset).images();
     List<AnnotatedImage> test = split.validationSet(dataset).images();
     try (AtomicDirectory dir = AtomicDirectory.create(out)) {

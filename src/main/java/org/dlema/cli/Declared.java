@@ -10,6 +10,7 @@ import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.dlema.train.Method;
+import org.dlema.train.TrainingSettings;
 
 /**
  * One option of a verb, declared once: its name, its value's name, its help, its default (a library constant, or
@@ -29,6 +30,11 @@ record Declared<T>(String name, String arg, String help, T fallback, Set<Method>
   /** An option with a value, for every method. */
   static <T> Declared<T> valued(String name, String arg, String help, T fallback) {
     return new Declared<>(name, arg, help, fallback, Set.of());
+  }
+
+  /** A verb's {@code --seed N}: every verb starts from the project's one default seed. */
+  static Declared<Long> seed(String help) {
+    return valued("seed", "N", help, TrainingSettings.DEFAULT_SEED);
   }
 
   /** A flag, for every method. */
@@ -82,6 +88,11 @@ record Declared<T>(String name, String arg, String help, T fallback, Set<Method>
   /** The text given, or the default's. */
   String text(CommandLine line) {
     return line.getOptionValue(name, fallback == null ? null : String.valueOf(fallback));
+  }
+
+  /** The whole number given (any), or the default. */
+  long whole(CommandLine line) throws UsageException {
+    return OptionsCommand.longOption(line, name, ((Number) fallback).longValue());
   }
 
   /** The whole number given, at least {@code min}, or the default. */

@@ -23,7 +23,6 @@ import org.dlema.export.ServedEvaluation;
 import org.dlema.graph.FusionRule;
 import org.dlema.io.AtomicDirectory;
 import org.dlema.train.CheckpointKind;
-import org.dlema.train.Checkpoints;
 import org.dlema.train.RunConfig;
 
 /** {@code dlema evaluate}: the paper's Tables 1 and 2 for exported models or trained runs on test sets. */
@@ -50,6 +49,9 @@ final class EvaluateCommand extends OptionsCommand {
   }
 
   /** Options given several times collect every value (commons-cli keeps them all). */
+  private static final Declared<Integer> EXAMPLES = Declared.valued("examples", "N", "overlay pictures of the first N "
+      + "images of each set", 3);
+
   @Override
   Options options() {
     Options options = new Options();
@@ -59,7 +61,7 @@ final class EvaluateCommand extends OptionsCommand {
     options.addOption(valued("data", "DIR", "a test set: dataset folder or manifest (repeatable; one table "
         + "column each)"));
     options.addOption(valued("out", "DIR", "where to write the report (must not exist)"));
-    options.addOption(valued("examples", "N", "overlay pictures of the first N images of each set (default 3)"));
+    options.addOption(EXAMPLES.option());
     return options;
   }
 
@@ -81,7 +83,7 @@ final class EvaluateCommand extends OptionsCommand {
     }
     // Refused before any export: a link to nothing, or a folder that holds something already.
     Path out = AtomicDirectory.usable(Path.of(required(line, "out")));
-    int examples = intOption(line, "examples", 3, 0);
+    int examples = EXAMPLES.integer(line, 0);
     Path work = Files.createTempDirectory("dlema-evaluate-");
     Map<String, Path> byLabel = new LinkedHashMap<>();
     try {

@@ -13,7 +13,6 @@ import org.dlema.experiment.Experiment;
 import org.dlema.train.EnsembleRun;
 import org.dlema.train.EnsembleSettings;
 import org.dlema.train.Method;
-import org.dlema.train.TrainingSettings;
 
 /** {@code dlema experiment}: every method of the paper's experimental section, evaluated, in one report. */
 final class ExperimentCommand extends OptionsCommand {
@@ -64,8 +63,7 @@ final class ExperimentCommand extends OptionsCommand {
       + "per step, for validation, model selection and export, as train --ema (e.g. 0.995: about the last 200 "
       + "steps) (default 0: none, every budget's)", null);
   private static final Declared<String> OUT = Declared.valued("out", "DIR", "experiment folder", "runs/experiment");
-  private static final Declared<Long> SEED = Declared.valued("seed", "N", "seed of split, partition, weights and "
-      + "batches", TrainingSettings.DEFAULT_SEED);
+  private static final Declared<Long> SEED = Declared.seed("seed of split, partition, weights and batches");
   private static final Declared<Integer> SIDE_BY_SIDE = Declared.valued("side-by-side", "N", "networks trained at "
       + "the same time (D-LEMA's members, then the single networks), each on its own threads; the results are the "
       + "same (2 with at least two cores, else 1)", EnsembleRun.defaultSideBySide());
@@ -116,7 +114,7 @@ final class ExperimentCommand extends OptionsCommand {
         EnsembleSettings.WeightRegion.values())).averageDecay(averageDecayOption(line, budget.averageDecay())).build();
     List<Path> testSets = Arrays.stream(tests).map(Path::of).toList();
     Experiment.Builder builder = Experiment.builder(data, testSets, budget, SpecFiles.load(TrainOptions.SPEC.text(
-        line)), longOption(line, SEED.name(), SEED.fallback()), outputFolder(line))
+        line)), SEED.whole(line), outputFolder(line))
         .sideBySide(SIDE_BY_SIDE.integer(line, 1))
         .groupBy(groupByOption(line));
     if (MEMBERS.given(line)) {

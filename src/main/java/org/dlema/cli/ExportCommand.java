@@ -10,7 +10,6 @@ import org.dlema.export.ProbabilityCalibration;
 import org.dlema.export.ServingConfig;
 import org.dlema.graph.FusionRule;
 import org.dlema.train.CheckpointKind;
-import org.dlema.train.Checkpoints;
 import org.dlema.train.RunConfig;
 
 /** {@code dlema export}: a trained run as a SavedModel in TF Serving layout. */

@@ -165,7 +165,7 @@ final class TrainCommand extends OptionsCommand {
   }
 
   private static TrainingSettings settings(CommandLine line, Method method, Budget budget) throws UsageException {
-    TrainingSettings base = budget.settings(method, longOption(line, TrainOptions.SEED.name(), TrainOptions.SEED.fallback()));
+    TrainingSettings base = budget.settings(method, TrainOptions.SEED.whole(line));
     return base.toBuilder().batchSize(TrainOptions.BATCH.integer(line, budget.batch(), 1))
         .learningRate(TrainOptions.LR.decimal(line, budget.learningRate(), 1e-12, 100))
         .momentum(TrainOptions.MOMENTUM.decimal(line, 0, 0.999999))

@@ -53,8 +53,7 @@ final class TrainOptions {
       TrainingSettings.DEFAULT_WEIGHT_DECAY);
   static final Declared<Integer> MC_SAMPLES = Declared.valued("mc-samples", "T", "Monte Carlo samples of the "
       + "logits in the aleatoric loss", TrainingSettings.DEFAULT_MC_SAMPLES);
-  static final Declared<Long> SEED = Declared.valued("seed", "N", "seed of the split, initial weights, batches and "
-      + "noise", TrainingSettings.DEFAULT_SEED);
+  static final Declared<Long> SEED = Declared.seed("seed of the split, initial weights, batches and noise");
   static final Declared<Double> VALIDATION_FRACTION = Declared.valued("validation-fraction", "X", "share of images "
       + "held out for validation", TrainingSettings.DEFAULT_VALIDATION_FRACTION);
   static final Declared<String> GROUP_BY = Declared.valued("group-by", "REGEX", OptionsCommand.GROUP_BY_HELP, null);

@@ -29,7 +29,6 @@ import org.dlema.graph.NetworkSpec;
 import org.dlema.io.JsonFiles;
 import org.dlema.io.PrefixedLines;
 import org.dlema.train.CheckpointKind;
-import org.dlema.train.Checkpoints;
 import org.dlema.train.EnsembleRun;
 import org.dlema.train.EnsembleSettings;
 import org.dlema.train.Method;

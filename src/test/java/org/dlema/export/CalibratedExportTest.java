@@ -28,7 +28,6 @@ import org.dlema.io.JsonFiles;
 import org.dlema.testing.TestFiles;
 import org.dlema.testing.TinyRun;
 import org.dlema.train.CheckpointKind;
-import org.dlema.train.Checkpoints;
 import org.dlema.train.RunFolder;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

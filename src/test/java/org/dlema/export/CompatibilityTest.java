@@ -31,7 +31,6 @@ import org.dlema.graph.Tensors;
 import org.dlema.testing.TestFiles;
 import org.dlema.testing.TinyRun;
 import org.dlema.train.CheckpointKind;
-import org.dlema.train.Checkpoints;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

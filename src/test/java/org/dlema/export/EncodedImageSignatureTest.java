@@ -25,7 +25,6 @@ import org.dlema.graph.FusionRule;
 import org.dlema.graph.Tensors;
 import org.dlema.testing.TinyRun;
 import org.dlema.train.CheckpointKind;
-import org.dlema.train.Checkpoints;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;

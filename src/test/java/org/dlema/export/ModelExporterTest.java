@@ -13,7 +13,6 @@ import org.dlema.io.JsonFiles;
 import org.dlema.testing.TestFiles;
 import org.dlema.testing.TinyRun;
 import org.dlema.train.CheckpointKind;
-import org.dlema.train.Checkpoints;
 import org.dlema.train.RunConfig;
 import org.dlema.train.TrainingGraph;
 import org.junit.jupiter.api.Test;
