@@ -1,6 +1,7 @@
 package org.dlema.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 import org.dlema.cluster.ClusterJob;
@@ -25,17 +26,23 @@ final class ClusterK8sCommand extends ClusterCommand {
         + "mounts the PersistentVolumeClaim --claim at --mount; --run, --data and --test are paths inside the pods.";
   }
 
+  private static final Declared<String> IMAGE = Declared.valued("image", "IMAGE", "container image with Java 17 and "
+      + "dlema built, dlema on its PATH", "dlema:latest");
+  private static final Declared<String> CLAIM = Declared.valued("claim", "NAME", "PersistentVolumeClaim "
+      + "(ReadWriteMany) holding the data and the run folder", "dlema-work");
+  private static final Declared<String> MOUNT = Declared.valued("mount", "PATH", "where every pod mounts the claim "
+      + "and starts", "/mnt/dlema");
+  private static final Declared<Integer> CPUS = Declared.valued("cpus", "N", "CPUs requested per pod", 4);
+  private static final Declared<String> MEMORY = Declared.valued("mem", "Q", "memory per pod as a Kubernetes "
+      + "quantity", "8Gi");
+
   @Override
   Options options() {
     Options options = new Options();
     ClusterJobOptions.add(options, "Kubernetes", "k8s");
-    options.addOption(valued("image", "IMAGE", "container image with Java 17 and dlema built, dlema on its PATH "
-        + "(default dlema:latest)"));
-    options.addOption(valued("claim", "NAME", "PersistentVolumeClaim (ReadWriteMany) holding the data and the run "
-        + "folder (default dlema-work)"));
-    options.addOption(valued("mount", "PATH", "where every pod mounts the claim and starts (default /mnt/dlema)"));
-    options.addOption(valued("cpus", "N", "CPUs requested per pod (default 4)"));
-    options.addOption(valued("mem", "Q", "memory per pod as a Kubernetes quantity (default 8Gi)"));
+    for (Declared<?> option : List.of(IMAGE, CLAIM, MOUNT, CPUS, MEMORY)) {
+      options.addOption(option.option());
+    }
     options.addOption(valued("parallelism", "N", "members trained at the same time (default: all)"));
     return options;
   }
@@ -49,14 +56,14 @@ final class ClusterK8sCommand extends ClusterCommand {
   int execute(CommandLine line, Console console) throws Exception {
     Path out = outputFolder(line);
     ClusterJob job = ClusterJobOptions.job(line, false, "dlema");
-    String memory = line.getOptionValue("mem", "8Gi");
-    String claim = line.getOptionValue("claim", "dlema-work");
+    String memory = MEMORY.text(line);
+    String claim = CLAIM.text(line);
     if (!memory.matches("\\d+(Ki|Mi|Gi|Ti|k|M|G|T)?") || !ClusterJob.jobName(claim).equals(claim)) {
       throw new UsageException("--mem takes a Kubernetes quantity such as 8Gi and --claim a lower-case name, got '"
           + memory + "' and '" + claim + "'");
     }
-    KubernetesManifests.write(job, new KubernetesManifests.Resources(line.getOptionValue("image", "dlema:latest"),
-        claim, line.getOptionValue("mount", "/mnt/dlema"), intOption(line, "cpus", 4, 1), memory,
+    KubernetesManifests.write(job, new KubernetesManifests.Resources(IMAGE.text(line), claim,
+        MOUNT.text(line), CPUS.integer(line, 1), memory,
         intOption(line, "parallelism", job.members(), 1)), out);
     console.out().println("wrote " + out.resolve(KubernetesManifests.MEMBERS) + " (" + job.members()
         + " completions), " + out.resolve(KubernetesManifests.FUSE) + " and "

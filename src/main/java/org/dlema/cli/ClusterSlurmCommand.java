@@ -26,15 +26,20 @@ final class ClusterSlurmCommand extends ClusterCommand {
         + "start in the current folder.";
   }
 
+  private static final Declared<String> TIME = Declared.valued("time", "T", "wall-time limit of each task, e.g. "
+      + "24:00:00 or 2-00:00:00", "24:00:00");
+  private static final Declared<Integer> CPUS = Declared.valued("cpus", "N", "CPUs per task", 4);
+  private static final Declared<String> MEMORY = Declared.valued("mem", "M", "memory per task in Slurm's notation",
+      "8G");
+
   @Override
   Options options() {
     Options options = new Options();
     ClusterJobOptions.add(options, "Slurm", "slurm");
     options.addOption(valued("partition", "P", "Slurm partition (default: the cluster's default)"));
-    options.addOption(valued("time", "T", "wall-time limit of each task, e.g. 24:00:00 or 2-00:00:00 (default "
-        + "24:00:00)"));
-    options.addOption(valued("cpus", "N", "CPUs per task (default 4)"));
-    options.addOption(valued("mem", "M", "memory per task in Slurm's notation (default 8G)"));
+    options.addOption(TIME.option());
+    options.addOption(CPUS.option());
+    options.addOption(MEMORY.option());
     return options;
   }
 
@@ -47,14 +52,14 @@ final class ClusterSlurmCommand extends ClusterCommand {
   int execute(CommandLine line, Console console) throws Exception {
     Path out = outputFolder(line);
     ClusterJob job = ClusterJobOptions.job(line, true, ClusterJobOptions.launcher());
-    String time = line.getOptionValue("time", "24:00:00");
-    String memory = line.getOptionValue("mem", "8G");
+    String time = TIME.text(line);
+    String memory = MEMORY.text(line);
     if (!time.matches("(\\d+-)?\\d+(:\\d{2}){0,2}") || !memory.matches("\\d+[KMGT]?")) {
       throw new UsageException("--time takes [D-]HH:MM:SS and --mem a size such as 8G, got '" + time + "' and '"
           + memory + "'");
     }
     SlurmScripts.write(job, new SlurmScripts.Resources(line.getOptionValue("partition"), time,
-        intOption(line, "cpus", 4, 1), memory, Path.of("").toAbsolutePath()), out);
+        CPUS.integer(line, 1), memory, Path.of("").toAbsolutePath()), out);
     console.out().println("wrote " + out.resolve(SlurmScripts.MEMBERS) + " (" + job.members() + " tasks), "
         + out.resolve(SlurmScripts.FUSE) + " and " + out.resolve(SlurmScripts.SUBMIT));
     console.out().println("submit: " + out.resolve(SlurmScripts.SUBMIT));

@@ -13,6 +13,10 @@ import org.dlema.io.Progress;
 final class DataSynthCommand extends OptionsCommand {
   static final int DEFAULT_COUNT = 200;
   static final int DEFAULT_SIZE = 128;
+  private static final Declared<Double> HAIR = Declared.valued("hair", "P", "probability of hair strands per image",
+      SyntheticLesionSettings.DEFAULT_HAIR);
+  private static final Declared<Double> VIGNETTING = Declared.valued("vignetting", "P", "probability of dark "
+      + "dermatoscope corners", SyntheticLesionSettings.DEFAULT_VIGNETTING);
 
   DataSynthCommand() {
     super("data synth");
@@ -37,8 +41,8 @@ final class DataSynthCommand extends OptionsCommand {
     options.addOption(valued("out", "DIR", "folder to create (must not exist or be empty)"));
     options.addOption(valued("count", "N", "number of images (default " + DEFAULT_COUNT + ")"));
     options.addOption(valued("size", "PX", "side of the square images in pixels (default " + DEFAULT_SIZE + ")"));
-    options.addOption(valued("hair", "P", "probability of hair strands per image (default 0.4)"));
-    options.addOption(valued("vignetting", "P", "probability of dark dermatoscope corners (default 0.5)"));
+    options.addOption(HAIR.option());
+    options.addOption(VIGNETTING.option());
     SimulatorOptions.add(options);
     return options;
   }
@@ -50,8 +54,7 @@ final class DataSynthCommand extends OptionsCommand {
     SyntheticLesionSettings defaults =
         SyntheticLesionSettings.defaults(intOption(line, "size", DEFAULT_SIZE, SyntheticLesionSettings.MIN_SIZE));
     SyntheticLesionSettings generator = new SyntheticLesionSettings(defaults.size(),
-        doubleOption(line, "hair", defaults.hairProbability(), 0, 1),
-        doubleOption(line, "vignetting", defaults.vignettingProbability(), 0, 1));
+        HAIR.decimal(line, 0, 1), VIGNETTING.decimal(line, 0, 1));
     SimulatorSettings simulator = SimulatorOptions.parse(line);
     SimulatedDatasetWriter.Summary summary = SyntheticDataset.write(out, count, generator, simulator,
         Progress.onStderr("synthesising", count));

@@ -84,6 +84,8 @@ final class QuickstartCommand extends OptionsCommand {
         + "models.config) and OUT/predictions/. Stages already finished in OUT are reused.";
   }
 
+  private static final Declared<Long> SEED = Declared.seed("random seed for data, split, partition and training");
+
   @Override
   Options options() {
     Options options = new Options();
@@ -94,7 +96,7 @@ final class QuickstartCommand extends OptionsCommand {
     options.addOption(valued("member-steps", "N", "training steps of each D-LEMA member (default "
         + DEFAULT_MEMBER_STEPS + ")"));
     options.addOption(valued("spec", "SPEC", "network spec (default " + SpecFiles.DEFAULT + ")"));
-    options.addOption(valued("seed", "N", "random seed for data, split, partition and training (default 1)"));
+    options.addOption(SEED.option());
     return options;
   }
 
@@ -114,7 +116,7 @@ final class QuickstartCommand extends OptionsCommand {
     int count = intOption(line, "count", DataSynthCommand.DEFAULT_COUNT, 5);
     int steps = intOption(line, "steps", DEFAULT_STEPS, 1);
     int memberSteps = intOption(line, "member-steps", DEFAULT_MEMBER_STEPS, 1);
-    long seed = longOption(line, "seed", 1);
+    long seed = SEED.whole(line);
     NetworkSpec spec = SpecFiles.load(line.getOptionValue("spec", SpecFiles.DEFAULT));
     var log = console.out();
 

@@ -20,7 +20,10 @@ public record SyntheticLesionSettings(int size, double hairProbability, double v
         "vignettingProbability not in [0, 1]: %s", vignettingProbability);
   }
 
+  public static final double DEFAULT_HAIR = 0.4;
+  public static final double DEFAULT_VIGNETTING = 0.5;
+
   public static SyntheticLesionSettings defaults(int size) {
-    return new SyntheticLesionSettings(size, 0.4, 0.5);
+    return new SyntheticLesionSettings(size, DEFAULT_HAIR, DEFAULT_VIGNETTING);
   }
 }
