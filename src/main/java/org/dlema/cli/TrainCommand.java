@@ -102,7 +102,7 @@ final class TrainCommand extends OptionsCommand {
     }
     Declared.refuseOthers(TrainOptions.ALL, line, method);
     Path data = dataOption(line);
-    NetworkSpec spec = SpecFiles.load(line.getOptionValue(TrainOptions.SPEC.name(), TrainOptions.SPEC.fallback()));
+    NetworkSpec spec = SpecFiles.load(TrainOptions.SPEC.text(line));
     Budget budget = budget(line, data);
     TrainingSettings settings = settings(line, method, budget);
     // The average starts at the initial weights; with too slow a decay they are still part of it at the end.
