@@ -30,6 +30,11 @@ public record Machine(String cpu, int cores, String tensorflow, List<String> dev
         processorBfloat16Units());
   }
 
+  /** The bfloat16 units for a report line: their flags, or "none". */
+  public String bfloat16UnitsText() {
+    return bfloat16Units == null || bfloat16Units.isEmpty() ? "none" : String.join(", ", bfloat16Units);
+  }
+
   private static String cpuModel() {
     String line = cpuInfo("model name");
     return line == null ? "unknown" : line;

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import org.dlema.graph.SessionThreads;
-import org.dlema.graph.Tensors;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
@@ -14,12 +13,14 @@ import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.ndarray.buffer.FloatDataBuffer;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.proto.DeviceStepStats;
 import org.tensorflow.proto.RunOptions;
 import org.tensorflow.types.TBfloat16;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.family.TNumber;
 
 /**
  * The practical peak of this machine under TensorFlow: the rate of one large float32 MatMul (n x n by n x n,
@@ -30,8 +31,25 @@ import org.tensorflow.types.TFloat32;
  * AVX-512 BF16), which oneDNN's kernels use; elsewhere TensorFlow converts each element.
  */
 public final class MatMulPeak implements AutoCloseable {
-  /** The operands' type. */
-  public enum Precision { FLOAT32, BFLOAT16 }
+  /** The operands' type, and how an operand of it is made from float values. */
+  public enum Precision {
+    FLOAT32(TFloat32.class), BFLOAT16(TBfloat16.class);
+
+    private final Class<? extends TNumber> type;
+
+    Precision(Class<? extends TNumber> type) {
+      this.type = type;
+    }
+
+    Tensor tensor(Shape shape, float[] values) {
+      FloatDataBuffer data = DataBuffers.of(values, true, false);
+      return this == FLOAT32 ? TFloat32.tensorOf(shape, data) : TBfloat16.tensorOf(shape, data);
+    }
+  }
+
+  /** The two fed operands' names. */
+  private static final String A = "peak.a";
+  private static final String B = "peak.b";
 
   /** The figure: the median over {@code runs} timed runs, and the range of the per-run rates. */
   public record Peak(int size, long flopsPerRun, int runs, double medianMs, double gflops, double minGflops,
@@ -40,8 +58,6 @@ public final class MatMulPeak implements AutoCloseable {
   private final int size;
   private final Graph graph = new Graph();
   private final Session session;
-  private final Placeholder<?> a;
-  private final Placeholder<?> b;
   private final Operand<?> product;
   private final Tensor left;
   private final Tensor right;
@@ -53,26 +69,16 @@ public final class MatMulPeak implements AutoCloseable {
 
   public MatMulPeak(int size, Precision precision) {
     this.size = size;
-    Ops tf = Ops.create(graph);
     Shape shape = Shape.of(size, size);
-    if (precision == Precision.FLOAT32) {
-      Placeholder<TFloat32> x = tf.withName("peak.a").placeholder(TFloat32.class, Placeholder.shape(shape));
-      Placeholder<TFloat32> y = tf.withName("peak.b").placeholder(TFloat32.class, Placeholder.shape(shape));
-      a = x;
-      b = y;
-      product = tf.linalg.matMul(x, y);
-      left = Tensors.of(uniform(size, 1), shape);
-      right = Tensors.of(uniform(size, 2), shape);
-    } else {
-      Placeholder<TBfloat16> x = tf.withName("peak.a").placeholder(TBfloat16.class, Placeholder.shape(shape));
-      Placeholder<TBfloat16> y = tf.withName("peak.b").placeholder(TBfloat16.class, Placeholder.shape(shape));
-      a = x;
-      b = y;
-      product = tf.linalg.matMul(x, y);
-      left = TBfloat16.tensorOf(shape, DataBuffers.of(uniform(size, 1), true, false));
-      right = TBfloat16.tensorOf(shape, DataBuffers.of(uniform(size, 2), true, false));
-    }
+    product = matMul(Ops.create(graph), precision.type, shape);
+    left = precision.tensor(shape, uniform(size, 1));
+    right = precision.tensor(shape, uniform(size, 2));
     session = SessionThreads.open(graph);
+  }
+
+  private static <T extends TNumber> Operand<T> matMul(Ops tf, Class<T> type, Shape shape) {
+    return tf.linalg.matMul(tf.withName(A).placeholder(type, Placeholder.shape(shape)),
+        tf.withName(B).placeholder(type, Placeholder.shape(shape)));
   }
 
   /** Untimed runs: the first pays for graph optimisation and the kernel's buffers. */
@@ -95,7 +101,7 @@ public final class MatMulPeak implements AutoCloseable {
   public List<String> devices() {
     RunOptions traced = RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build();
     Set<String> devices = new LinkedHashSet<>();
-    try (Result result = session.runner().feed(a, left).feed(b, right).fetch(product).setOptions(traced)
+    try (Result result = session.runner().feed(A, left).feed(B, right).fetch(product).setOptions(traced)
         .runAndFetchMetadata()) {
       result.getMetadata().ifPresent(metadata -> {
         for (DeviceStepStats device : metadata.getStepStats().getDevStatsList()) {
@@ -120,7 +126,7 @@ public final class MatMulPeak implements AutoCloseable {
   }
 
   private void runOnce() {
-    try (Result result = session.runner().feed(a, left).feed(b, right).fetch(product).run()) {
+    try (Result result = session.runner().feed(A, left).feed(B, right).fetch(product).run()) {
       // Fetched so that the MatMul runs; the product itself is not needed.
     }
   }

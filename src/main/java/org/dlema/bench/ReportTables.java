@@ -18,8 +18,7 @@ public final class ReportTables {
       if (report.bfloat16Peak() != null) {
         md.append(format("The same MatMul in bfloat16: %.1f GFLOP/s, %.2f of float32's; bfloat16 units: %s.%n",
             report.bfloat16Peak().gflops(), report.bfloat16Peak().gflops() / p.gflops(),
-            m.bfloat16Units() == null || m.bfloat16Units().isEmpty() ? "none" : String.join(", ",
-                m.bfloat16Units())));
+            m.bfloat16UnitsText()));
       }
       if (m.oneDnn() != null) {
         md.append(format("oneDNN kernels %s; graph rewriting (Grappler) %s.%n", m.oneDnn(), m.rewriting() ? "on"
@@ -73,8 +72,9 @@ public final class ReportTables {
 
   /** The steps with Grappler's rewriting one way and the other, timed interleaved in the same run. */
   static String rewritingTable(StepTimes.Report report) {
-    StringBuilder table = new StringBuilder("| spec | batch | rewriting | train step (median ms) | meta step (median ms) "
-        + "| first train step (s) | first meta step (s) |\n|---|---:|---|---:|---:|---:|---:|\n");
+    StringBuilder table = new StringBuilder("| spec | batch | rewriting | train step (median ms) "
+        + "| meta step (median ms) | first train step (s) | first meta step (s) |\n"
+        + "|---|---:|---|---:|---:|---:|---:|\n");
     for (StepTimes.Measurement m : report.measurements()) {
       StepTimes.Rewriting r = m.rewriting();
       if (r == null) {

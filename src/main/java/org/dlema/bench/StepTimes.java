@@ -120,8 +120,7 @@ public final class StepTimes {
           settings.matmulSize(), settings.matmulSize(), peak.peak().gflops(), PEAK_FIRST_RUNS);
       MatMulPeak.Peak bfloat16 = bfloat16Peak(settings.matmulSize());
       log.printf("bfloat16 MatMul: %.1f GFLOP/s, %.2f of float32's (bfloat16 units: %s)%n", bfloat16.gflops(),
-          bfloat16.gflops() / peak.peak().gflops(), machine.bfloat16Units().isEmpty() ? "none"
-              : String.join(", ", machine.bfloat16Units()));
+          bfloat16.gflops() / peak.peak().gflops(), machine.bfloat16UnitsText());
 
       List<Pending> pending = new ArrayList<>();
       for (NetworkSpec spec : settings.specs()) {

@@ -14,7 +14,6 @@ import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
 import org.dlema.cluster.ClusterJob;
-import org.dlema.train.TrainingSettings;
 
 /**
  * The options shared by {@code cluster slurm} and {@code cluster k8s}: the run, its data and test sets, and the
@@ -71,14 +70,13 @@ final class ClusterJobOptions {
       tests.add(where.apply(Path.of(test)));
     }
     CommandLine train = parseTrain(line.getArgList());
-    int asked = OptionsCommand.intOption(train, "members", 0, 1);
+    int asked = TrainOptions.MEMBERS.integer(train, 0, 1);
     if (asked == 0 && !local && !Files.exists(data)) {
       throw new UsageException("--data " + data + " is not readable here, so the ensemble's size is unknown: give "
           + "-- --members M");
     }
     int members = ClusterJob.members(run, data, asked, TrainOptions.SEED.whole(train),
-        OptionsCommand.doubleOption(train, "validation-fraction", TrainingSettings.DEFAULT_VALIDATION_FRACTION,
-            0.01, 0.9));
+        TrainOptions.VALIDATION_FRACTION.decimal(train, 0.01, 0.9));
     String name = line.getOptionValue("name", OptionsCommand.folderName(run, "dlema"));
     if (!ClusterJob.jobName(name).equals(name)) {
       throw new UsageException("--name must be lower-case letters, digits and '-' (a Kubernetes job name), e.g. '"
@@ -116,7 +114,7 @@ final class ClusterJobOptions {
 
   private static CommandLine parseTrain(List<String> options) throws UsageException {
     try {
-      CommandLine line = DefaultParser.builder().get().parse(new TrainCommand().options(),
+      CommandLine line = DefaultParser.builder().get().parse(Declared.options(TrainOptions.ALL),
           options.toArray(String[]::new));
       if (!line.getArgList().isEmpty()) {
         throw new UsageException("after --: unexpected argument '" + line.getArgList().get(0) + "'");

@@ -1,9 +1,7 @@
 package org.dlema.cli;
 
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.commons.cli.CommandLine;
@@ -24,7 +22,7 @@ import org.dlema.train.TrainingSettings;
  */
 record Declared<T>(String name, String arg, String help, T fallback, Set<Method> methods) {
   Declared {
-    methods = methods.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(methods));
+    methods = Set.copyOf(methods);
   }
 
   /** An option with a value, for every method. */
@@ -60,9 +58,13 @@ record Declared<T>(String name, String arg, String help, T fallback, Set<Method>
     return arg == null ? OptionsCommand.flag(name, text) : OptionsCommand.valued(name, arg, text);
   }
 
-  /** A value as typed on the command line: an enum constant in lower case with dashes. */
+  /** A value as typed on the command line: an enum constant as its option name, a whole number without ".0". */
   private static String shown(Object value) {
-    return value instanceof Enum<?> e ? e.name().toLowerCase(Locale.ROOT).replace('_', '-') : String.valueOf(value);
+    if (value instanceof Enum<?> e) {
+      return OptionsCommand.optionName(e);
+    }
+    return value instanceof Double d && d == Math.rint(d) && Math.abs(d) < 1e9 ? Long.toString(d.longValue())
+        : String.valueOf(value);
   }
 
   /** Every option of a verb, in order. */

@@ -48,10 +48,10 @@ final class EvaluateCommand extends OptionsCommand {
         + "first images). OUT appears complete or not at all.";
   }
 
-  /** Options given several times collect every value (commons-cli keeps them all). */
   private static final Declared<Integer> EXAMPLES = Declared.valued("examples", "N", "overlay pictures of the first N "
       + "images of each set", 3);
 
+  /** Options given several times collect every value (commons-cli keeps them all). */
   @Override
   Options options() {
     Options options = new Options();
@@ -129,8 +129,8 @@ final class EvaluateCommand extends OptionsCommand {
     console.err().println("exporting " + run + "'s best checkpoint for evaluation"
         + (ensemble ? " (members fused by the uniform rule, as in the paper)" : ""));
     ByteArrayOutputStream log = new ByteArrayOutputStream();
-    Path exported = Exports.export(ExportRequest.of(run, CheckpointKind.BEST, Files.createTempDirectory(work, "export-"),
-        "model", 1).withFusion(FusionRule.UNIFORM).withCalibration(null),
+    Path exported = Exports.export(ExportRequest.of(run, CheckpointKind.BEST,
+        Files.createTempDirectory(work, "export-"), "model", 1).withFusion(FusionRule.UNIFORM).withCalibration(null),
         new PrintStream(log, true, StandardCharsets.UTF_8)).model();
     log.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("warning: "))
         .forEach(l -> console.err().println("dlema: " + l));

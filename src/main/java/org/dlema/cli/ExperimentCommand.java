@@ -47,7 +47,7 @@ final class ExperimentCommand extends OptionsCommand {
       + "manifest)", null);
   private static final Declared<String> TEST = Declared.valued("test", "DIR", "a test set (repeatable; one table "
       + "column each, plus one against its reference masks when it keeps them)", null);
-  private static final Declared<String> BUDGET = Declared.valued("budget", "NAME", Budget.help(), null);
+  private static final Declared<String> BUDGET = Declared.valued("budget", "NAME", Budget.help(), Budget.DEFAULT);
   private static final Declared<Integer> STEPS = Declared.valued("steps", "N", "override the budget's steps per "
       + "network", null);
   private static final Declared<Double> MINUTES = Declared.valued("minutes", "M", "instead of --steps: cut every "
@@ -68,8 +68,8 @@ final class ExperimentCommand extends OptionsCommand {
       + "the same time (D-LEMA's members, then the single networks), each on its own threads; the results are the "
       + "same (2 with at least two cores, else 1)", EnsembleRun.defaultSideBySide());
   private static final Declared<String> METHODS = Declared.valued("methods", "LIST", "comma-separated methods to "
-      + "train and evaluate, e.g. baseline,dlema,staple,less-is-more for one point of a noise sweep (all: "
-      + Experiment.METHODS.stream().map(Method::id).collect(Collectors.joining(",")) + ")", "all");
+      + "train and evaluate, e.g. baseline,dlema,staple,less-is-more for one point of a noise sweep (default all: "
+      + Experiment.METHODS.stream().map(Method::id).collect(Collectors.joining(",")) + ")", null);
   private static final Declared<Integer> MEMBERS = Declared.valued("members", "M", "D-LEMA members and MC-dropout "
       + "networks (default: the largest annotation count of the training images)", null);
   private static final List<Declared<?>> ALL = List.of(DATA, TEST, BUDGET, STEPS, MINUTES, WEIGHT_REGION, EMA, OUT,

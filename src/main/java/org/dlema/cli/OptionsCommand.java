@@ -199,7 +199,8 @@ abstract class OptionsCommand implements Command {
         .map(OptionsCommand::optionName).toList()) + ", got '" + text + "'");
   }
 
-  private static String optionName(Enum<?> value) {
+  /** An enum constant as an option value: lower case with dashes. */
+  static String optionName(Enum<?> value) {
     return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 

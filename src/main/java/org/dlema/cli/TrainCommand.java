@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 import org.dlema.data.DatasetReader;
@@ -66,7 +67,7 @@ final class TrainCommand extends OptionsCommand {
 
   @Override
   String defaultOut(CommandLine line) {
-    return "runs/" + line.getOptionValue(TrainOptions.METHOD.name(), TrainOptions.METHOD.fallback().id());
+    return "runs/" + TrainOptions.METHOD.text(line);
   }
 
   @Override
@@ -79,18 +80,19 @@ final class TrainCommand extends OptionsCommand {
     long started = System.nanoTime();
     Method method = methodOption(line);
     Path out = outputFolder(line);
-    if (line.hasOption("steps") && line.hasOption("epochs")) {
+    if (TrainOptions.STEPS.given(line) && TrainOptions.EPOCHS.given(line)) {
       throw new UsageException("give --steps or --epochs, not both");
     }
-    if (line.hasOption("resume")) {
+    if (TrainOptions.RESUME.given(line)) {
       List<String> resumable = TrainOptions.RESUMABLE.stream().map(Declared::name).toList();
       for (var option : line.getOptions()) {
         if (!resumable.contains(option.getLongOpt())) {
           throw new UsageException("--" + option.getLongOpt() + " cannot change a run being resumed; with --resume "
-              + "only --out and --steps apply (the run keeps the settings in its config.json)");
+              + "only " + resumable.stream().filter(o -> !o.equals(TrainOptions.RESUME.name())).map(o -> "--" + o)
+              .collect(Collectors.joining(", ")) + " apply (the run keeps the settings in its config.json)");
         }
       }
-      Integer steps = line.hasOption("steps") ? TrainOptions.STEPS.integer(line, 0, 1) : null;
+      Integer steps = TrainOptions.STEPS.given(line) ? TrainOptions.STEPS.integer(line, 0, 1) : null;
       RunConfig config = RunConfig.read(out);
       if (config.ensemble() != null) {
         TrainingSettings settings = steps == null ? config.settings() : config.settings().withSteps(steps);
@@ -119,7 +121,8 @@ final class TrainCommand extends OptionsCommand {
           TrainOptions.SIDE_BY_SIDE.integer(line, 1), console.err()), out,
           memberOption(line), started, console);
     }
-    TrainingTargets.Options options = new TrainingTargets.Options(TrainOptions.MIN_KAPPA.decimal(line, -1, 1), TrainOptions.SUBSET.integer(line, 1, 1), TrainOptions.MEMBERS.integer(line, 1, 1));
+    TrainingTargets.Options options = new TrainingTargets.Options(TrainOptions.MIN_KAPPA.decimal(line, -1, 1),
+        TrainOptions.SUBSET.integer(line, 1, 1), TrainOptions.MEMBERS.integer(line, 1, 1));
     if (method == Method.MC_DROPOUT) {
       spec = dropoutSpec(line, spec, options);
     }
@@ -130,7 +133,7 @@ final class TrainCommand extends OptionsCommand {
   private static String recipe(CommandLine line, Method method, NetworkSpec spec, TrainingSettings settings,
       EnsembleSettings ensemble) {
     StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "recipe: %s with %s, budget %s: %d steps of "
-        + "batch %d, %s lr %s", method.id(), spec.name(), line.getOptionValue("budget", Budget.DEFAULT),
+        + "batch %d, %s lr %s", method.id(), spec.name(), TrainOptions.BUDGET.text(line),
         settings.steps(), settings.batchSize(), settings.optimizer().id(), settings.learningRate()));
     if (settings.schedule().warmupSteps() > 0) {
       s.append(" after a ").append(settings.schedule().warmupSteps()).append("-step warm-up");
@@ -155,7 +158,7 @@ final class TrainCommand extends OptionsCommand {
     Budget budget = budgetOption(line);
     int batch = TrainOptions.BATCH.integer(line, budget.batch(), 1);
     int steps = TrainOptions.STEPS.integer(line, budget.steps(), 1);
-    if (line.hasOption("epochs")) {
+    if (TrainOptions.EPOCHS.given(line)) {
       double validationFraction = TrainOptions.VALIDATION_FRACTION.decimal(line, 0.01, 0.9);
       int images = DatasetReader.read(data, ReadOptions.strict()).size();
       int trainImages = images - (int) Math.round(images * validationFraction);
@@ -184,31 +187,32 @@ final class TrainCommand extends OptionsCommand {
   /** The budget's schedule unless an option changes it; --warmup alone keeps the budget's decay. */
   private static LearningRateSchedule schedule(CommandLine line, LearningRateSchedule budget)
       throws UsageException {
-    if (!line.hasOption("schedule") && !line.hasOption("warmup") && !line.hasOption("lr-floor")) {
+    if (!TrainOptions.SCHEDULE.given(line) && !TrainOptions.WARMUP.given(line)
+        && !TrainOptions.LR_FLOOR.given(line)) {
       return budget;
     }
     int warmup = TrainOptions.WARMUP.integer(line, budget.warmupSteps(), 0);
     String decay = budget.decay() == LearningRateSchedule.Decay.CONSTANT ? "constant" : "cosine";
-    return switch (line.getOptionValue("schedule", decay)) {
+    return switch (line.getOptionValue(TrainOptions.SCHEDULE.name(), decay)) {
       case "constant" -> {
-        if (line.hasOption("lr-floor")) {
+        if (TrainOptions.LR_FLOOR.given(line)) {
           throw new UsageException("--lr-floor applies to --schedule cosine only");
         }
         yield new LearningRateSchedule(LearningRateSchedule.Decay.CONSTANT, warmup, 1);
       }
       case "cosine" -> LearningRateSchedule.cosine(warmup, TrainOptions.LR_FLOOR.decimal(line, 0, 1));
       default -> throw new UsageException("--schedule must be constant or cosine, got '"
-          + line.getOptionValue("schedule") + "'");
+          + line.getOptionValue(TrainOptions.SCHEDULE.name()) + "'");
     };
   }
 
   private static AugmentationSettings augmentation(CommandLine line, AugmentationSettings budget)
       throws UsageException {
-    if (!line.hasOption("augment")) {
+    if (!TrainOptions.AUGMENT.given(line)) {
       return budget;
     }
     try {
-      return AugmentationSettings.parse(line.getOptionValue("augment"));
+      return AugmentationSettings.parse(TrainOptions.AUGMENT.text(line));
     } catch (IllegalArgumentException e) {
       throw new UsageException("--augment: " + e.getMessage());
     }
@@ -217,7 +221,7 @@ final class TrainCommand extends OptionsCommand {
   private static EnsembleSettings ensembleSettings(CommandLine line, Budget budget) throws UsageException {
     // 0 members: as many as the largest annotation count, decided by the run.
     int members = TrainOptions.MEMBERS.given(line) ? TrainOptions.MEMBERS.integer(line, 1, 1) : 0;
-    Path initial = TrainOptions.INIT_FROM.given(line) ? Path.of(line.getOptionValue(TrainOptions.INIT_FROM.name())) : null;
+    Path initial = TrainOptions.INIT_FROM.given(line) ? Path.of(TrainOptions.INIT_FROM.text(line)) : null;
     if (initial != null && !Files.isRegularFile(initial.resolve("model.index"))) {
       throw new UsageException("--init-from: " + initial + " is not a checkpoint folder (no model.index; e.g. "
           + "RUN/checkpoints/best)");
@@ -232,7 +236,8 @@ final class TrainCommand extends OptionsCommand {
             EnsembleSettings.WeightNormalization.values()))
         .plainShare(TrainOptions.PLAIN_SHARE.decimal(line, 0, 1))
         .metaWarmup(TrainOptions.META_WARMUP.integer(line, budget.metaWarmup(), 0))
-        .cleanSource(TrainOptions.CLEAN_SOURCE.choice(line, EnsembleSettings.CleanSource.values())).initialCheckpoint(initial)
+        .cleanSource(TrainOptions.CLEAN_SOURCE.choice(line, EnsembleSettings.CleanSource.values()))
+        .initialCheckpoint(initial)
         .weightRegion(TrainOptions.WEIGHT_REGION.choice(line, budget.weightRegion(),
             EnsembleSettings.WeightRegion.values()));
     try {
@@ -244,7 +249,7 @@ final class TrainCommand extends OptionsCommand {
 
   private static NetworkSpec dropoutSpec(CommandLine line, NetworkSpec spec, TrainingTargets.Options options)
       throws UsageException {
-    if (!line.hasOption("subset") || !line.hasOption("members")) {
+    if (!TrainOptions.SUBSET.given(line) || !TrainOptions.MEMBERS.given(line)) {
       throw new UsageException("--method mc-dropout needs --subset I and --members M (the subset C^I of the "
           + "partition into M that D-LEMA member I trusts)");
     }
@@ -262,7 +267,7 @@ final class TrainCommand extends OptionsCommand {
   }
 
   private static Integer memberOption(CommandLine line) throws UsageException {
-    return line.hasOption("member") ? TrainOptions.MEMBER.integer(line, 1, 1) : null;
+    return TrainOptions.MEMBER.given(line) ? TrainOptions.MEMBER.integer(line, 1, 1) : null;
   }
 
   /** A single network's result on standard output, and on standard error what it says about learning. */

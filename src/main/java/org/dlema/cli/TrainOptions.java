@@ -28,12 +28,12 @@ final class TrainOptions {
   static final Declared<String> SPEC = Declared.valued("spec", "SPEC", "network spec: a JSON file or a name from "
       + "graphs/", SpecFiles.DEFAULT);
   static final Declared<String> BUDGET = Declared.valued("budget", "NAME", "the recipe that every option below "
-      + "starts from; an option given overrides it: " + Budget.help(), null);
+      + "starts from; an option given overrides it: " + Budget.help(), Budget.DEFAULT);
   static final Declared<Integer> STEPS = Declared.valued("steps", "N", "optimisation steps (default: the budget's; "
       + "a D-LEMA member's meta warm-up keeps its share of them)", null);
   static final Declared<Integer> EPOCHS = Declared.valued("epochs", "N", "passes over the training images instead "
       + "of --steps", null);
-  static final Declared<String> OUT = Declared.valued("out", "DIR", "run folder (default runs/<method>)", null);
+  static final Declared<String> OUT = Declared.valued("out", "DIR", "run folder (default: runs/<method>)", null);
   static final Declared<Boolean> RESUME = Declared.flag("resume", "continue the run in --out from its latest "
       + "checkpoint (with its own settings; --steps may raise the total)");
   static final Declared<Integer> BATCH = Declared.valued("batch", "N", "batch size (default: the budget's)", null);
@@ -103,15 +103,15 @@ final class TrainOptions {
       + "paper's), standard (flips, quarter turns, zoom 0.9-1.1, shift 5%, brightness, contrast and hue jitter), "
       + "geometric (the same without the colour changes) or dihedral (flips and quarter turns only); one transform "
       + "per image, applied to its masks too (default: the budget's)", null);
-  static final Declared<EnsembleSettings.Weighting> WEIGHTING = Declared.valued("weighting", "NAME", "the per-pixel "
-      + "weights: meta (the paper's learned weights), sign (the same selection, every selected pixel weighing the same) or uniform "
-      + "(every pixel the same: an ensemble of unweighted members on the same subsets and seeds)",
+  static final Declared<EnsembleSettings.Weighting> WEIGHTING = Declared.valued("weighting", "NAME", "per-pixel "
+      + "weights, meta (the paper's learned weights), sign (the same selection, every selected pixel weighing the "
+      + "same) or uniform (every pixel the same: an ensemble of unweighted members on the same subsets and seeds)",
       EnsembleSettings.Weighting.META).only(Method.DLEMA);
   static final Declared<EnsembleSettings.WeightNormalization> WEIGHT_NORMALIZATION = Declared.valued(
-      "weight-normalization", "NAME", "what the weights sum to one over: batch (the paper's) or "
+      "weight-normalization", "NAME", "what the weights sum to one over, batch (the paper's) or "
       + "image", EnsembleSettings.WeightNormalization.BATCH).only(Method.DLEMA);
   static final Declared<EnsembleSettings.WeightRegion> WEIGHT_REGION = Declared.valued("weight-region", "NAME",
-      "where weights are learned: all (the paper's: every pixel) or disputed (learned weights only where the "
+      "where weights are learned, all (the paper's, every pixel) or disputed (learned weights only where the "
       + "image's annotations disagree, every other pixel weighing as in the plain loss) (default: the budget's)",
       (EnsembleSettings.WeightRegion) null).only(Method.DLEMA);
   static final Declared<Double> PLAIN_SHARE = Declared.valued("plain-share", "X", "share of the unweighted "
@@ -120,8 +120,8 @@ final class TrainOptions {
       + "uniform weights before the meta-weighting starts (default: the budget's)", (Integer) null)
       .only(Method.DLEMA);
   static final Declared<EnsembleSettings.CleanSource> CLEAN_SOURCE = Declared.valued("clean-source", "NAME",
-      "the clean batch: separate (the paper's draw from C^i) or noisy-first (the noisy batch's own images with their trusted "
-      + "annotations first)", EnsembleSettings.CleanSource.SEPARATE).only(Method.DLEMA);
+      "the clean batch, separate (the paper's draw from C^i) or noisy-first (the noisy batch's own images with "
+      + "their trusted annotations first)", EnsembleSettings.CleanSource.SEPARATE).only(Method.DLEMA);
   static final Declared<String> INIT_FROM = Declared.valued("init-from", "DIR", "a checkpoint folder the "
       + "members start from, e.g. a trained baseline's RUN/checkpoints/best (default: random initial weights)",
       (String) null).only(Method.DLEMA);

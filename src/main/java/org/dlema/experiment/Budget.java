@@ -96,7 +96,7 @@ public record Budget(String name, int steps, int batch, double learningRate, Lea
         + "masks: for objects that cover a small share of the image; with a spec that starts from a rare-foreground "
         + "prior such as linknet-lite-64-prior), quick (1500 "
         + "steps of the paper's batch 2, constant lr 1e-3, clean batch 8) or paper (the paper's settings unchanged: "
-        + "100000 steps of batch 2, lr 1e-4, clean batch 64) (default " + DEFAULT + ")";
+        + "100000 steps of batch 2, lr 1e-4, clean batch 64)";
   }
 
   /**

@@ -18,8 +18,8 @@ import org.dlema.graph.Parameters;
 import org.dlema.graph.SessionThreads;
 import org.dlema.graph.Tensors;
 import org.dlema.io.JsonFiles;
-import org.dlema.train.FusionValidation;
 import org.dlema.train.CheckpointKind;
+import org.dlema.train.FusionValidation;
 import org.dlema.train.Checkpoints;
 import org.dlema.train.PreparedSet;
 import org.dlema.train.RunConfig;
@@ -88,10 +88,11 @@ public final class Calibrations {
   }
 
   /**
-   * {@link #ensure(Path, String, PrintStream)} for several runs, such as an ensemble's members: runs that share
+   * {@link #ensure(Path, CheckpointKind, PrintStream)} for several runs, such as an ensemble's members: runs that share
    * their data, split and normalisation read the validation images once.
    */
-  public static List<Temperature> ensure(List<Path> runs, CheckpointKind checkpoint, PrintStream log) throws IOException {
+  public static List<Temperature> ensure(List<Path> runs, CheckpointKind checkpoint, PrintStream log)
+      throws IOException {
     Map<Source, PreparedSet> loaded = new HashMap<>();
     List<Temperature> temperatures = new ArrayList<>();
     for (Path run : runs) {

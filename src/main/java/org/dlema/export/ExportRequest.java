@@ -1,8 +1,8 @@
 package org.dlema.export;
 
-import org.dlema.train.CheckpointKind;
 import java.nio.file.Path;
 import org.dlema.graph.FusionRule;
+import org.dlema.train.CheckpointKind;
 
 /**
  * What to export: checkpoint {@code checkpoint} of {@code run} as model {@code name}, version {@code version}, under

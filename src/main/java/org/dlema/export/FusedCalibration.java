@@ -1,6 +1,5 @@
 package org.dlema.export;
 
-import org.dlema.train.CheckpointKind;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -15,6 +14,7 @@ import org.dlema.eval.TemperatureScaling;
 import org.dlema.graph.Fusion;
 import org.dlema.graph.FusionRule;
 import org.dlema.io.JsonFiles;
+import org.dlema.train.CheckpointKind;
 import org.dlema.train.FusionValidation;
 import org.dlema.train.PreparedSet;
 

@@ -1,10 +1,10 @@
 package org.dlema.export;
 
-import org.dlema.train.CheckpointKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.dlema.graph.NetworkSpec;
+import org.dlema.train.CheckpointKind;
 import org.dlema.train.RunConfig;
 import org.dlema.train.TrainingSettings;
 

@@ -13,9 +13,10 @@ import org.tensorflow.exceptions.TFResourceExhaustedException;
 import org.tensorflow.exceptions.TensorFlowException;
 
 /**
- * The run's checkpoints, one folder per {@link CheckpointKind}. Each is a folder with TensorFlow's variable files ({@code model.index},
- * {@code model.data-*}: every variable, momentum accumulators and batch-norm statistics included) and
- * {@code state.json}; folders are replaced atomically, so a kill during a save keeps the previous checkpoint.
+ * The run's checkpoints, one folder per {@link CheckpointKind}. Each holds TensorFlow's variable files
+ * ({@code model.index}, {@code model.data-*}: every variable, momentum accumulators and batch-norm statistics
+ * included) and {@code state.json}; folders are replaced atomically, so a kill during a save keeps the previous
+ * checkpoint.
  */
 public final class Checkpoints {
   static final String PREFIX = "model";

@@ -178,11 +178,10 @@ public final class EnsembleRun {
     List<MemberTraining> work = new ArrayList<>();
     for (int i = 1; i <= e.members(); i++) {
       if (onlyMember == null || onlyMember == i) {
-        Trainer trainer = memberTrainer(shared, i, settings.steps(), training, trainSet, validationSet, out,
+        MemberTraining member = memberTraining(shared, i, settings.steps(), training, trainSet, validationSet, out,
             memberLog);
-        if (trainer != null) {
-          work.add(new MemberTraining(trainer, Files.isDirectory(RunFolder.of(out).member(i).checkpoints()
-              .folder(CheckpointKind.LATEST))));
+        if (member != null) {
+          work.add(member);
         }
       }
     }
@@ -223,7 +222,8 @@ public final class EnsembleRun {
   /** A new run: split, partition and statistics decided and checked before anything is written. */
   private static Shared create(Path data, NetworkSpec spec, TrainingSettings settings, EnsembleSettings ensemble,
       Path out, PrintStream log) throws IOException {
-    TrainingRun.requireEmpty(out, Set.of(RunFolder.LOCK, RunFolder.SPLIT, RunFolder.NORMALIZATION, RunFolder.PARTITION));
+    TrainingRun.requireEmpty(out, Set.of(RunFolder.LOCK, RunFolder.SPLIT, RunFolder.NORMALIZATION,
+        RunFolder.PARTITION));
     RunStart start = RunStart.of(data, spec, settings, log);
     MultiAnnotatedDataset training = start.training();
     int members = size(training, ensemble.members());
@@ -255,8 +255,8 @@ public final class EnsembleRun {
     return new Shared(config, start.dataset(), start.split(), normalization, partition);
   }
 
-  /** The trainer of member {@code i} to {@code steps}, or null when it has finished there. */
-  private static Trainer memberTrainer(Shared shared, int i, int steps, MultiAnnotatedDataset training,
+  /** Member {@code i}'s training to {@code steps}, resumed when it has a checkpoint; null when it has finished there. */
+  private static MemberTraining memberTraining(Shared shared, int i, int steps, MultiAnnotatedDataset training,
       PreparedSet trainSet, PreparedSet validationSet, Path out, PrintStream log) throws IOException {
     RunConfig config = shared.config();
     EnsembleSettings e = config.ensemble();
@@ -290,14 +290,14 @@ public final class EnsembleRun {
     log.println("member " + i + " of " + e.members() + ": trusts C^" + i + " (" + trusted.length
         + " annotations), learns from all " + trainSet.count() + " training images" + (resume ? ", resuming" : ""));
     NetworkSpec spec = config.spec();
-    return new Trainer("member " + i, folder, () -> {
+    return new MemberTraining(new Trainer("member " + i, folder, () -> {
       try {
         return new MemberMethod(spec, memberSettings, e, trainSet, trusted, maskNames, folder,
             shared.normalization());
       } catch (IOException ex) {
         throw new UncheckedIOException(ex);
       }
-    }, memberSettings, config.settings().seed(), validationSet, shared.normalization(), log);
+    }, memberSettings, config.settings().seed(), validationSet, shared.normalization(), log), resume);
   }
 
   /** (image index, annotation index) of every annotation in C^i, as indices of the prepared training set. */

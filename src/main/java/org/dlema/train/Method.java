@@ -1,9 +1,7 @@
 package org.dlema.train;
 
 import com.google.gson.annotations.SerializedName;
-import java.util.Arrays;
 import java.util.Locale;
-import java.util.stream.Collectors;
 
 /** The training methods; each serialises to its id ("baseline", "dlema", ...) in {@code config.json}. */
 public enum Method {
@@ -30,19 +28,5 @@ public enum Method {
   @Override
   public String toString() {
     return id();
-  }
-
-  /** The method whose id is {@code text}; the exception lists the ids. */
-  public static Method parse(String text) {
-    for (Method method : values()) {
-      if (method.id().equals(text)) {
-        return method;
-      }
-    }
-    throw new IllegalArgumentException("'" + text + "' is not a training method; available: " + ids());
-  }
-
-  public static String ids() {
-    return Arrays.stream(values()).map(Method::id).collect(Collectors.joining(", "));
   }
 }

@@ -3,6 +3,8 @@ package org.dlema.train;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.dlema.data.MultiAnnotatedDataset;
 import org.dlema.data.partition.TrainValidationSplit;
 import org.dlema.data.preprocess.Normalization;
@@ -23,7 +25,7 @@ record RunStart(Path data, MultiAnnotatedDataset dataset, TrainValidationSplit s
   static RunStart of(Path data, NetworkSpec spec, TrainingSettings settings, PrintStream log) {
     MultiAnnotatedDataset dataset = TrainingRun.checkedDataset(data, log);
     TrainValidationSplit split = TrainingRun.split(dataset, settings);
-    TrainingRun.sizeWarnings(split, settings).forEach(w -> log.println("warning: " + w));
+    sizeWarnings(split, settings).forEach(w -> log.println("warning: " + w));
     MultiAnnotatedDataset training = split.trainingSet(dataset);
     PreparedSet.requireHeap(training, spec.inputSize(), settings.batchSize());
     return new RunStart(data, dataset, split, training);
@@ -46,4 +48,20 @@ record RunStart(Path data, MultiAnnotatedDataset dataset, TrainValidationSplit s
     split.save(folder.split());
     normalization.save(folder.normalization());
   }
-}
+
+  /** What the split's sizes will cost the run, one sentence each; empty when they are ample. */
+  private static List<String> sizeWarnings(TrainValidationSplit split, TrainingSettings settings) {
+    List<String> warnings = new ArrayList<>();
+    int validation = split.validation().size();
+    if (validation < FusionValidation.Scores.FEW_IMAGES) {
+      warnings.add("the run validates on " + validation + " images; with fewer than "
+          + FusionValidation.Scores.FEW_IMAGES + " the best checkpoint is chosen on noise, and export will neither "
+          + "fit temperatures nor choose a fusion rule unless asked (a larger validation fraction, or more images)");
+    }
+    int training = split.train().size();
+    if (training < settings.batchSize()) {
+      warnings.add(training + " training images are fewer than a batch of " + settings.batchSize() + ": every "
+          + "batch repeats images (a batch of at most " + training + ")");
+    }
+    return warnings;
+  }}

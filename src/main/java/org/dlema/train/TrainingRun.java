@@ -7,8 +7,6 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.dlema.data.DatasetException;
@@ -89,8 +87,8 @@ public final class TrainingRun {
   }
 
   /** The files a single-network run writes; a folder with only these and no checkpoint is a run that never saved. */
-  private static final Set<String> RUN_FILES = Set.of(RunFolder.CONFIG, RunFolder.SPLIT, RunFolder.NORMALIZATION, TrainingTargets.FILE,
-      "metrics.jsonl", RunFolder.CHECKPOINTS, WeightMaps.FOLDER, RunFolder.CLAIM);
+  private static final Set<String> RUN_FILES = Set.of(RunFolder.CONFIG, RunFolder.SPLIT, RunFolder.NORMALIZATION,
+      TrainingTargets.FILE, "metrics.jsonl", RunFolder.CHECKPOINTS, WeightMaps.FOLDER, RunFolder.CLAIM);
 
   /**
    * Removes a run of this project that stopped before its first checkpoint (Ctrl-C in its first steps), so that the
@@ -152,23 +150,6 @@ public final class TrainingRun {
           + settings.validationFraction() + "); a run needs at least 2 images with masks");
     }
     return split;
-  }
-
-  /** What the split's sizes will cost the run, one sentence each; empty when they are ample. */
-  static List<String> sizeWarnings(TrainValidationSplit split, TrainingSettings settings) {
-    List<String> warnings = new ArrayList<>();
-    int validation = split.validation().size();
-    if (validation < FusionValidation.Scores.FEW_IMAGES) {
-      warnings.add("the run validates on " + validation + " images; with fewer than "
-          + FusionValidation.Scores.FEW_IMAGES + " the best checkpoint is chosen on noise, and export will neither "
-          + "fit temperatures nor choose a fusion rule unless asked (a larger validation fraction, or more images)");
-    }
-    int training = split.train().size();
-    if (training < settings.batchSize()) {
-      warnings.add(training + " training images are fewer than a batch of " + settings.batchSize() + ": every "
-          + "batch repeats images (a batch of at most " + training + ")");
-    }
-    return warnings;
   }
 
   /** Continues a run from its latest checkpoint, up to {@code steps} (or the configured count when null). */

@@ -60,6 +60,9 @@ class DeclaredTest {
       if (option.fallback() != null) {
         assertThat(option.help()).doesNotContain("(default");
         assertThat(option.option().getDescription()).endsWith(")");
+      } else if (option.help().contains("(default")) {
+        // Without a declared default, the help may only say what decides it (the budget, the data, the machine).
+        assertThat(option.help()).containsMatch("\\(default(:| 0: none)");
       }
     }
     assertThat(TrainOptions.SEED.fallback()).isEqualTo(TrainingSettings.DEFAULT_SEED);

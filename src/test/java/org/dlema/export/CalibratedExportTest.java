@@ -285,8 +285,8 @@ class CalibratedExportTest {
         .withFusion(FusionRule.UNIFORM)
         .withScoreRules(false)
         .withCalibration(ProbabilityCalibration.MEMBERS), quiet());
-    EnsembleExporter.Written calibrated = EnsembleExporter.export(ExportRequest.of(run, CheckpointKind.BEST, root, "c", 1)
-        .withFusion(FusionRule.UNIFORM)
+    EnsembleExporter.Written calibrated = EnsembleExporter.export(
+        ExportRequest.of(run, CheckpointKind.BEST, root, "c", 1).withFusion(FusionRule.UNIFORM)
         .withScoreRules(false), quiet());
     EnsembleExporter.Written raw = EnsembleExporter.export(ExportRequest.of(run, CheckpointKind.BEST, root, "r", 1)
         .withFusion(FusionRule.UNIFORM)

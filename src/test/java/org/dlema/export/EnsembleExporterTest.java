@@ -223,8 +223,8 @@ class EnsembleExporterTest {
       assertThat(left.filter(p -> !p.equals(root)).toList()).isEmpty();
     }
     // Uncalibrated with the rule given, the same export succeeds (without validation scores).
-    EnsembleExporter.Written written = EnsembleExporter.export(ExportRequest.of(run, CheckpointKind.BEST, root, "gone", 1)
-        .withFusion(FusionRule.PIXEL_CONFIDENCE)
+    EnsembleExporter.Written written = EnsembleExporter.export(
+        ExportRequest.of(run, CheckpointKind.BEST, root, "gone", 1).withFusion(FusionRule.PIXEL_CONFIDENCE)
         .withCalibration(ProbabilityCalibration.NONE), quiet());
     assertThat(JsonFiles.read(written.ensemble().resolve(ModelExporter.CARD), ModelCard.class).ensemble()
         .validationJaccard()).isNull();

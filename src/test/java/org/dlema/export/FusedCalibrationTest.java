@@ -81,8 +81,8 @@ class FusedCalibrationTest {
 
   @Test
   void recoversEachRulesTemperatureFromTheReferenceMasks() throws Exception {
-    FusedCalibration.Temperatures fit = FusedCalibration.fit(run, CheckpointKind.BEST, List.of(10L, 10L), List.of(0.7, 0.9),
-        outputs(true), quiet());
+    FusedCalibration.Temperatures fit = FusedCalibration.fit(run, CheckpointKind.BEST, List.of(10L, 10L),
+        List.of(0.7, 0.9), outputs(true), quiet());
     for (FusionRule rule : FusionRule.values()) {
       assertThat(fit.byRule().get(rule)).isWithin(1e-3).of(TRUE.get(rule));
       FusedCalibration.Rule r = fit.rules().get(rule.signature());

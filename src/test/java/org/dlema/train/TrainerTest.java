@@ -143,7 +143,8 @@ class TrainerTest {
   void sameSeedSameWeights() throws Exception {
     TrainingRun.start(data, tiny, settings(3, 0.01), dir.resolve("a"), quiet());
     TrainingRun.start(data, tiny, settings(3, 0.01), dir.resolve("b"), quiet());
-    assertThat(weights(dir.resolve("a"), CheckpointKind.FINAL)).isEqualTo(weights(dir.resolve("b"), CheckpointKind.FINAL));
+    assertThat(weights(dir.resolve("a"), CheckpointKind.FINAL))
+        .isEqualTo(weights(dir.resolve("b"), CheckpointKind.FINAL));
   }
 
   @Test
