@@ -255,7 +255,7 @@ public final class EnsembleRun {
     return new Shared(config, start.dataset(), start.split(), normalization, partition);
   }
 
-  /** Member {@code i}'s training to {@code steps}, resumed when it has a checkpoint; null when it has finished there. */
+  /** Member {@code i}'s training to {@code steps}, resumed from its checkpoint; null when it has finished there. */
   private static MemberTraining memberTraining(Shared shared, int i, int steps, MultiAnnotatedDataset training,
       PreparedSet trainSet, PreparedSet validationSet, Path out, PrintStream log) throws IOException {
     RunConfig config = shared.config();
