@@ -14,12 +14,11 @@ import org.dlema.graph.NetworkSpec;
  * @param inference whether to measure inference at all
  * @param matmulSize n of the n x n MatMul that gives the machine's practical peak
  * @param profileSteps traced training steps per configuration whose ops' run times are summed per op type (0: none)
- * @param compareRewriting whether each configuration's steps are also timed with Grappler's graph rewriting the
- *     other way from the environment's, interleaved with the main ones
+ * @param compare the other ways each configuration's steps are also timed, interleaved with the main ones
  */
 public record BenchmarkSettings(List<NetworkSpec> specs, int[] batches, Integer cleanBatch, int warmup, int timed,
     int members, int[] inferenceBatches, boolean inference, int matmulSize, int profileSteps,
-    boolean compareRewriting) {
+    List<StepVariant> compare) {
   public static final int DEFAULT_MEMBERS = 5;
   public static final int DEFAULT_PROFILE_STEPS = 5;
   /** Op types listed one by one in the profile; the rest are summed. */
@@ -30,6 +29,7 @@ public record BenchmarkSettings(List<NetworkSpec> specs, int[] batches, Integer 
 
   public BenchmarkSettings {
     specs = List.copyOf(specs);
+    compare = List.copyOf(compare);
     batches = batches.clone();
     inferenceBatches = inferenceBatches.clone();
   }

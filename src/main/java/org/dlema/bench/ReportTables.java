@@ -21,14 +21,14 @@ public final class ReportTables {
             m.bfloat16UnitsText()));
       }
       if (m.oneDnn() != null) {
-        md.append(format("oneDNN kernels %s; graph rewriting (Grappler) %s.%n", m.oneDnn(), m.rewriting() ? "on"
-            : "off"));
+        md.append(format("oneDNN kernels %s%s; graph rewriting (Grappler) %s.%n", m.oneDnn(),
+            m.oneDnnWhy() == null ? "" : " (" + m.oneDnnWhy() + ")", m.rewriting() ? "on" : "off"));
       }
       md.append("\n").append(workTable(report));
       md.append("\n").append(iterationTable(report));
       md.append("\n").append(buildTable(report));
-      if (report.measurements().stream().anyMatch(x -> x.rewriting() != null)) {
-        md.append("\n").append(rewritingTable(report));
+      if (report.measurements().stream().anyMatch(x -> x.variants() != null && !x.variants().isEmpty())) {
+        md.append("\n").append(variantsTable(report));
       }
     }
     for (StepTimes.Measurement m : report.measurements()) {
@@ -70,23 +70,34 @@ public final class ReportTables {
     return table.toString();
   }
 
-  /** The steps with Grappler's rewriting one way and the other, timed interleaved in the same run. */
-  static String rewritingTable(StepTimes.Report report) {
-    StringBuilder table = new StringBuilder("| spec | batch | rewriting | train step (median ms) "
-        + "| meta step (median ms) | first train step (s) | first meta step (s) |\n"
-        + "|---|---:|---|---:|---:|---:|---:|\n");
+  /**
+   * The steps run the main way and each other way compared, timed interleaved in the same run, with the graph's
+   * bfloat16 nodes and the first loss's relative difference from the main one's.
+   */
+  static String variantsTable(StepTimes.Report report) {
+    StringBuilder table = new StringBuilder("| spec | batch | steps run | train step (median ms) "
+        + "| meta step (median ms) | first train step (s) | first meta step (s) | bfloat16 nodes "
+        + "| first loss, relative difference |\n|---|---:|---|---:|---:|---:|---:|---:|---:|\n");
     for (StepTimes.Measurement m : report.measurements()) {
-      StepTimes.Rewriting r = m.rewriting();
-      if (r == null) {
+      if (m.variants() == null || m.variants().isEmpty()) {
         continue;
       }
-      table.append(format("| %s | %d | %s | %.1f | %.1f | %.2f | %.2f |%n", m.spec(), m.batch(), r.on() ? "off" : "on",
-          m.trainStepMedianMs(), m.metaStepMedianMs(), m.trainFirstStepSeconds(), m.metaFirstStepSeconds()));
-      table.append(format("| %s | %d | %s | %.1f (x%.2f) | %.1f (x%.2f) | %.2f | %.2f |%n", m.spec(), m.batch(),
-          r.on() ? "on" : "off", r.trainStepMedianMs(), r.trainStepRatio(), r.metaStepMedianMs(), r.metaStepRatio(),
-          r.trainFirstStepSeconds(), r.metaFirstStepSeconds()));
+      table.append(format("| %s | %d | %s | %.1f | %.1f | %.2f | %.2f | | |%n", m.spec(), m.batch(),
+          mainPath(report.machine()), m.trainStepMedianMs(), m.metaStepMedianMs(), m.trainFirstStepSeconds(),
+          m.metaFirstStepSeconds()));
+      for (StepTimes.Variant v : m.variants()) {
+        table.append(format("| %s | %d | %s | %.1f (x%.2f) | %.1f (x%.2f) | %.2f | %.2f | %d | %.1e |%n", m.spec(),
+            m.batch(), v.path(), v.trainStepMedianMs(), v.trainStepRatio(), v.metaStepMedianMs(), v.metaStepRatio(),
+            v.trainFirstStepSeconds(), v.metaFirstStepSeconds(), v.bfloat16Nodes(), v.firstLossDifference()));
+      }
     }
     return table.toString();
+  }
+
+  /** The main steps' settings, in the variants' words. */
+  private static String mainPath(Machine machine) {
+    return machine == null ? "main" : "main: rewriting " + (machine.rewriting() ? "on" : "off") + ", oneDNN "
+        + machine.oneDnn();
   }
 
   /** The original table: medians and ratios of the plain step, inference and the meta step. */

@@ -60,9 +60,9 @@ final class StepGraphs implements AutoCloseable {
     return graphs;
   }
 
-  /** One plain training step; {@code step} feeds the graph's seeded ops. */
-  void plainStep(long step) {
-    plain.trainStep(in.images(), in.labels(), step, LEARNING_RATE);
+  /** One plain training step, its loss; {@code step} feeds the graph's seeded ops. */
+  float plainStep(long step) {
+    return plain.trainStep(in.images(), in.labels(), step, LEARNING_RATE);
   }
 
   /** One meta step: the noisy batch and the clean batch. */
@@ -79,7 +79,7 @@ final class StepGraphs implements AutoCloseable {
     return plain.predict(in.images(), batch);
   }
 
-  /** One plain training step with a full trace, for the per-op profile. */
+  /** One plain training step with a full trace and the graph as rewritten, for the per-op profile. */
   RunMetadata tracedPlainStep(long step) {
     return plain.tracedStep(in.images(), in.labels(), step, LEARNING_RATE);
   }

@@ -7,12 +7,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.dlema.graph.NetworkSpec;
-import org.dlema.graph.SessionThreads;
 import org.dlema.io.JsonFiles;
 import org.dlema.train.IterationProbe;
 import org.dlema.train.RunConfig;
 import org.dlema.train.TrainingGraph;
 import org.dlema.train.TrainingSettings;
+import org.tensorflow.proto.DataType;
+import org.tensorflow.proto.GraphDef;
+import org.tensorflow.proto.NodeDef;
 import org.tensorflow.proto.RunMetadata;
 
 /**
@@ -33,6 +35,8 @@ public final class StepTimes {
   static final int PEAK_WARMUP_RUNS = 2;
   static final int PEAK_FIRST_RUNS = 5;
   static final int PEAK_RUNS_PER_CONFIGURATION = 2;
+  /** Steps a compared variant's graphs run before the main graphs run again. */
+  static final int VARIANT_BLOCK = 5;
 
   /**
    * One measured configuration. The first nine fields are the original report's; the rest set each step against
@@ -49,20 +53,27 @@ public final class StepTimes {
    *     (Grappler's rewriting, kernel creation); the timed steps leave it out
    * @param metaFirstStepSeconds the same for the meta step
    * @param metaStepProfile the meta step's time per op type (null when not profiled)
-   * @param rewriting the same steps with Grappler's rewriting the other way (null unless compared)
+   * @param variants the same steps run other ways (empty unless compared)
    */
   public record Measurement(String spec, long parameters, int batch, int cleanBatch, double trainStepMedianMs,
       double inferenceMedianMs, double trainStepRatio, double metaStepMedianMs, double metaToPlainRatio,
       TimedWork trainStepWork, TimedWork inferenceWork, TimedWork metaStepWork, Iteration iteration,
       OpProfile trainStepProfile, double trainGraphBuildSeconds, double metaGraphBuildSeconds,
-      double trainFirstStepSeconds, double metaFirstStepSeconds, OpProfile metaStepProfile, Rewriting rewriting) {}
+      double trainFirstStepSeconds, double metaFirstStepSeconds, OpProfile metaStepProfile, List<Variant> variants) {}
 
   /**
-   * The plain and meta steps timed with Grappler's graph rewriting the other way from the main measurement (on
-   * when the environment turns it off, else off), interleaved with the main steps; ratios are this over the main.
+   * The plain and meta steps run another way ({@link StepVariant}), in blocks of steps taking turns with the main
+   * steps; ratios are this over the main.
+   *
+   * @param path what ran differently ("rewriting off", "bfloat16 rewrite")
+   * @param bfloat16Nodes nodes of the plain step's graph, as TensorFlow rewrote it, that compute in bfloat16 (0: the
+   *     rewrite did not apply)
+   * @param firstLossDifference the plain step's first loss against the main graph's, relative: both start from the
+   *     same weights on the same batch, so this is the variant's rounding alone
    */
-  public record Rewriting(boolean on, double trainStepMedianMs, double metaStepMedianMs,
-      double trainFirstStepSeconds, double metaFirstStepSeconds, double trainStepRatio, double metaStepRatio) {}
+  public record Variant(String variant, String path, double trainStepMedianMs, double metaStepMedianMs,
+      double trainFirstStepSeconds, double metaFirstStepSeconds, double trainStepRatio, double metaStepRatio,
+      int bfloat16Nodes, double firstLossDifference) {}
 
   /**
    * The baseline trainer's iteration ({@code inputs(step)} + {@code step(...)}) with the batch made inline and
@@ -176,8 +187,7 @@ public final class StepTimes {
   /** The raw samples of one configuration, turned into figures once the peak is final. */
   private record Pending(String spec, long parameters, int batch, int cleanBatch, NetworkFlops flops, Samples train,
       Samples infer, Samples meta, int images, Samples bare, Samples inline, Samples queued, OpProfile profile,
-      OpProfile metaProfile, double trainBuild, double metaBuild, Samples otherTrain, Samples otherMeta,
-      boolean otherOn) {
+      OpProfile metaProfile, double trainBuild, double metaBuild, float firstLoss, List<VariantSamples> variants) {
     Measurement measurement(double reference, double peakGflops, int cores) {
       TimedWork trainWork = TimedWork.of(train, flops.trainStep(batch), peakGflops, cores);
       TimedWork inferWork = TimedWork.of(infer, flops.inference(batch), peakGflops, cores);
@@ -190,9 +200,21 @@ public final class StepTimes {
       return new Measurement(spec, parameters, batch, cleanBatch, trainWork.medianMs(), inferWork.medianMs(),
           trainWork.medianMs() / reference, metaWork.medianMs(), metaWork.medianMs() / trainWork.medianMs(),
           trainWork, inferWork, metaWork, iteration, profile, trainBuild, metaBuild, train.firstMs() / 1000,
-          meta.firstMs() / 1000, metaProfile, otherTrain == null ? null : new Rewriting(otherOn,
-              otherTrain.medianMs(), otherMeta.medianMs(), otherTrain.firstMs() / 1000, otherMeta.firstMs() / 1000,
-              otherTrain.medianMs() / train.medianMs(), otherMeta.medianMs() / meta.medianMs()));
+          meta.firstMs() / 1000, metaProfile, variants.stream().map(v -> v.figures(train, meta, firstLoss)).toList());
+    }
+  }
+
+  /** One variant's raw samples, its first loss and its graph's bfloat16 nodes. */
+  private record VariantSamples(StepVariant variant, String path, Samples train, Samples meta, float[] firstLoss,
+      int[] bfloat16Nodes) {
+    VariantSamples(StepVariant variant, int timed) {
+      this(variant, variant.path(), new Samples(timed), new Samples(timed), new float[1], new int[1]);
+    }
+
+    Variant figures(Samples mainTrain, Samples mainMeta, float mainFirstLoss) {
+      return new Variant(variant.id(), path, train.medianMs(), meta.medianMs(), train.firstMs() / 1000,
+          meta.firstMs() / 1000, train.medianMs() / mainTrain.medianMs(), meta.medianMs() / mainMeta.medianMs(),
+          bfloat16Nodes[0], Math.abs(firstLoss[0] - mainFirstLoss) / Math.abs(mainFirstLoss));
     }
   }
 
@@ -212,28 +234,24 @@ public final class StepTimes {
     OpProfile metaProfile = null;
     double plainBuild;
     double metaBuild;
-    boolean otherOn = !SessionThreads.rewriting();
-    Samples otherTrain = settings.compareRewriting() ? new Samples(timed) : null;
-    Samples otherMeta = settings.compareRewriting() ? new Samples(timed) : null;
-    try (StepGraphs graphs = StepGraphs.build(spec, batch, cleanCount);
-        StepGraphs other = settings.compareRewriting()
-            ? SessionThreads.withRewriting(otherOn, () -> StepGraphs.build(spec, batch, cleanCount)) : null) {
-      TrainingGraph graph = graphs.plain();
-      plainBuild = graphs.plainBuildSeconds();
-      metaBuild = graphs.metaBuildSeconds();
-      parameters = graph.parameters().trainableCount();
-      // Interleaved, so that the machine's load drifts alike for all; the meta step's clean batch repeats the same
-      // images (by default as many).
-      for (int i = -warmup; i < timed; i++) {
-        long step = i + warmup;
-        boolean keep = i >= 0;
-        train.run(keep, () -> graphs.plainStep(step));
-        infer.run(keep, graphs::predict);
-        metaSteps.run(keep, () -> graphs.metaStep(step));
-        if (other != null) {
-          otherTrain.run(keep, () -> other.plainStep(step));
-          otherMeta.run(keep, () -> other.metaStep(step));
+    float[] firstLoss = new float[1];
+    List<VariantSamples> variants = settings.compare().stream().map(v -> new VariantSamples(v, timed)).toList();
+    List<StepGraphs> others = new ArrayList<>();
+    try (StepGraphs graphs = StepGraphs.build(spec, batch, cleanCount)) {
+      try {
+        for (VariantSamples v : variants) {
+          others.add(v.variant().apply(() -> StepGraphs.build(spec, batch, cleanCount)));
         }
+        TrainingGraph graph = graphs.plain();
+        plainBuild = graphs.plainBuildSeconds();
+        metaBuild = graphs.metaBuildSeconds();
+        parameters = graph.parameters().trainableCount();
+        timeSteps(graphs, train, infer, metaSteps, firstLoss, others, variants, warmup + timed, warmup);
+        for (int k = 0; k < others.size(); k++) {
+          variants.get(k).bfloat16Nodes()[0] = bfloat16Nodes(others.get(k).tracedPlainStep(warmup + timed));
+        }
+      } finally {
+        others.forEach(StepGraphs::close);
       }
       if (settings.profileSteps() > 0) {
         profile = profile(graphs, false, warmup + timed, settings.profileSteps());
@@ -250,23 +268,72 @@ public final class StepTimes {
         spec.name(), parameters, batch, train.medianMs(), infer.medianMs(), cleanCount, metaSteps.medianMs(),
         metaSteps.medianMs() / train.medianMs(), plainBuild, metaBuild, train.firstMs() / 1000,
         metaSteps.firstMs() / 1000);
-    if (otherTrain != null) {
-      logRewriting(log, spec.name(), batch, otherOn, train, metaSteps, otherTrain, otherMeta);
+    for (VariantSamples v : variants) {
+      logVariant(log, spec.name(), batch, v.figures(train, metaSteps, firstLoss[0]));
     }
 
     Iterations it = iterations(spec, batch, warmup, timed, log);
     return new Pending(spec.name(), parameters, batch, cleanCount, NetworkFlops.of(spec), train, infer, metaSteps,
-        it.images(), it.bare(), it.inline(), it.queued(), profile, metaProfile, plainBuild, metaBuild, otherTrain,
-        otherMeta, otherOn);
+        it.images(), it.bare(), it.inline(), it.queued(), profile, metaProfile, plainBuild, metaBuild, firstLoss[0],
+        variants);
   }
 
-  /** The steps with rewriting the other way, against the main ones. */
-  private static void logRewriting(PrintStream log, String spec, int batch, boolean on, Samples train, Samples meta,
-      Samples otherTrain, Samples otherMeta) {
-    log.printf("%-14s rewriting %s batch %3d  step %8.1f ms (x%.2f)  meta step %8.1f ms (x%.2f); first steps %.1f s "
-        + "and %.1f s%n", spec, on ? "on " : "off", batch, otherTrain.medianMs(), otherTrain.medianMs()
-        / train.medianMs(), otherMeta.medianMs(), otherMeta.medianMs() / meta.medianMs(), otherTrain.firstMs() / 1000,
-        otherMeta.firstMs() / 1000);
+  /**
+   * Times the main steps interleaved, so that the machine's load drifts alike for all (the meta step's clean batch
+   * repeats the same images, by default as many), and each variant's in blocks between them: with oneDNN's kernels, a
+   * bfloat16 graph's step between two main steps made the main step 1.8 times as long.
+   */
+  private static void timeSteps(StepGraphs graphs, Samples train, Samples infer, Samples meta, float[] firstLoss,
+      List<StepGraphs> others, List<VariantSamples> variants, int total, int warmup) {
+    for (int start = 0; start < total; start += VARIANT_BLOCK) {
+      int end = Math.min(total, start + VARIANT_BLOCK);
+      for (long step = start; step < end; step++) {
+        long s = step;
+        boolean keep = s >= warmup;
+        train.run(keep, () -> keepFirst(firstLoss, s, graphs.plainStep(s)));
+        infer.run(keep, graphs::predict);
+        meta.run(keep, () -> graphs.metaStep(s));
+      }
+      for (int k = 0; k < others.size(); k++) {
+        StepGraphs other = others.get(k);
+        VariantSamples v = variants.get(k);
+        for (long step = start; step < end; step++) {
+          long s = step;
+          boolean keep = s >= warmup;
+          v.train().run(keep, () -> keepFirst(v.firstLoss(), s, other.plainStep(s)));
+          v.meta().run(keep, () -> other.metaStep(s));
+        }
+      }
+    }
+  }
+
+  /** A variant's steps against the main ones. */
+  private static void logVariant(PrintStream log, String spec, int batch, Variant v) {
+    log.printf("%-14s %s batch %3d  step %8.1f ms (x%.2f)  meta step %8.1f ms (x%.2f); first steps %.1f s and %.1f s; "
+        + "%d bfloat16 nodes; first loss %.1e from the main one's%n", spec, v.path(), batch, v.trainStepMedianMs(),
+        v.trainStepRatio(), v.metaStepMedianMs(), v.metaStepRatio(), v.trainFirstStepSeconds(),
+        v.metaFirstStepSeconds(), v.bfloat16Nodes(), v.firstLossDifference());
+  }
+
+  /** Keeps the loss of step 0. */
+  private static void keepFirst(float[] first, long step, float loss) {
+    if (step == 0) {
+      first[0] = loss;
+    }
+  }
+
+  /** The nodes of a traced step's graphs, as TensorFlow rewrote them, with a bfloat16 type among their attributes. */
+  static int bfloat16Nodes(RunMetadata trace) {
+    int count = 0;
+    for (GraphDef graph : trace.getPartitionGraphsList()) {
+      for (NodeDef node : graph.getNodeList()) {
+        if (node.getAttrMap().values().stream().anyMatch(a -> a.getType() == DataType.DT_BFLOAT16
+            || a.getList().getTypeList().contains(DataType.DT_BFLOAT16))) {
+          count++;
+        }
+      }
+    }
+    return count;
   }
 
   /** {@code steps} traced plain or meta steps from step {@code first}, summed per op type. */

@@ -8,7 +8,9 @@ import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 import org.dlema.bench.BenchmarkSettings;
 import org.dlema.bench.StepTimes;
+import org.dlema.bench.StepVariant;
 import org.dlema.graph.NetworkSpec;
+import org.dlema.graph.OneDnn;
 import org.dlema.graph.SessionThreads;
 
 /**
@@ -60,13 +62,15 @@ final class BenchmarkCommand extends OptionsCommand {
   private static final Declared<Integer> PROFILE_STEPS = Declared.valued("profile-steps", "N", "traced training and "
       + "meta steps per configuration, whose ops' run times are summed per op type: where a step's time goes (0: no "
       + "profile)", BenchmarkSettings.DEFAULT_PROFILE_STEPS);
-  private static final Declared<Boolean> COMPARE_REWRITING = Declared.flag("compare-rewriting", "also time each "
-      + "configuration's training and meta steps with TensorFlow's graph rewriting (Grappler) the other way from "
-      + SessionThreads.GRAPPLER + " (on unless set), interleaved with the main steps, with each graph's first step");
+  private static final Declared<String> COMPARE = Declared.valued("compare", "LIST", "comma-separated ways of "
+      + "running the same training and meta steps, each timed in blocks of steps between the main steps', with its "
+      + "graphs' first steps and its first loss against the main one's: rewriting (TensorFlow's graph rewriting, "
+      + "Grappler, the other way from " + SessionThreads.GRAPPLER + ", on unless set) and bfloat16 (oneDNN's "
+      + "automatic bfloat16 rewrite; only where oneDNN's kernels run, see " + OneDnn.VARIABLE + ")", null);
   private static final Declared<String> OUT = Declared.valued("out", "FILE", "JSON report; a .md table is written "
       + "beside it", "benchmarks/results/step-times.json");
   private static final List<Declared<?>> ALL = List.of(SPECS, BATCHES, WARMUP, STEPS, CLEAN_BATCH, MEMBERS,
-      INFERENCE_BATCHES, SKIP_INFERENCE, MATMUL, PROFILE_STEPS, COMPARE_REWRITING, OUT);
+      INFERENCE_BATCHES, SKIP_INFERENCE, MATMUL, PROFILE_STEPS, COMPARE, OUT);
 
   @Override
   Options options() {
@@ -82,12 +86,29 @@ final class BenchmarkCommand extends OptionsCommand {
     Integer cleanBatch = CLEAN_BATCH.given(line) ? CLEAN_BATCH.integer(line, 1, 1) : null;
     BenchmarkSettings settings = new BenchmarkSettings(specs, sizes(line, BATCHES), cleanBatch,
         WARMUP.integer(line, 0), STEPS.integer(line, 1), MEMBERS.integer(line, 1), sizes(line, INFERENCE_BATCHES),
-        !SKIP_INFERENCE.given(line), matmul(line), PROFILE_STEPS.integer(line, 0), COMPARE_REWRITING.given(line));
+        !SKIP_INFERENCE.given(line), matmul(line), PROFILE_STEPS.integer(line, 0), variants(line));
     StepTimes.Report report = StepTimes.measure(settings, console.out());
     Path out = Path.of(OUT.text(line));
     StepTimes.write(report, out);
     console.out().println("wrote " + out);
     return 0;
+  }
+
+  /** The ways of running the steps to compare, in the order given, each once. */
+  private static List<StepVariant> variants(CommandLine line) throws UsageException {
+    if (!COMPARE.given(line)) {
+      return List.of();
+    }
+    List<StepVariant> variants = new ArrayList<>();
+    for (String id : COMPARE.text(line).split(",")) {
+      StepVariant variant = Arrays.stream(StepVariant.values()).filter(v -> v.id().equals(id.strip())).findFirst()
+          .orElseThrow(() -> new UsageException("--compare: no way called '" + id.strip() + "'; available: "
+              + String.join(", ", StepVariant.ids())));
+      if (!variants.contains(variant)) {
+        variants.add(variant);
+      }
+    }
+    return List.copyOf(variants);
   }
 
   /** A comma-separated list of batch sizes, each at least 1. */

@@ -139,6 +139,7 @@ final class ExperimentCommand extends OptionsCommand {
       // Experiment decides what the methods need; the command line only names the option that gives it.
       throw new UsageException("--methods: " + e.getMessage() + ", which the command line needs --members for");
     }
+    kernelNote(console);
     if (minutes > 0) {
       experiment = experiment.fittedTo(minutes, console.out());
     }

@@ -16,6 +16,7 @@ import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
 import org.dlema.experiment.Budget;
+import org.dlema.graph.OneDnn;
 import org.dlema.train.TrainingRun;
 
 /** A verb with commons-cli options, {@code --help}, and typed option parsing that fails with a usage error. */
@@ -159,6 +160,14 @@ abstract class OptionsCommand implements Command {
       HelpText.paragraph(footer(), "", out);
     }
     out.flush();
+  }
+
+  /** Before a training run: a note where TensorFlow left its faster kernels off by itself. */
+  static void kernelNote(Console console) {
+    String hint = OneDnn.current().hint();
+    if (hint != null) {
+      console.err().println("dlema: note: " + hint);
+    }
   }
 
   static String required(CommandLine line, String option) throws UsageException {

@@ -119,6 +119,7 @@ final class QuickstartCommand extends OptionsCommand {
     long seed = SEED.whole(line);
     NetworkSpec spec = SpecFiles.load(line.getOptionValue("spec", SpecFiles.DEFAULT));
     var log = console.out();
+    kernelNote(console);
 
     Path data = out.resolve("data");
     stage(log, 1, "data");

@@ -116,6 +116,7 @@ final class TrainCommand extends OptionsCommand {
     }
     EnsembleSettings ensemble = method == Method.DLEMA ? ensembleSettings(line, budget) : null;
     console.err().println(recipe(line, method, spec, settings, ensemble));
+    kernelNote(console);
     if (method == Method.DLEMA) {
       return reportEnsemble(EnsembleRun.train(data, spec, settings, ensemble, out, memberOption(line),
           TrainOptions.SIDE_BY_SIDE.integer(line, 1), console.err()), out,

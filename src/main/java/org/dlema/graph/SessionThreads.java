@@ -5,6 +5,7 @@ import org.tensorflow.Graph;
 import org.tensorflow.Session;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.OptimizerOptions;
+import org.tensorflow.proto.RewriterConfig;
 
 /**
  * The thread pools of every session the project opens. TensorFlow's defaults (intra-op = inter-op = the core count)
@@ -16,7 +17,8 @@ import org.tensorflow.proto.OptimizerOptions;
  * measured slower here (docs/performance.md). {@code DLEMA_GRAPPLER=off} turns TensorFlow's graph rewriting
  * (Grappler) off: a graph's first run is then much cheaper (docs/training.md), but the arithmetic rewrites no longer
  * apply, so the weights differ in their last bits from a run with it on (the default). The test suite runs with it
- * off; a run is reproducible bit for bit with the same setting.
+ * off; a run is reproducible bit for bit with the same setting. Whether TensorFlow's oneDNN kernels run is
+ * TensorFlow's choice, made once per process ({@link OneDnn}).
  */
 public final class SessionThreads {
   public static final String INTRA = "DLEMA_INTRA_OP_THREADS";
@@ -26,6 +28,8 @@ public final class SessionThreads {
 
   /** This thread's choice of graph rewriting, over the environment's (null: the environment's). */
   private static final ThreadLocal<Boolean> REWRITING = new ThreadLocal<>();
+  /** Whether this thread's sessions ask for oneDNN's bfloat16 rewrite (only the benchmark does). */
+  private static final ThreadLocal<Boolean> BFLOAT16 = ThreadLocal.withInitial(() -> false);
 
   private SessionThreads() {}
 
@@ -34,12 +38,26 @@ public final class SessionThreads {
    * says: how the benchmark times both in one process.
    */
   public static <T> T withRewriting(boolean on, Supplier<T> make) {
-    Boolean before = REWRITING.get();
-    REWRITING.set(on);
+    return with(REWRITING, on, make);
+  }
+
+  /**
+   * Makes something whose sessions open on this thread with oneDNN's automatic bfloat16 rewrite asked for: Grappler
+   * then runs the convolutions, matrix products and most element-wise ops in bfloat16, with casts around them. It
+   * applies only where oneDNN's kernels run ({@link OneDnn}) and rewriting is on; how the benchmark times it.
+   */
+  public static <T> T withBfloat16(Supplier<T> make) {
+    return with(BFLOAT16, true, make);
+  }
+
+  /** Makes something with this thread's {@code choice} set to {@code value}, then sets it back. */
+  private static <T> T with(ThreadLocal<Boolean> choice, boolean value, Supplier<T> make) {
+    Boolean before = choice.get();
+    choice.set(value);
     try {
       return make.get();
     } finally {
-      REWRITING.set(before);
+      choice.set(before);
     }
   }
 
@@ -55,6 +73,10 @@ public final class SessionThreads {
     if ("1".equals(System.getenv(XLA))) {
       config.getGraphOptionsBuilder().getOptimizerOptionsBuilder().setGlobalJitLevel(
           OptimizerOptions.GlobalJitLevel.ON_1);
+    }
+    if (BFLOAT16.get()) {
+      config.getGraphOptionsBuilder().getRewriteOptionsBuilder().setAutoMixedPrecisionOnednnBfloat16(
+          RewriterConfig.Toggle.ON);
     }
     if (!rewriting()) {
       config.getGraphOptionsBuilder().getRewriteOptionsBuilder().setDisableMetaOptimizer(true);

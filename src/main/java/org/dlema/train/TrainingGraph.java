@@ -57,10 +57,14 @@ public final class TrainingGraph extends NetworkGraph {
         result -> ((TFloat32) result.get(0)).getFloat());
   }
 
-  /** The same step, traced: every op's start and end (the benchmark's profile of where a step's time goes). */
+  /**
+   * The same step, traced: every op's start and end (the benchmark's profile of where a step's time goes), and the
+   * graph as TensorFlow rewrote and placed it (which ops a rewrite changed).
+   */
   public RunMetadata tracedStep(float[] batchImages, float[] batchLabels, long noiseStep, float rate) {
     return run(batchImages, batchLabels, noiseStep, rate, runner -> runner.setOptions(RunOptions.newBuilder()
-            .setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build()).runAndFetchMetadata(),
+            .setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).setOutputPartitionGraphs(true).build())
+            .runAndFetchMetadata(),
         result -> result.getMetadata().orElseThrow(() -> new IllegalStateException("TensorFlow returned no trace")));
   }
 

@@ -138,7 +138,7 @@ class BenchmarkCommandTest {
       assertThat(md).contains(String.format(Locale.ROOT, "| tiny | %d | %.2f | %.2f | %.2f | %.2f |", b,
           m.trainGraphBuildSeconds(), m.trainFirstStepSeconds(), m.metaGraphBuildSeconds(),
           m.metaFirstStepSeconds()));
-      assertThat(m.rewriting()).isNull();
+      assertThat(m.variants()).isEmpty();
     }
 
     // Inference: one member, fused, in turn, SavedModel, at each inference batch.
@@ -183,7 +183,9 @@ class BenchmarkCommandTest {
     assertThat(meta.ops().stream().mapToDouble(OpProfile.OpTime::share).sum()).isWithin(1e-9).of(1.0);
     assertThat(convolutions(meta)).isGreaterThan(convolutions(profile));
     assertThat(md).contains("Where the time goes: tiny, batch 3, D-LEMA meta step (5 traced steps");
-    assertThat(md).contains("oneDNN kernels " + report.machine().oneDnn() + "; graph rewriting (Grappler) "
+    // The suite turns oneDNN off through the variable, and the report says so and why.
+    assertThat(report.machine().oneDnn()).isEqualTo("off");
+    assertThat(md).contains("oneDNN kernels off (TF_ENABLE_ONEDNN_OPTS=0); graph rewriting (Grappler) "
         + (report.machine().rewriting() ? "on" : "off"));
   }
 
@@ -191,11 +193,27 @@ class BenchmarkCommandTest {
   void skipsInferenceWhenAskedAndRejectsBadLists() throws Exception {
     Path out = dir.resolve("training-only.json");
     CliRunner.Outcome run = CliRunner.run("benchmark", "--specs", "tiny", "--batches", "2", "--warmup", "0",
-        "--steps", "1", "--skip-inference", "--matmul", "64", "--profile-steps", "0", "--out", out.toString());
+        "--steps", "1", "--skip-inference", "--matmul", "64", "--profile-steps", "0", "--compare",
+        "bfloat16,rewriting,bfloat16", "--out", out.toString());
     assertThat(run.exitCode()).isEqualTo(0);
     StepTimes.Report report = JsonFiles.read(out, StepTimes.Report.class);
     assertThat(report.inference()).isNull();
     StepTimes.Measurement m = report.measurements().get(0);
+    // Each way compared once, in the order given, on graphs that start from the same weights as the main ones.
+    assertThat(m.variants().stream().map(StepTimes.Variant::variant).toList()).containsExactly("bfloat16",
+        "rewriting").inOrder();
+    StepTimes.Variant bfloat16 = m.variants().get(0);
+    StepTimes.Variant rewriting = m.variants().get(1);
+    assertThat(rewriting.path()).isEqualTo(report.machine().rewriting() ? "rewriting off" : "rewriting on");
+    assertThat(rewriting.trainStepRatio()).isWithin(1e-9).of(rewriting.trainStepMedianMs() / m.trainStepMedianMs());
+    assertThat(rewriting.metaStepRatio()).isWithin(1e-9).of(rewriting.metaStepMedianMs() / m.metaStepMedianMs());
+    assertThat(rewriting.firstLossDifference()).isLessThan(1e-5);
+    // The suite runs without oneDNN's kernels, where TensorFlow does not apply the bfloat16 rewrite: the report says
+    // so by the graph's nodes, and the loss is float32's.
+    assertThat(report.machine().oneDnn()).isEqualTo("off");
+    assertThat(bfloat16.bfloat16Nodes()).isEqualTo(0);
+    assertThat(bfloat16.firstLossDifference()).isLessThan(1e-5);
+    assertThat(Files.readString(dir.resolve("training-only.md"))).contains("| tiny | 2 | bfloat16 rewrite | ");
     assertThat(m.cleanBatch()).isEqualTo(2);
     assertThat(m.metaToPlainRatio()).isWithin(1e-9).of(m.metaStepMedianMs() / m.trainStepMedianMs());
     assertThat(report.memory().inferencePeakBytes()).isNull();
@@ -205,6 +223,8 @@ class BenchmarkCommandTest {
 
     assertThat(CliRunner.run("benchmark", "--batches", "2,x").err()).contains("whole numbers");
     assertThat(CliRunner.run("benchmark", "--inference-batches", "0").err()).contains("at least 1");
+    assertThat(CliRunner.run("benchmark", "--compare", "rewriting,fp8").err()).contains("--compare: no way called "
+        + "'fp8'; available: rewriting, bfloat16");
   }
 
   /** Convolution ops per step (the three kernels), from a profile that lists them among its top types. */

@@ -12,5 +12,7 @@ class VersionCommandTest {
     assertThat(run.exitCode()).isEqualTo(0);
     assertThat(run.out()).containsMatch("(?m)^TensorFlow 2\\.18\\.\\d+ ");
     assertThat(run.out()).containsMatch("(?m)^Java \\d+");
+    // The suite turns them off through the variable (pom.xml), and the line says what decided.
+    assertThat(run.out()).contains("oneDNN kernels off (TF_ENABLE_ONEDNN_OPTS=0)");
   }
 }

@@ -3,6 +3,7 @@ package org.dlema.graph;
 import static com.google.common.truth.Truth.assertThat;
 
 import org.junit.jupiter.api.Test;
+import org.tensorflow.proto.RewriterConfig;
 
 /** The session options every graph gets: graph rewriting as the environment says, or as one thread chose. */
 class SessionThreadsTest {
@@ -47,5 +48,19 @@ class SessionThreadsTest {
       return null;
     });
     assertThat(other[0]).isEqualTo(environment);
+  }
+
+  @Test
+  void theBfloat16RewriteIsAskedForOnlyWhileAThreadChoseIt() {
+    RewriterConfig.Toggle unset = RewriterConfig.Toggle.DEFAULT;
+    assertThat(bfloat16()).isEqualTo(unset);
+    RewriterConfig.Toggle[] inside = new RewriterConfig.Toggle[1];
+    SessionThreads.withBfloat16(() -> inside[0] = bfloat16());
+    assertThat(inside[0]).isEqualTo(RewriterConfig.Toggle.ON);
+    assertThat(bfloat16()).isEqualTo(unset);
+  }
+
+  private static RewriterConfig.Toggle bfloat16() {
+    return SessionThreads.config().getGraphOptions().getRewriteOptions().getAutoMixedPrecisionOnednnBfloat16();
   }
 }
