@@ -13,10 +13,10 @@ import org.tensorflow.TensorFlow;
  * @param cores the processors the JVM may use
  * @param devices the TensorFlow devices the peak MatMul ran on (from a traced run)
  * @param oneDnn TensorFlow's oneDNN kernels, "on" or "off" ({@link OneDnn})
- * @param oneDnnWhy what decided it: the variable, or TensorFlow's default for this processor
  * @param rewriting whether Grappler rewrote the main measurements' graphs ({@code DLEMA_GRAPPLER})
  * @param bfloat16Units the processor's bfloat16 units ({@code amx_bf16}, {@code avx512_bf16} among its flags), empty
  *     when it has none
+ * @param oneDnnWhy what decided {@code oneDnn}: the variable, or TensorFlow's default for this processor
  */
 public record Machine(String cpu, int cores, String tensorflow, List<String> devices, String java, String os,
     String oneDnn, boolean rewriting, List<String> bfloat16Units, String oneDnnWhy) {

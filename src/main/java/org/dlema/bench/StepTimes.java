@@ -66,8 +66,8 @@ public final class StepTimes {
    * steps; ratios are this over the main.
    *
    * @param path what ran differently ("rewriting off", "bfloat16 rewrite")
-   * @param bfloat16Nodes nodes of the plain step's graph, as TensorFlow rewrote it, that compute in bfloat16 (0: the
-   *     rewrite did not apply)
+   * @param bfloat16Nodes nodes of the plain step's graph, as TensorFlow rewrote it, with a bfloat16 type (the casts
+   *     included; 0: the rewrite did not apply)
    * @param firstLossDifference the plain step's first loss against the main graph's, relative: both start from the
    *     same weights on the same batch, so this is the variant's rounding alone
    */
@@ -219,8 +219,8 @@ public final class StepTimes {
   }
 
   /**
-   * One spec at one batch size: the plain step, inference and the meta step interleaved, then the trainer's
-   * iteration against the bare step, interleaved too.
+   * One spec at one batch size: the plain step, inference and the meta step interleaved, each compared way's plain
+   * and meta steps in blocks between them, then the trainer's iteration against the bare step, interleaved too.
    */
   private static Pending configuration(NetworkSpec spec, int batch, BenchmarkSettings settings, PrintStream log) {
     int warmup = settings.warmup();
@@ -281,7 +281,8 @@ public final class StepTimes {
   /**
    * Times the main steps interleaved, so that the machine's load drifts alike for all (the meta step's clean batch
    * repeats the same images, by default as many), and each variant's in blocks between them: with oneDNN's kernels, a
-   * bfloat16 graph's step between two main steps made the main step 1.8 times as long.
+   * bfloat16 graph's step between two main steps made the main step 1.8 times as long. The main step after a block
+   * still pays some of that; the median leaves it out.
    */
   private static void timeSteps(StepGraphs graphs, Samples train, Samples infer, Samples meta, float[] firstLoss,
       List<StepGraphs> others, List<VariantSamples> variants, int total, int warmup) {

@@ -162,7 +162,7 @@ abstract class OptionsCommand implements Command {
     out.flush();
   }
 
-  /** Before a training run: a note where TensorFlow left its faster kernels off by itself. */
+  /** Before a training run: a note wherever oneDNN's kernels run (the same seed may not give the same weights). */
   static void kernelNote(Console console) {
     String hint = OneDnn.current().hint();
     if (hint != null) {

@@ -9,7 +9,8 @@ import java.util.Set;
  * when its library starts. {@code TF_ENABLE_ONEDNN_OPTS} decides when it is 0, 1, false or true. Otherwise they are on
  * only on a processor with one of the neural-network units of {@link #DEFAULT_ON_UNITS}. With them a training step
  * ran 1.25-1.45 times faster on an AVX2 processor without those units, but the same seed did not always give the
- * same weights there (docs/training.md); so the project keeps TensorFlow's choice and says which it made.
+ * same weights there (docs/training.md); so the project keeps TensorFlow's choice and says which it made. The rule
+ * is that of TensorFlow's Linux x86 build, the one the project ships; a build without oneDNN ignores the variable.
  *
  * @param on whether the kernels run
  * @param why what decided it, for a report line
@@ -27,16 +28,17 @@ public record OneDnn(boolean on, String why) {
 
   /** The rule, for a setting of the variable (null when unset) and the processor's flags. */
   static OneDnn of(String setting, Set<String> flags) {
-    String value = setting == null ? "" : setting.trim().toLowerCase(Locale.ROOT);
+    // TensorFlow lower-cases the value but does not trim it.
+    String value = setting == null ? "" : setting.toLowerCase(Locale.ROOT);
     switch (value) {
       case "1", "true" -> {
-        return new OneDnn(true, VARIABLE + "=" + setting.trim());
+        return new OneDnn(true, VARIABLE + "=" + setting);
       }
       case "0", "false" -> {
-        return new OneDnn(false, VARIABLE + "=" + setting.trim());
+        return new OneDnn(false, VARIABLE + "=" + setting);
       }
       default -> {
-        // TensorFlow ignores any other value (with a warning) and keeps its default.
+        // TensorFlow ignores any other value, the empty one too (with a warning), and keeps its default.
         List<String> units = DEFAULT_ON_UNITS.stream().filter(flags::contains).toList();
         return units.isEmpty()
             ? new OneDnn(false, "TensorFlow's default on a processor without " + String.join(", ", DEFAULT_ON_UNITS))
