@@ -79,9 +79,14 @@ final class StepGraphs implements AutoCloseable {
     return plain.predict(in.images(), batch);
   }
 
-  /** One plain training step with a full trace and the graph as rewritten, for the per-op profile. */
+  /** One plain training step with a full trace, for the per-op profile. */
   RunMetadata tracedPlainStep(long step) {
-    return plain.tracedStep(in.images(), in.labels(), step, LEARNING_RATE);
+    return plain.tracedStep(in.images(), in.labels(), step, LEARNING_RATE, false);
+  }
+
+  /** One plain training step's graph as TensorFlow rewrote it (its partition graphs). */
+  RunMetadata rewrittenPlainStep(long step) {
+    return plain.tracedStep(in.images(), in.labels(), step, LEARNING_RATE, true);
   }
 
   /** One meta step with a full trace, for the per-op profile. */

@@ -187,7 +187,7 @@ public final class StepTimes {
   /** The raw samples of one configuration, turned into figures once the peak is final. */
   private record Pending(String spec, long parameters, int batch, int cleanBatch, NetworkFlops flops, Samples train,
       Samples infer, Samples meta, int images, Samples bare, Samples inline, Samples queued, OpProfile profile,
-      OpProfile metaProfile, double trainBuild, double metaBuild, float firstLoss, List<VariantSamples> variants) {
+      OpProfile metaProfile, double trainBuild, double metaBuild, List<Variant> variants) {
     Measurement measurement(double reference, double peakGflops, int cores) {
       TimedWork trainWork = TimedWork.of(train, flops.trainStep(batch), peakGflops, cores);
       TimedWork inferWork = TimedWork.of(infer, flops.inference(batch), peakGflops, cores);
@@ -200,21 +200,31 @@ public final class StepTimes {
       return new Measurement(spec, parameters, batch, cleanBatch, trainWork.medianMs(), inferWork.medianMs(),
           trainWork.medianMs() / reference, metaWork.medianMs(), metaWork.medianMs() / trainWork.medianMs(),
           trainWork, inferWork, metaWork, iteration, profile, trainBuild, metaBuild, train.firstMs() / 1000,
-          meta.firstMs() / 1000, metaProfile, variants.stream().map(v -> v.figures(train, meta, firstLoss)).toList());
+          meta.firstMs() / 1000, metaProfile, variants);
     }
   }
 
-  /** One variant's raw samples, its first loss and its graph's bfloat16 nodes. */
-  private record VariantSamples(StepVariant variant, String path, Samples train, Samples meta, float[] firstLoss,
-      int[] bfloat16Nodes) {
-    VariantSamples(StepVariant variant, int timed) {
-      this(variant, variant.path(), new Samples(timed), new Samples(timed), new float[1], new int[1]);
+  /** One compared way while it is timed: its graphs, its samples, its first loss and its graph's bfloat16 nodes. */
+  private static final class VariantRun {
+    private final StepVariant variant;
+    private final StepGraphs graphs;
+    private final Samples train;
+    private final Samples meta;
+    private final float[] firstLoss = new float[1];
+    private int bfloat16Nodes;
+
+    VariantRun(StepVariant variant, StepGraphs graphs, int timed) {
+      this.variant = variant;
+      this.graphs = graphs;
+      this.train = new Samples(timed);
+      this.meta = new Samples(timed);
     }
 
+    /** Its figures against the main steps' (read on the thread that measured, where its path is decided). */
     Variant figures(Samples mainTrain, Samples mainMeta, float mainFirstLoss) {
-      return new Variant(variant.id(), path, train.medianMs(), meta.medianMs(), train.firstMs() / 1000,
+      return new Variant(variant.id(), variant.path(), train.medianMs(), meta.medianMs(), train.firstMs() / 1000,
           meta.firstMs() / 1000, train.medianMs() / mainTrain.medianMs(), meta.medianMs() / mainMeta.medianMs(),
-          bfloat16Nodes[0], Math.abs(firstLoss[0] - mainFirstLoss) / Math.abs(mainFirstLoss));
+          bfloat16Nodes, Math.abs(firstLoss[0] - mainFirstLoss) / Math.abs(mainFirstLoss));
     }
   }
 
@@ -235,23 +245,22 @@ public final class StepTimes {
     double plainBuild;
     double metaBuild;
     float[] firstLoss = new float[1];
-    List<VariantSamples> variants = settings.compare().stream().map(v -> new VariantSamples(v, timed)).toList();
-    List<StepGraphs> others = new ArrayList<>();
+    List<VariantRun> runs = new ArrayList<>();
     try (StepGraphs graphs = StepGraphs.build(spec, batch, cleanCount)) {
       try {
-        for (VariantSamples v : variants) {
-          others.add(v.variant().apply(() -> StepGraphs.build(spec, batch, cleanCount)));
+        for (StepVariant variant : settings.compare()) {
+          runs.add(new VariantRun(variant, variant.apply(() -> StepGraphs.build(spec, batch, cleanCount)), timed));
         }
         TrainingGraph graph = graphs.plain();
         plainBuild = graphs.plainBuildSeconds();
         metaBuild = graphs.metaBuildSeconds();
         parameters = graph.parameters().trainableCount();
-        timeSteps(graphs, train, infer, metaSteps, firstLoss, others, variants, warmup + timed, warmup);
-        for (int k = 0; k < others.size(); k++) {
-          variants.get(k).bfloat16Nodes()[0] = bfloat16Nodes(others.get(k).tracedPlainStep(warmup + timed));
+        timeSteps(graphs, train, infer, metaSteps, firstLoss, runs, warmup + timed, warmup);
+        for (VariantRun run : runs) {
+          run.bfloat16Nodes = bfloat16Nodes(run.graphs.rewrittenPlainStep(warmup + timed));
         }
       } finally {
-        others.forEach(StepGraphs::close);
+        runs.forEach(run -> run.graphs.close());
       }
       if (settings.profileSteps() > 0) {
         profile = profile(graphs, false, warmup + timed, settings.profileSteps());
@@ -268,24 +277,23 @@ public final class StepTimes {
         spec.name(), parameters, batch, train.medianMs(), infer.medianMs(), cleanCount, metaSteps.medianMs(),
         metaSteps.medianMs() / train.medianMs(), plainBuild, metaBuild, train.firstMs() / 1000,
         metaSteps.firstMs() / 1000);
-    for (VariantSamples v : variants) {
-      logVariant(log, spec.name(), batch, v.figures(train, metaSteps, firstLoss[0]));
-    }
+    List<Variant> variants = runs.stream().map(run -> run.figures(train, metaSteps, firstLoss[0])).toList();
+    variants.forEach(v -> logVariant(log, spec.name(), batch, v));
 
     Iterations it = iterations(spec, batch, warmup, timed, log);
     return new Pending(spec.name(), parameters, batch, cleanCount, NetworkFlops.of(spec), train, infer, metaSteps,
-        it.images(), it.bare(), it.inline(), it.queued(), profile, metaProfile, plainBuild, metaBuild, firstLoss[0],
+        it.images(), it.bare(), it.inline(), it.queued(), profile, metaProfile, plainBuild, metaBuild,
         variants);
   }
 
   /**
    * Times the main steps interleaved, so that the machine's load drifts alike for all (the meta step's clean batch
    * repeats the same images, by default as many), and each variant's in blocks between them: with oneDNN's kernels, a
-   * bfloat16 graph's step between two main steps made the main step 1.8 times as long. The main step after a block
+   * bfloat16 graph's step between two main steps slowed the main steps down. The main step after a block
    * still pays some of that; the median leaves it out.
    */
   private static void timeSteps(StepGraphs graphs, Samples train, Samples infer, Samples meta, float[] firstLoss,
-      List<StepGraphs> others, List<VariantSamples> variants, int total, int warmup) {
+      List<VariantRun> runs, int total, int warmup) {
     for (int start = 0; start < total; start += VARIANT_BLOCK) {
       int end = Math.min(total, start + VARIANT_BLOCK);
       for (long step = start; step < end; step++) {
@@ -295,14 +303,12 @@ public final class StepTimes {
         infer.run(keep, graphs::predict);
         meta.run(keep, () -> graphs.metaStep(s));
       }
-      for (int k = 0; k < others.size(); k++) {
-        StepGraphs other = others.get(k);
-        VariantSamples v = variants.get(k);
+      for (VariantRun run : runs) {
         for (long step = start; step < end; step++) {
           long s = step;
           boolean keep = s >= warmup;
-          v.train().run(keep, () -> keepFirst(v.firstLoss(), s, other.plainStep(s)));
-          v.meta().run(keep, () -> other.metaStep(s));
+          run.train.run(keep, () -> keepFirst(run.firstLoss, s, run.graphs.plainStep(s)));
+          run.meta.run(keep, () -> run.graphs.metaStep(s));
         }
       }
     }

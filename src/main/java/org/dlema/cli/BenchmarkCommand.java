@@ -97,19 +97,9 @@ final class BenchmarkCommand extends OptionsCommand {
 
   /** The ways of running the steps to compare, in the order given, each once. */
   private static List<StepVariant> variants(CommandLine line) throws UsageException {
-    if (!COMPARE.given(line)) {
-      return List.of();
-    }
-    List<StepVariant> variants = new ArrayList<>();
-    for (String id : COMPARE.text(line).split(",")) {
-      StepVariant variant = Arrays.stream(StepVariant.values()).filter(v -> v.id().equals(id.strip())).findFirst()
-          .orElseThrow(() -> new UsageException("--compare: no way called '" + id.strip() + "'; available: "
-              + String.join(", ", StepVariant.ids())));
-      if (!variants.contains(variant)) {
-        variants.add(variant);
-      }
-    }
-    return List.copyOf(variants);
+    return COMPARE.given(line) ? listOption(COMPARE.name(), COMPARE.text(line), List.of(StepVariant.values()),
+        StepVariant::id, bad -> "no way called '" + bad + "'; available: " + String.join(", ", StepVariant.ids()))
+        : List.of();
   }
 
   /** A comma-separated list of batch sizes, each at least 1. */

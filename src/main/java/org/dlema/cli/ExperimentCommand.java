@@ -1,7 +1,6 @@
 package org.dlema.cli;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -121,16 +120,9 @@ final class ExperimentCommand extends OptionsCommand {
       builder.members(MEMBERS.integer(line, 0, 1));
     }
     if (METHODS.given(line)) {
-      List<Method> methods = new ArrayList<>();
-      for (String id : line.getOptionValue("methods").split(",")) {
-        Method method = Experiment.METHODS.stream().filter(m -> m.id().equals(id.strip())).findFirst()
-            .orElseThrow(() -> new UsageException("--methods: no method '" + id.strip() + "'; choose from "
-                + Experiment.METHODS.stream().map(Method::id).collect(Collectors.joining(", "))));
-        if (!methods.contains(method)) {
-          methods.add(method);
-        }
-      }
-      builder.methods(methods);
+      String known = Experiment.METHODS.stream().map(Method::id).collect(Collectors.joining(", "));
+      builder.methods(listOption(METHODS.name(), METHODS.text(line), Experiment.METHODS, Method::id,
+          bad -> "no method '" + bad + "'; choose from " + known));
     }
     Experiment experiment;
     try {

@@ -10,6 +10,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.Option;
@@ -160,6 +162,23 @@ abstract class OptionsCommand implements Command {
       HelpText.paragraph(footer(), "", out);
     }
     out.flush();
+  }
+
+  /**
+   * A comma-separated list of names, each one of {@code allowed} by {@code id}, in the order given and each once;
+   * {@code unknown} says what is wrong with a name that is none of them.
+   */
+  static <T> List<T> listOption(String option, String text, List<T> allowed, Function<T, String> id,
+      UnaryOperator<String> unknown) throws UsageException {
+    List<T> chosen = new ArrayList<>();
+    for (String name : text.split(",")) {
+      T value = allowed.stream().filter(a -> id.apply(a).equals(name.strip())).findFirst()
+          .orElseThrow(() -> new UsageException("--" + option + ": " + unknown.apply(name.strip())));
+      if (!chosen.contains(value)) {
+        chosen.add(value);
+      }
+    }
+    return List.copyOf(chosen);
   }
 
   /** Before a training run: a note wherever oneDNN's kernels run (the same seed may not give the same weights). */

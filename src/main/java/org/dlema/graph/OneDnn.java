@@ -8,7 +8,7 @@ import java.util.Set;
  * Whether TensorFlow runs its oneDNN kernels in this process, by TensorFlow 2.18's own rule, which it applies once
  * when its library starts. {@code TF_ENABLE_ONEDNN_OPTS} decides when it is 0, 1, false or true. Otherwise they are on
  * only on a processor with one of the neural-network units of {@link #DEFAULT_ON_UNITS}. With them a training step
- * ran 1.25-1.45 times faster on an AVX2 processor without those units, but the same seed did not always give the
+ * ran 1.45 times faster on an AVX2 processor without those units, but the same seed did not always give the
  * same weights there (docs/training.md); so the project keeps TensorFlow's choice and says which it made. The rule
  * is that of TensorFlow's Linux x86 build, the one the project ships; a build without oneDNN ignores the variable.
  *

@@ -58,13 +58,14 @@ public final class TrainingGraph extends NetworkGraph {
   }
 
   /**
-   * The same step, traced: every op's start and end (the benchmark's profile of where a step's time goes), and the
-   * graph as TensorFlow rewrote and placed it (which ops a rewrite changed).
+   * The same step, traced: every op's start and end (the benchmark's profile of where a step's time goes); with
+   * {@code graphs}, also the graph as TensorFlow rewrote and placed it (which ops a rewrite changed).
    */
-  public RunMetadata tracedStep(float[] batchImages, float[] batchLabels, long noiseStep, float rate) {
-    return run(batchImages, batchLabels, noiseStep, rate, runner -> runner.setOptions(RunOptions.newBuilder()
-            .setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).setOutputPartitionGraphs(true).build())
-            .runAndFetchMetadata(),
+  public RunMetadata tracedStep(float[] batchImages, float[] batchLabels, long noiseStep, float rate,
+      boolean graphs) {
+    RunOptions traced = RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE)
+        .setOutputPartitionGraphs(graphs).build();
+    return run(batchImages, batchLabels, noiseStep, rate, runner -> runner.setOptions(traced).runAndFetchMetadata(),
         result -> result.getMetadata().orElseThrow(() -> new IllegalStateException("TensorFlow returned no trace")));
   }
 
