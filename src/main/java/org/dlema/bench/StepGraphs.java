@@ -2,6 +2,7 @@ package org.dlema.bench;
 
 import java.util.function.Supplier;
 import org.dlema.graph.NetworkSpec;
+import org.dlema.graph.NoiseDraw;
 import org.dlema.train.EnsembleSettings;
 import org.dlema.train.MemberGraph;
 import org.dlema.train.Method;
@@ -37,7 +38,13 @@ final class StepGraphs implements AutoCloseable {
 
   /** Builds the two graphs one after the other (each build timed) and initialises them. */
   static StepGraphs build(NetworkSpec spec, int batch, int cleanBatch) {
-    TrainingSettings training = TrainingSettings.builder(Method.BASELINE).batchSize(batch).steps(1).build();
+    return build(spec, batch, cleanBatch, NoiseDraw.PER_IMAGE);
+  }
+
+  /** The same, with eq. 5's noise drawn as {@code draw} says (the paper's: per image). */
+  static StepGraphs build(NetworkSpec spec, int batch, int cleanBatch, NoiseDraw draw) {
+    TrainingSettings training = TrainingSettings.builder(Method.BASELINE).batchSize(batch).steps(1).noiseDraw(draw)
+        .build();
     double[] seconds = new double[2];
     TrainingGraph plain = timed(() -> new TrainingGraph(spec, training), seconds, 0);
     MemberGraph meta;

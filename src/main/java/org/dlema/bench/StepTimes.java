@@ -249,7 +249,8 @@ public final class StepTimes {
     try (StepGraphs graphs = StepGraphs.build(spec, batch, cleanCount)) {
       try {
         for (StepVariant variant : settings.compare()) {
-          runs.add(new VariantRun(variant, variant.apply(() -> StepGraphs.build(spec, batch, cleanCount)), timed));
+          StepGraphs made = variant.apply(draw -> StepGraphs.build(spec, batch, cleanCount, draw));
+          runs.add(new VariantRun(variant, made, timed));
         }
         TrainingGraph graph = graphs.plain();
         plainBuild = graphs.plainBuildSeconds();

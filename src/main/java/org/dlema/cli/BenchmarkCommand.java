@@ -65,9 +65,10 @@ final class BenchmarkCommand extends OptionsCommand {
   private static final Declared<String> COMPARE = Declared.valued("compare", "LIST", "comma-separated ways of "
       + "running the same training and meta steps, each timed in blocks of steps taking turns with the main steps, "
       + "with its graphs' first steps and its first loss against the main one's: rewriting (TensorFlow's graph "
-      + "rewriting, Grappler, the other way from " + SessionThreads.GRAPPLER + ", on unless set) and bfloat16 "
+      + "rewriting, Grappler, the other way from " + SessionThreads.GRAPPLER + ", on unless set), bfloat16 "
       + "(oneDNN's automatic bfloat16 rewrite; only where oneDNN's kernels run, see " + OneDnn.VARIABLE + ", and "
-      + "with rewriting on)", null);
+      + "with rewriting on) and shared-noise (eq. 5's noise drawn once per step for the whole batch, as train "
+      + "--mc-noise shared)", null);
   private static final Declared<String> OUT = Declared.valued("out", "FILE", "JSON report; a .md table is written "
       + "beside it", "benchmarks/results/step-times.json");
   private static final List<Declared<?>> ALL = List.of(SPECS, BATCHES, WARMUP, STEPS, CLEAN_BATCH, MEMBERS,

@@ -9,6 +9,7 @@ import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 import org.dlema.experiment.Budget;
 import org.dlema.experiment.Experiment;
+import org.dlema.graph.NoiseDraw;
 import org.dlema.train.EnsembleRun;
 import org.dlema.train.EnsembleSettings;
 import org.dlema.train.Method;
@@ -71,8 +72,8 @@ final class ExperimentCommand extends OptionsCommand {
       + Experiment.METHODS.stream().map(Method::id).collect(Collectors.joining(",")) + ")", null);
   private static final Declared<Integer> MEMBERS = Declared.valued("members", "M", "D-LEMA members and MC-dropout "
       + "networks (default: the largest annotation count of the training images)", null);
-  private static final List<Declared<?>> ALL = List.of(DATA, TEST, BUDGET, STEPS, MINUTES, WEIGHT_REGION, EMA, OUT,
-      TrainOptions.SPEC, SEED, SIDE_BY_SIDE, METHODS, MEMBERS, TrainOptions.GROUP_BY);
+  private static final List<Declared<?>> ALL = List.of(DATA, TEST, BUDGET, STEPS, MINUTES, WEIGHT_REGION, EMA,
+      TrainOptions.MC_NOISE, OUT, TrainOptions.SPEC, SEED, SIDE_BY_SIDE, METHODS, MEMBERS, TrainOptions.GROUP_BY);
 
   @Override
   Options options() {
@@ -110,7 +111,8 @@ final class ExperimentCommand extends OptionsCommand {
       budget = budget.withSteps(STEPS.integer(line, budget.steps(), 1));
     }
     budget = budget.toBuilder().weightRegion(WEIGHT_REGION.choice(line, budget.weightRegion(),
-        EnsembleSettings.WeightRegion.values())).averageDecay(averageDecayOption(line, budget.averageDecay())).build();
+        EnsembleSettings.WeightRegion.values())).averageDecay(averageDecayOption(line, budget.averageDecay()))
+        .noiseDraw(TrainOptions.MC_NOISE.choice(line, budget.noiseDraw(), NoiseDraw.values())).build();
     List<Path> testSets = Arrays.stream(tests).map(Path::of).toList();
     Experiment.Builder builder = Experiment.builder(data, testSets, budget, SpecFiles.load(TrainOptions.SPEC.text(
         line)), SEED.whole(line), outputFolder(line))

@@ -16,6 +16,7 @@ import org.dlema.data.partition.PartitionRule;
 import org.dlema.experiment.Budget;
 import org.dlema.graph.LinkNet;
 import org.dlema.graph.NetworkSpec;
+import org.dlema.graph.NoiseDraw;
 import org.dlema.train.EnsembleRun;
 import org.dlema.train.EnsembleSettings;
 import org.dlema.train.LearningCheck;
@@ -175,6 +176,7 @@ final class TrainCommand extends OptionsCommand {
         .momentum(TrainOptions.MOMENTUM.decimal(line, 0, 0.999999))
         .weightDecay(TrainOptions.WEIGHT_DECAY.decimal(line, 0, 1))
         .mcSamples(TrainOptions.MC_SAMPLES.integer(line, 1))
+        .noiseDraw(TrainOptions.MC_NOISE.choice(line, base.noiseDraw(), NoiseDraw.values()))
         .validationFraction(TrainOptions.VALIDATION_FRACTION.decimal(line, 0.01, 0.9))
         .groupBy(groupByOption(line))
         .validateEvery(TrainOptions.VALIDATE_EVERY.integer(line, base.validateEvery(), 1))

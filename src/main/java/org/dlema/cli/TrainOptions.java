@@ -4,6 +4,7 @@ import java.util.List;
 import org.dlema.data.partition.PartitionRule;
 import org.dlema.experiment.Budget;
 import org.dlema.graph.NetworkSpec;
+import org.dlema.graph.NoiseDraw;
 import org.dlema.train.EnsembleRun;
 import org.dlema.train.EnsembleSettings;
 import org.dlema.train.LearningRateSchedule;
@@ -53,6 +54,10 @@ final class TrainOptions {
       TrainingSettings.DEFAULT_WEIGHT_DECAY);
   static final Declared<Integer> MC_SAMPLES = Declared.valued("mc-samples", "T", "Monte Carlo samples of the "
       + "logits in the aleatoric loss", TrainingSettings.DEFAULT_MC_SAMPLES);
+  static final Declared<NoiseDraw> MC_NOISE = Declared.valued("mc-noise", "NAME", "how the aleatoric loss's noise "
+      + "is drawn: per-image (the paper's, T maps for each image) or shared (T maps per step for the whole batch: "
+      + "each image's loss keeps its distribution, the step draws a batch-th of the numbers and its mean loss varies "
+      + "more) (default: the budget's, per-image in every budget)", null);
   static final Declared<Long> SEED = Declared.seed("seed of the split, initial weights, batches and noise");
   static final Declared<Double> VALIDATION_FRACTION = Declared.valued("validation-fraction", "X", "share of images "
       + "held out for validation", TrainingSettings.DEFAULT_VALIDATION_FRACTION);
@@ -128,8 +133,8 @@ final class TrainOptions {
 
   /** Every option, in the order {@code --help} lists them. */
   static final List<Declared<?>> ALL = List.of(METHOD, DATA, SPEC, BUDGET, STEPS, EPOCHS, OUT, RESUME, BATCH, LR,
-      OPTIMIZER, MOMENTUM, SELECT_ON, WEIGHT_DECAY, MC_SAMPLES, SEED, VALIDATION_FRACTION, GROUP_BY, VALIDATE_EVERY,
-      CHECKPOINT_EVERY, MIN_KAPPA, SUBSET, DROPOUT, DROPOUT_LAYERS, MC_PASSES, MEMBERS, MEMBER, CLEAN_BATCH,
+      OPTIMIZER, MOMENTUM, SELECT_ON, WEIGHT_DECAY, MC_SAMPLES, MC_NOISE, SEED, VALIDATION_FRACTION, GROUP_BY,
+      VALIDATE_EVERY, CHECKPOINT_EVERY, MIN_KAPPA, SUBSET, DROPOUT, DROPOUT_LAYERS, MC_PASSES, MEMBERS, MEMBER, CLEAN_BATCH,
       CLEAN_LOSS, PARTITION_RULE, WEIGHT_SAMPLES, SIDE_BY_SIDE, SCHEDULE, WARMUP, LR_FLOOR, EMA, AUGMENT, WEIGHTING,
       WEIGHT_NORMALIZATION, WEIGHT_REGION, PLAIN_SHARE, META_WARMUP, CLEAN_SOURCE, INIT_FROM);
 

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Locale;
 import org.dlema.data.augment.AugmentationSettings;
 import org.dlema.graph.NetworkSpec;
+import org.dlema.graph.NoiseDraw;
 import org.dlema.train.EnsembleSettings;
 import org.dlema.train.LearningRateSchedule;
 import org.dlema.train.Method;
@@ -46,15 +47,18 @@ import org.dlema.train.TrainingSettings;
  * @param averageDecay decay of every network's weight average (train --ema; 0: none, every named budget)
  * @param optimizer every network's real update (momentum SGD, the paper's, when absent)
  * @param selectOn what model selection scores (every annotation, the paper's, when absent)
+ * @param noiseDraw how eq. 5's noise is drawn for a batch (per image, the paper's and every named budget's, when
+ *     absent)
  */
 public record Budget(String name, int steps, int batch, double learningRate, LearningRateSchedule schedule,
     AugmentationSettings augmentation, int cleanBatch, EnsembleSettings.WeightRegion weightRegion, int metaWarmup,
-    int interval, double averageDecay, Optimizer optimizer, SelectOn selectOn) {
+    int interval, double averageDecay, Optimizer optimizer, SelectOn selectOn, NoiseDraw noiseDraw) {
   public static final String DEFAULT = "cpu-hour";
 
   public Budget {
     optimizer = optimizer == null ? Optimizer.MOMENTUM : optimizer;
     selectOn = selectOn == null ? SelectOn.ANNOTATIONS : selectOn;
+    noiseDraw = noiseDraw == null ? NoiseDraw.PER_IMAGE : noiseDraw;
   }
 
   /** The budget called {@code name}. */
@@ -111,7 +115,8 @@ public record Budget(String name, int steps, int batch, double learningRate, Lea
 
   public Builder toBuilder() {
     return new Builder(name, steps, batch, learningRate, schedule, augmentation, cleanBatch, weightRegion,
-        metaWarmup, interval).averageDecay(averageDecay).optimizer(optimizer).selectOn(selectOn);
+        metaWarmup, interval).averageDecay(averageDecay).optimizer(optimizer).selectOn(selectOn)
+        .noiseDraw(noiseDraw);
   }
 
   /**
@@ -138,6 +143,7 @@ public record Budget(String name, int steps, int batch, double learningRate, Lea
     private double averageDecay;
     private Optimizer optimizer = Optimizer.MOMENTUM;
     private SelectOn selectOn = SelectOn.ANNOTATIONS;
+    private NoiseDraw noiseDraw = NoiseDraw.PER_IMAGE;
 
     private Builder(String name, int steps, int batch, double learningRate, LearningRateSchedule schedule,
         AugmentationSettings augmentation, int cleanBatch, EnsembleSettings.WeightRegion weightRegion,
@@ -196,9 +202,15 @@ public record Budget(String name, int steps, int batch, double learningRate, Lea
       return this;
     }
 
+    /** How every network draws eq. 5's noise. */
+    public Builder noiseDraw(NoiseDraw value) {
+      noiseDraw = value;
+      return this;
+    }
+
     public Budget build() {
       return new Budget(name, steps, batch, learningRate, schedule, augmentation, cleanBatch, weightRegion,
-          metaWarmup, interval, averageDecay, optimizer, selectOn);
+          metaWarmup, interval, averageDecay, optimizer, selectOn, noiseDraw);
     }
   }
 
@@ -212,7 +224,7 @@ public record Budget(String name, int steps, int batch, double learningRate, Lea
   public TrainingSettings settings(Method method, long seed) {
     return TrainingSettings.builder(method).batchSize(batch).learningRate(learningRate).schedule(schedule)
         .augmentation(augmentation).averageDecay(averageDecay).optimizer(optimizer)
-        .selectOn(selectOn).seed(seed).steps(steps).interval(interval).build();
+        .selectOn(selectOn).noiseDraw(noiseDraw).seed(seed).steps(steps).interval(interval).build();
   }
 
   /** The MC-dropout networks' spec: the paper's p = 0.3 in 5 layers, 15 passes. */
@@ -231,11 +243,12 @@ public record Budget(String name, int steps, int batch, double learningRate, Lea
       case REFERENCE -> ", selected on the reference";
       case POOLED_REFERENCE -> ", selected on the pooled reference";
     };
-    return String.format(Locale.ROOT, "%s (%d steps%s%s%s%s%s)", name, steps,
+    return String.format(Locale.ROOT, "%s (%d steps%s%s%s%s%s%s)", name, steps,
         weightRegion == EnsembleSettings.WeightRegion.ALL ? ""
             : ", weights on " + weightRegion.name().toLowerCase(Locale.ROOT) + " pixels",
         metaWarmup == 0 ? "" : ", meta-weighting from step " + metaWarmup,
         averageDecay == 0 ? "" : ", weights averaged with decay " + averageDecay,
-        optimizer == Optimizer.MOMENTUM ? "" : ", " + optimizer.id(), selection);
+        optimizer == Optimizer.MOMENTUM ? "" : ", " + optimizer.id(), selection,
+        noiseDraw == NoiseDraw.PER_IMAGE ? "" : ", noise shared by the batch");
   }
 }

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.dlema.eval.EvaluationReport;
 import org.dlema.graph.NetworkSpec;
+import org.dlema.graph.NoiseDraw;
 import org.dlema.train.EnsembleSettings;
 import org.dlema.train.Method;
 import org.dlema.train.RunConfig;
@@ -29,9 +30,10 @@ final class ExperimentReport {
         state.tests().stream().map(t -> "`" + t + "`").toList())).append("; methods ")
         .append(String.join(", ", state.methods())).append(".\n\n");
     md.append(String.format(Locale.ROOT, "Budget **%s**: every network %d steps of batch %d, learning rate %s "
-        + "(%s), momentum %s, weight decay %s, %d Monte Carlo samples, %s",
+        + "(%s), momentum %s, weight decay %s, %d Monte Carlo samples%s, %s",
         experiment.budget().name(), s.steps(), s.batchSize(), s.learningRate(), s.schedule().describe(),
         s.momentum(), s.weightDecay(), s.mcSamples(),
+        s.noiseDraw() == NoiseDraw.SHARED ? " (their noise shared by the batch)" : "",
         s.augmentation().enabled() ? "augmentation " + s.augmentation().describe() : "no augmentation"));
     if (s.averageDecay() > 0) {
       md.append(String.format(Locale.ROOT, ", weights averaged (decay %s per step)", s.averageDecay()));

@@ -18,19 +18,21 @@ public final class AleatoricLoss {
   private AleatoricLoss() {}
 
   /**
-   * Standard normal noise [T, batch, side, side, 1] from a stateless generator with a fed seed: the same seed gives
-   * the same noise, so a resumed run draws what an uninterrupted one would. The shape is a constant because a shape
-   * read from a tensor would put an op without a gradient on the gradient path.
+   * Standard normal noise [T, batch, side, side, 1], or [T, 1, side, side, 1] when {@code draw} shares it across the
+   * batch, from a stateless generator with a fed seed: the same seed gives the same noise, so a resumed run draws
+   * what an uninterrupted one would. The shape is a constant because a shape read from a tensor would put an op
+   * without a gradient on the gradient path.
    */
-  public static Operand<TFloat32> noise(Ops tf, int samples, int batch, int side, Operand<TInt64> seed) {
-    return tf.random.statelessRandomNormal(tf.constant(new long[] {samples, batch, side, side, 1}), seed);
+  public static Operand<TFloat32> noise(Ops tf, NoiseDraw draw, int samples, int batch, int side,
+      Operand<TInt64> seed) {
+    return tf.random.statelessRandomNormal(tf.constant(new long[] {samples, draw.maps(batch), side, side, 1}), seed);
   }
 
   /**
    * @param logit f, [b, h, w, 1]
    * @param logVariance s = log sigma^2, [b, h, w, 1]
    * @param label y in {0, 1}, [b, h, w, 1]
-   * @param noise e_t ~ N(0, 1), [T, b, h, w, 1]
+   * @param noise e_t ~ N(0, 1), [T, b, h, w, 1], or [T, 1, h, w, 1] for noise shared by the batch
    * @return the loss map [b, h, w, 1]
    */
   public static Operand<TFloat32> lossMap(Ops tf, Operand<TFloat32> logit, Operand<TFloat32> logVariance,

@@ -9,6 +9,7 @@ import org.dlema.graph.CrossEntropy;
 import org.dlema.graph.Mode;
 import org.dlema.graph.NetworkOutputs;
 import org.dlema.graph.NetworkSpec;
+import org.dlema.graph.NoiseDraw;
 import org.dlema.graph.SecondOrderGradients;
 import org.dlema.graph.Tensors;
 import org.dlema.train.EnsembleSettings.CleanLoss;
@@ -101,7 +102,7 @@ public final class MemberGraph extends NetworkGraph {
     // 1. The noisy pass and its per-pixel loss map.
     NetworkOutputs noisy = net.build(params, noisyImages, tf.constant(noisyBatch), Mode.TRAIN);
     Operand<TFloat32> lossMap = AleatoricLoss.lossMap(tf, noisy.logit(), noisy.logVariance(), noisyLabels,
-        AleatoricLoss.noise(tf, t, noisyBatch, size, noiseSeed), t);
+        AleatoricLoss.noise(tf, settings.noiseDraw(), t, noisyBatch, size, noiseSeed), t);
     Operand<TInt32> all = tf.constant(new int[] {0, 1, 2, 3});
     meanLoss = tf.math.mean(lossMap, all);
     uniformWeight = 1f / (noisyBatch * size * size);
@@ -144,7 +145,8 @@ public final class MemberGraph extends NetworkGraph {
     // 3. The clean loss at theta' and its gradient with respect to eps.
     NetworkOutputs clean = net.build(params.substituted(virtual), cleanImages, tf.constant(cleanBatch),
         Mode.TRAIN);
-    Operand<TFloat32> cleanMap = cleanLossMap(clean, ensemble.cleanLoss(), settings.mcSamples());
+    Operand<TFloat32> cleanMap = cleanLossMap(clean, ensemble.cleanLoss(), settings.noiseDraw(),
+        settings.mcSamples());
     Operand<TFloat32> cleanLoss = tf.math.mean(cleanMap, all);
     @SuppressWarnings("unchecked")
     Operand<TFloat32> g = (Operand<TFloat32>) gradients("meta.outer", cleanLoss,
@@ -182,11 +184,11 @@ public final class MemberGraph extends NetworkGraph {
   }
 
   /** The clean batch's per-pixel loss at theta' (step 3): cross-entropy (the paper's) or eq. 5's. */
-  private Operand<TFloat32> cleanLossMap(NetworkOutputs clean, CleanLoss kind, int samples) {
+  private Operand<TFloat32> cleanLossMap(NetworkOutputs clean, CleanLoss kind, NoiseDraw draw, int samples) {
     if (kind == CleanLoss.ALEATORIC) {
       Operand<TInt64> cleanSeed = tf.math.add(noiseSeed, tf.constant(new long[] {0x51ed, 0}));
       return AleatoricLoss.lossMap(tf, clean.logit(), clean.logVariance(), cleanLabels,
-          AleatoricLoss.noise(tf, samples, cleanBatch, size, cleanSeed), samples);
+          AleatoricLoss.noise(tf, draw, samples, cleanBatch, size, cleanSeed), samples);
     }
     return CrossEntropy.lossMap(tf, clean.logit(), cleanLabels);
   }

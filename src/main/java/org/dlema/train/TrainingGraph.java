@@ -43,8 +43,9 @@ public final class TrainingGraph extends NetworkGraph {
     Operand<TInt64> dropoutSeed = spec.hasDropout()
         ? tf.math.add(noiseSeed, tf.constant(new long[] {0x64726f70L, 0})) : null;
     NetworkOutputs out = net.build(params, images, tf.constant(batch), Mode.TRAIN, dropoutSeed);
+    int samples = settings.mcSamples();
     Operand<TFloat32> lossMap = AleatoricLoss.lossMap(tf, out.logit(), out.logVariance(), labels,
-        AleatoricLoss.noise(tf, settings.mcSamples(), batch, size, noiseSeed), settings.mcSamples());
+        AleatoricLoss.noise(tf, settings.noiseDraw(), samples, batch, size, noiseSeed), samples);
     loss = tf.withName("train.loss").math.mean(lossMap, tf.constant(new int[] {0, 1, 2, 3}));
     Output<?>[] gradients = gradients("gradients", loss, outputsOf(params.trainable()));
     step = momentumStep(gradients, learningRate, out, averagedPass(images, dropoutSeed), List.of());

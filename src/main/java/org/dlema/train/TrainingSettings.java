@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import org.dlema.data.augment.AugmentationSettings;
 import org.dlema.data.partition.TrainValidationSplit;
+import org.dlema.graph.NoiseDraw;
 
 /**
  * Hyper-parameters of a training run. {@link #builder} starts from the paper's (section 3.2): SGD with momentum
@@ -20,11 +21,12 @@ import org.dlema.data.partition.TrainValidationSplit;
  * @param groupBy the pattern that names each image's group in the validation split (null: single images)
  * @param optimizer the real update (the paper's momentum SGD when absent)
  * @param selectOn what model selection scores (the paper's: every annotation, when absent)
+ * @param noiseDraw how eq. 5's noise is drawn for a batch (the paper's: per image, when absent)
  */
 public record TrainingSettings(Method method, int batchSize, double learningRate, double momentum,
     double weightDecay, int mcSamples, long seed, int steps, int validateEvery, int checkpointEvery,
     double validationFraction, LearningRateSchedule schedule, AugmentationSettings augmentation,
-    double averageDecay, String groupBy, Optimizer optimizer, SelectOn selectOn) {
+    double averageDecay, String groupBy, Optimizer optimizer, SelectOn selectOn, NoiseDraw noiseDraw) {
   public static final int DEFAULT_BATCH = 2;
   public static final double DEFAULT_LEARNING_RATE = 1e-4;
   public static final double DEFAULT_MOMENTUM = 0.99;
@@ -60,6 +62,9 @@ public record TrainingSettings(Method method, int batchSize, double learningRate
     }
     if (selectOn == null) {
       selectOn = SelectOn.ANNOTATIONS;
+    }
+    if (noiseDraw == null) {
+      noiseDraw = NoiseDraw.PER_IMAGE;
     }
   }
 
@@ -101,6 +106,7 @@ public record TrainingSettings(Method method, int batchSize, double learningRate
     b.groupBy = groupBy;
     b.optimizer = optimizer;
     b.selectOn = selectOn;
+    b.noiseDraw = noiseDraw;
     return b;
   }
 
@@ -123,6 +129,7 @@ public record TrainingSettings(Method method, int batchSize, double learningRate
     private String groupBy;
     private Optimizer optimizer = Optimizer.MOMENTUM;
     private SelectOn selectOn = SelectOn.ANNOTATIONS;
+    private NoiseDraw noiseDraw = NoiseDraw.PER_IMAGE;
 
     private Builder(Method method) {
       this.method = method;
@@ -222,12 +229,17 @@ public record TrainingSettings(Method method, int batchSize, double learningRate
       return this;
     }
 
+    public Builder noiseDraw(NoiseDraw value) {
+      noiseDraw = value;
+      return this;
+    }
+
     /** Intervals not set are {@value #DEFAULT_INTERVAL} steps, or the step count when smaller. */
     public TrainingSettings build() {
       int interval = Math.max(1, Math.min(DEFAULT_INTERVAL, steps));
       return new TrainingSettings(method, batchSize, learningRate, momentum, weightDecay, mcSamples, seed, steps,
           validateEvery == null ? interval : validateEvery, checkpointEvery == null ? interval : checkpointEvery,
-          validationFraction, schedule, augmentation, averageDecay, groupBy, optimizer, selectOn);
+          validationFraction, schedule, augmentation, averageDecay, groupBy, optimizer, selectOn, noiseDraw);
     }
   }
 }

@@ -194,14 +194,14 @@ class BenchmarkCommandTest {
     Path out = dir.resolve("training-only.json");
     CliRunner.Outcome run = CliRunner.run("benchmark", "--specs", "tiny", "--batches", "2", "--warmup", "0",
         "--steps", "1", "--skip-inference", "--matmul", "64", "--profile-steps", "0", "--compare",
-        "bfloat16,rewriting,bfloat16", "--out", out.toString());
+        "bfloat16,rewriting,shared-noise,bfloat16", "--out", out.toString());
     assertThat(run.exitCode()).isEqualTo(0);
     StepTimes.Report report = JsonFiles.read(out, StepTimes.Report.class);
     assertThat(report.inference()).isNull();
     StepTimes.Measurement m = report.measurements().get(0);
     // Each way compared once, in the order given, on graphs that start from the same weights as the main ones.
     assertThat(m.variants().stream().map(StepTimes.Variant::variant).toList()).containsExactly("bfloat16",
-        "rewriting").inOrder();
+        "rewriting", "shared-noise").inOrder();
     StepTimes.Variant bfloat16 = m.variants().get(0);
     StepTimes.Variant rewriting = m.variants().get(1);
     assertThat(rewriting.path()).isEqualTo(report.machine().rewriting() ? "rewriting off" : "rewriting on");
@@ -214,6 +214,11 @@ class BenchmarkCommandTest {
     assertThat(bfloat16.bfloat16Nodes()).isEqualTo(0);
     assertThat(bfloat16.firstLossDifference()).isLessThan(1e-5);
     assertThat(Files.readString(dir.resolve("training-only.md"))).contains("| tiny | 2 | bfloat16 rewrite | ");
+    // Shared noise draws other numbers from the same seed, so the first loss moves, by as much as two draws differ.
+    StepTimes.Variant shared = m.variants().get(2);
+    assertThat(shared.path()).isEqualTo("noise shared by the batch");
+    assertThat(shared.firstLossDifference()).isGreaterThan(1e-6);
+    assertThat(shared.firstLossDifference()).isLessThan(0.2);
     assertThat(m.cleanBatch()).isEqualTo(2);
     assertThat(m.metaToPlainRatio()).isWithin(1e-9).of(m.metaStepMedianMs() / m.trainStepMedianMs());
     assertThat(report.memory().inferencePeakBytes()).isNull();
@@ -224,7 +229,7 @@ class BenchmarkCommandTest {
     assertThat(CliRunner.run("benchmark", "--batches", "2,x").err()).contains("whole numbers");
     assertThat(CliRunner.run("benchmark", "--inference-batches", "0").err()).contains("at least 1");
     assertThat(CliRunner.run("benchmark", "--compare", "rewriting,fp8").err()).contains("--compare: no way called "
-        + "'fp8'; available: rewriting, bfloat16");
+        + "'fp8'; available: rewriting, bfloat16, shared-noise");
   }
 
   /** Convolution ops per step (the three kernels), from a profile that lists them among its top types. */

@@ -228,18 +228,21 @@ class ExperimentCommandTest {
   }
 
   @Test
-  void weightAveragingReachesEveryNetworkAndTheReport() throws Exception {
+  void weightAveragingAndSharedNoiseReachEveryNetworkAndTheReport() throws Exception {
     Path averaged = dir.resolve("averaged");
     CliRunner.Outcome outcome = CliRunner.run("experiment", "--data", split.resolve("train.csv").toString(),
         "--test", split.resolve("test.csv").toString(), "--spec", "tiny", "--steps", "2", "--methods",
-        "baseline,staple", "--ema", "0.9", "--out", averaged.toString());
+        "baseline,staple", "--ema", "0.9", "--mc-noise", "shared", "--out", averaged.toString());
     assertThat(outcome.exitCode()).isEqualTo(0);
     for (String method : new String[] {"baseline", "staple"}) {
       JsonObject config = JsonFiles.read(averaged.resolve("runs").resolve(method).resolve("config.json"),
           JsonObject.class);
       assertThat(config.getAsJsonObject("settings").get("averageDecay").getAsDouble()).isEqualTo(0.9);
+      assertThat(config.getAsJsonObject("settings").get("noiseDraw").getAsString()).isEqualTo("shared");
     }
     assertThat(Files.readString(averaged.resolve("report.md"))).contains("weights averaged (decay 0.9 per step)");
+    assertThat(Files.readString(averaged.resolve("report.md"))).contains("10 Monte Carlo samples (their noise "
+        + "shared by the batch)");
     // Without --ema the same folder is another experiment.
     CliRunner.Outcome plain = CliRunner.run("experiment", "--data", split.resolve("train.csv").toString(),
         "--test", split.resolve("test.csv").toString(), "--spec", "tiny", "--steps", "2", "--methods",

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
+import org.dlema.graph.NoiseDraw;
 import org.dlema.testing.TinyRun;
 import org.dlema.train.RunConfig;
 import org.junit.jupiter.api.Tag;
@@ -58,12 +59,14 @@ class ModelCommandsTest {
   }
 
   @Test
-  void weightAveragingFromTheCommandLine() throws Exception {
+  void weightAveragingAndSharedNoiseFromTheCommandLine() throws Exception {
     Path run = dir.resolve("runs/ema");
     CliRunner.Outcome train = CliRunner.run("train", "--method", "baseline", "--data", TinyRun.data().toString(),
-        "--spec", "tiny", "--steps", "3", "--batch", "2", "--lr", "0.01", "--ema", "0.9", "--out", run.toString());
+        "--spec", "tiny", "--steps", "3", "--batch", "2", "--lr", "0.01", "--ema", "0.9", "--mc-noise", "shared",
+        "--out", run.toString());
     assertThat(train.exitCode()).isEqualTo(0);
     assertThat(RunConfig.read(run).settings().averageDecay()).isEqualTo(0.9);
+    assertThat(RunConfig.read(run).settings().noiseDraw()).isEqualTo(NoiseDraw.SHARED);
     // 0.9^3 of the initial weights are left in the average after 3 steps.
     assertThat(train.err()).contains("the initial weights are still 73% of the final average");
     CliRunner.Outcome exported = CliRunner.run("export", "--run", run.toString(), "--out",
@@ -73,6 +76,10 @@ class ModelCommandsTest {
         "--ema", "1", "--out", dir.resolve("x").toString());
     assertThat(refused.exitCode()).isNotEqualTo(0);
     assertThat(refused.err()).contains("--ema");
+    CliRunner.Outcome badNoise = CliRunner.run("train", "--data", TinyRun.data().toString(), "--spec", "tiny",
+        "--mc-noise", "once", "--out", dir.resolve("y").toString());
+    assertThat(badNoise.exitCode()).isNotEqualTo(0);
+    assertThat(badNoise.err()).contains("--mc-noise");
   }
 
   @Test

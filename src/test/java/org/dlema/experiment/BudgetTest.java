@@ -4,6 +4,7 @@ import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.dlema.data.augment.AugmentationSettings;
+import org.dlema.graph.NoiseDraw;
 import org.dlema.train.EnsembleSettings.WeightRegion;
 import org.dlema.train.LearningRateSchedule;
 import org.dlema.train.Method;
@@ -88,6 +89,25 @@ class BudgetTest {
     assertThat(averaged.toBuilder().weightRegion(WeightRegion.ALL).build().averageDecay()).isEqualTo(0.995);
     for (String name : Budget.names()) {
       assertThat(Budget.of(name).averageDecay()).isEqualTo(0.0);
+    }
+  }
+
+  @Test
+  void sharedNoiseChangesOnlyHowEveryNetworkDrawsIt() {
+    Budget hour = Budget.of("cpu-hour");
+    Budget shared = hour.toBuilder().noiseDraw(NoiseDraw.SHARED).build();
+    for (Method method : Method.values()) {
+      assertThat(hour.settings(method, 2).noiseDraw()).isEqualTo(NoiseDraw.PER_IMAGE);
+      assertThat(shared.settings(method, 2)).isEqualTo(hour.settings(method, 2).toBuilder()
+          .noiseDraw(NoiseDraw.SHARED).build());
+    }
+    assertThat(shared.ensemble()).isEqualTo(hour.ensemble());
+    // The label is what a resumed experiment compares: another draw is another experiment.
+    assertThat(shared.label()).isEqualTo("cpu-hour (3000 steps, weights on disputed pixels, meta-weighting from "
+        + "step 2000, noise shared by the batch)");
+    assertThat(shared.withSteps(300).noiseDraw()).isEqualTo(NoiseDraw.SHARED);
+    for (String name : Budget.names()) {
+      assertThat(Budget.of(name).noiseDraw()).isEqualTo(NoiseDraw.PER_IMAGE);
     }
   }
 

@@ -295,7 +295,7 @@ class MemberGraphTest {
           DataBuffers.of(nx)), tf.constant(NOISY), Mode.TRAIN);
       var labels = tf.constant(Shape.of(NOISY, SIDE, SIDE, 1),
           DataBuffers.of(ny));
-      var noise = AleatoricLoss.noise(tf, settings.mcSamples(), NOISY, SIDE,
+      var noise = AleatoricLoss.noise(tf, settings.noiseDraw(), settings.mcSamples(), NOISY, SIDE,
           tf.constant(new long[] {settings.seed(), noiseStep}));
       var map = AleatoricLoss.lossMap(tf, noisy.logit(), noisy.logVariance(), labels, noise,
           settings.mcSamples());

@@ -13,6 +13,7 @@ import org.dlema.data.synth.SimulatorSettings;
 import org.dlema.data.synth.SyntheticDataset;
 import org.dlema.data.synth.SyntheticLesionSettings;
 import org.dlema.graph.NetworkSpec;
+import org.dlema.graph.NoiseDraw;
 import org.dlema.io.JsonFiles;
 import org.dlema.io.Progress;
 import org.junit.jupiter.api.BeforeAll;
@@ -112,6 +113,21 @@ class TrainerTest {
   }
 
   @Test
+  void aRunWithSharedNoiseResumesBitIdenticallyAndDrawsOtherNoise() throws Exception {
+    TrainingSettings recipe = settings(6, 0.01).toBuilder().noiseDraw(NoiseDraw.SHARED).build();
+    Path whole = dir.resolve("whole");
+    Path halves = dir.resolve("halves");
+    TrainingRun.start(data, tiny, recipe, whole, quiet());
+    TrainingRun.start(data, tiny, recipe.withSteps(3), halves, quiet());
+    TrainingRun.resume(halves, 6, quiet());
+    assertThat(RunConfig.read(halves).settings().noiseDraw()).isEqualTo(NoiseDraw.SHARED);
+    assertThat(weights(halves, CheckpointKind.FINAL)).isEqualTo(weights(whole, CheckpointKind.FINAL));
+    Path perImage = dir.resolve("per-image");
+    TrainingRun.start(data, tiny, settings(6, 0.01), perImage, quiet());
+    assertThat(weights(perImage, CheckpointKind.FINAL)).isNotEqualTo(weights(whole, CheckpointKind.FINAL));
+  }
+
+  @Test
   void aDecayingScheduleKeepsItsTotal() throws Exception {
     Path run = dir.resolve("cosine");
     TrainingRun.start(data, tiny, settings(3, 0.01).toBuilder().schedule(LearningRateSchedule.cosine(1, 0.1))
@@ -128,14 +144,17 @@ class TrainerTest {
     String config = Files.readString(run.resolve("config.json"));
     String older = config.replaceAll("(?s),\\s*\"schedule\": \\{[^}]*\\}", "")
         .replaceAll("(?s),\\s*\"augmentation\": \\{[^}]*\\}", "")
-        .replaceAll(",\\s*\"averageDecay\": [0-9.]+", "");
+        .replaceAll(",\\s*\"averageDecay\": [0-9.]+", "")
+        .replaceAll(",\\s*\"noiseDraw\": \"[a-z-]+\"", "");
     assertThat(older).doesNotContain("schedule");
     assertThat(older).doesNotContain("averageDecay");
+    assertThat(older).doesNotContain("noiseDraw");
     Files.writeString(run.resolve("config.json"), older);
     TrainingSettings read = RunConfig.read(run).settings();
     assertThat(read.schedule()).isEqualTo(LearningRateSchedule.constant());
     assertThat(read.augmentation()).isEqualTo(AugmentationSettings.none());
     assertThat(read.averageDecay()).isEqualTo(0.0);
+    assertThat(read.noiseDraw()).isEqualTo(NoiseDraw.PER_IMAGE);
     assertThat(read.method()).isEqualTo(Method.BASELINE);
   }
 

@@ -1,0 +1,21 @@
+package org.dlema.graph;
+
+import com.google.gson.annotations.SerializedName;
+
+/**
+ * How the Monte Carlo noise of eq. 5 is drawn for a batch. Either way every image's T samples of a pixel are
+ * independent standard normals, so each image's loss, and its gradient, has the same distribution as in the paper.
+ * Sharing one set of maps across the batch only correlates the images' noise, which makes the batch's mean loss
+ * vary more from step to step; it draws a batch-th of the numbers.
+ */
+public enum NoiseDraw {
+  /** T noise maps for each image of the batch (the paper's). */
+  @SerializedName("per-image") PER_IMAGE,
+  /** T noise maps drawn once per step and added to every image of the batch. */
+  @SerializedName("shared") SHARED;
+
+  /** The images that get noise maps of their own in a batch of {@code batch}. */
+  int maps(int batch) {
+    return this == SHARED ? 1 : batch;
+  }
+}
