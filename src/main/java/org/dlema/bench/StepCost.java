@@ -1,6 +1,7 @@
 package org.dlema.bench;
 
 import org.dlema.graph.NetworkSpec;
+import org.dlema.graph.NoiseDraw;
 
 /**
  * This machine's median time of one plain training step and of one D-LEMA meta step of a spec at a batch size, as
@@ -21,11 +22,14 @@ public record StepCost(double plainMs, double metaMs) {
     }
   }
 
-  /** Times {@link #TIMED} steps of each after {@link #WARMUP} untimed ones (a few seconds plus building graphs). */
-  public static StepCost measure(NetworkSpec spec, int batch, int cleanBatch) {
+  /**
+   * Times {@link #TIMED} steps of each after {@link #WARMUP} untimed ones (a few seconds plus building graphs), with
+   * eq. 5's noise drawn as {@code draw} says.
+   */
+  public static StepCost measure(NetworkSpec spec, int batch, int cleanBatch, NoiseDraw draw) {
     Samples plain = new Samples(TIMED);
     Samples meta = new Samples(TIMED);
-    try (StepGraphs graphs = StepGraphs.build(spec, batch, cleanBatch)) {
+    try (StepGraphs graphs = StepGraphs.build(spec, batch, cleanBatch, draw)) {
       for (int i = -WARMUP; i < TIMED; i++) {
         long step = i + WARMUP;
         plain.run(i >= 0, () -> graphs.plainStep(step));

@@ -69,7 +69,7 @@ public final class StepTimes {
    * @param bfloat16Nodes nodes of the plain step's graph, as TensorFlow rewrote it, with a bfloat16 type (the casts
    *     included; 0: the rewrite did not apply)
    * @param firstLossDifference the plain step's first loss against the main graph's, relative: both start from the
-   *     same weights on the same batch, so this is the variant's rounding alone
+   *     same weights on the same batch, so this is the variant's rounding, or for shared noise its other draw
    */
   public record Variant(String variant, String path, double trainStepMedianMs, double metaStepMedianMs,
       double trainFirstStepSeconds, double metaFirstStepSeconds, double trainStepRatio, double metaStepRatio,

@@ -141,6 +141,9 @@ final class TrainCommand extends OptionsCommand {
       s.append(" after a ").append(settings.schedule().warmupSteps()).append("-step warm-up");
     }
     s.append(", augmentation ").append(settings.augmentation().describe());
+    if (settings.noiseDraw() == NoiseDraw.SHARED) {
+      s.append(", eq. 5's noise shared by the batch");
+    }
     if (ensemble != null) {
       s.append(", clean batch ").append(ensemble.cleanBatch()).append(", weights on ")
           .append(ensemble.weightRegion().name().toLowerCase(Locale.ROOT)).append(" pixels");

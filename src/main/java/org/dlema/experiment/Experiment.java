@@ -169,7 +169,8 @@ public record Experiment(Path data, List<Path> tests, List<Method> methods, Budg
    *     folder holds an experiment fitted to other minutes or started without them
    */
   public Experiment fittedTo(double minutes, PrintStream log) throws IOException {
-    return fittedTo(minutes, log, () -> StepCost.measure(spec, budget.batch(), budget.cleanBatch()));
+    return fittedTo(minutes, log, () -> StepCost.measure(spec, budget.batch(), budget.cleanBatch(),
+        budget.noiseDraw()));
   }
 
   /** As {@link #fittedTo(double, PrintStream)}, with the steps timed by {@code timing}. */

@@ -5,8 +5,8 @@ import com.google.gson.annotations.SerializedName;
 /**
  * How the Monte Carlo noise of eq. 5 is drawn for a batch. Either way every image's T samples of a pixel are
  * independent standard normals, so each image's loss, and its gradient, has the same distribution as in the paper.
- * Sharing one set of maps across the batch only correlates the images' noise, which makes the batch's mean loss
- * vary more from step to step; it draws a batch-th of the numbers.
+ * Sharing one set of maps across the batch correlates the images' noise: the batch's mean loss varies more from step
+ * to step, and so do D-LEMA's weights, which compare the images' gradients. It draws a batch-th of the numbers.
  */
 public enum NoiseDraw {
   /** T noise maps for each image of the batch (the paper's). */

@@ -40,8 +40,14 @@ class NoiseDrawTest {
     final Placeholder<TInt64> seed;
     final Operand<TFloat32> loss;
     final Output<?>[] gradients;
+    /**
+     * The seed's first half. The two draws take different ones: a stateless generator may give a smaller shape the
+     * first numbers of a larger one, and then the two samples compared would be correlated.
+     */
+    final long stream;
 
     Graphs(NoiseDraw draw) {
+      stream = draw == NoiseDraw.SHARED ? 8 : 7;
       Ops tf = Ops.create(g);
       f = tf.placeholder(TFloat32.class, Placeholder.shape(MAP));
       s = tf.placeholder(TFloat32.class, Placeholder.shape(MAP));
@@ -58,7 +64,7 @@ class NoiseDrawTest {
       float[][][] out = new float[3][STEPS][];
       try (TFloat32 ft = Tensors.of(fv, MAP); TFloat32 st = Tensors.of(sv, MAP); TFloat32 yt = Tensors.of(yv, MAP)) {
         for (int step = 0; step < STEPS; step++) {
-          try (TInt64 seedValue = TInt64.vectorOf(7, step);
+          try (TInt64 seedValue = TInt64.vectorOf(stream, step);
               var result = session.runner().feed(f, ft).feed(s, st).feed(y, yt).feed(seed, seedValue).fetch(loss)
                   .fetch(gradients[0]).fetch(gradients[1]).run()) {
             for (int q = 0; q < 3; q++) {
@@ -206,13 +212,20 @@ class NoiseDrawTest {
       shared = a.run(same, sameS, sameY);
       separate = b.run(same, sameS, sameY);
     }
+    // Identical images with shared noise get the same loss, up to float rounding (vectorised kernels may round an
+    // element by its position); with their own noise they differ by the noise's effect.
     float[] first = shared[0][0];
+    float[] own = separate[0][0];
+    double sharedGap = 0;
+    double ownGap = 0;
     for (int image = 1; image < BATCH; image++) {
-      assertThat(Arrays.copyOfRange(first, image * perImage, (image + 1) * perImage))
-          .isEqualTo(Arrays.copyOfRange(first, 0, perImage));
+      for (int p = 0; p < perImage; p++) {
+        sharedGap = Math.max(sharedGap, Math.abs(first[image * perImage + p] - first[p]) / (1 + Math.abs(first[p])));
+        ownGap = Math.max(ownGap, Math.abs(own[image * perImage + p] - own[p]) / (1 + Math.abs(own[p])));
+      }
     }
-    assertThat(Arrays.copyOfRange(separate[0][0], perImage, 2 * perImage))
-        .isNotEqualTo(Arrays.copyOfRange(separate[0][0], 0, perImage));
+    assertThat(sharedGap).isLessThan(1e-6);
+    assertThat(ownGap).isGreaterThan(1e-2);
     // Four identical images: the shared draw's batch mean varies about as one image's, the paper's a quarter as much.
     double ratio = variance(batchMeans(shared[0])) / variance(batchMeans(separate[0]));
     assertThat(ratio).isGreaterThan(2.5);

@@ -13,6 +13,7 @@ import org.dlema.graph.AleatoricLoss;
 import org.dlema.graph.LinkNet;
 import org.dlema.graph.Mode;
 import org.dlema.graph.NetworkSpec;
+import org.dlema.graph.NoiseDraw;
 import org.dlema.graph.Parameters;
 import org.dlema.graph.Tensors;
 import org.junit.jupiter.api.BeforeAll;
@@ -87,7 +88,11 @@ class MemberGraphTest {
     }
 
     MemberGraph graph() {
-      MemberGraph graph = new MemberGraph(tiny, SETTINGS, CLEAN, EnsembleSettings.CleanLoss.CROSS_ENTROPY);
+      return graph(SETTINGS, EnsembleSettings.CleanLoss.CROSS_ENTROPY);
+    }
+
+    MemberGraph graph(TrainingSettings settings, EnsembleSettings.CleanLoss cleanLoss) {
+      MemberGraph graph = new MemberGraph(tiny, settings, CLEAN, cleanLoss);
       graph.session().initialize();
       return graph;
     }
@@ -99,9 +104,19 @@ class MemberGraphTest {
 
   @Test
   void metaGradientMatchesTheFirstOrderIdentity() {
+    checkFirstOrderIdentity(SETTINGS);
+  }
+
+  /** The same with eq. 5's noise shared by the noisy batch: the second-order terms pass the broadcast noise. */
+  @Test
+  void withSharedNoiseTheMetaGradientMatchesTheFirstOrderIdentity() {
+    checkFirstOrderIdentity(SETTINGS.toBuilder().noiseDraw(NoiseDraw.SHARED).build());
+  }
+
+  private static void checkFirstOrderIdentity(TrainingSettings settings) {
     Random random = new Random(5);
     Batches b = new Batches(random);
-    try (MemberGraph graph = b.graph()) {
+    try (MemberGraph graph = b.graph(settings, EnsembleSettings.CleanLoss.CROSS_ENTROPY)) {
       float[] g = b.metaGradient(graph);
       double norm = 0;
       for (float v : g) {
@@ -116,7 +131,7 @@ class MemberGraphTest {
         for (int i = 0; i < g.length; i++) {
           analytic += (double) g[i] * direction[i];
         }
-        double oracle = firstOrderOracle(SETTINGS, b.nx(), b.ny(), b.cx(), b.cy(), 7, RATE, direction);
+        double oracle = firstOrderOracle(settings, b.nx(), b.ny(), b.cx(), b.cy(), 7, RATE, direction);
         worstOracle = Math.max(worstOracle, Math.abs(analytic - oracle) / Math.abs(oracle));
       }
       System.out.printf("meta-gradient: relative error %.1e against the first-order oracle (worst of three "
@@ -135,9 +150,20 @@ class MemberGraphTest {
    */
   @Test
   void metaGradientMatchesFiniteDifferencesOfItsFloat64Replica() {
+    checkAgainstFloat64Replica(SETTINGS, EnsembleSettings.CleanLoss.CROSS_ENTROPY);
+  }
+
+  /** The same with eq. 5's noise shared by each batch, and the clean loss eq. 5's too, so that both draws count. */
+  @Test
+  void withSharedNoiseAndTheAleatoricCleanLossTheMetaGradientMatchesItsFloat64Replica() {
+    checkAgainstFloat64Replica(SETTINGS.toBuilder().noiseDraw(NoiseDraw.SHARED).build(),
+        EnsembleSettings.CleanLoss.ALEATORIC);
+  }
+
+  private static void checkAgainstFloat64Replica(TrainingSettings settings, EnsembleSettings.CleanLoss cleanLoss) {
     Random random = new Random(8);
     Batches b = new Batches(random);
-    try (MemberGraph graph = b.graph()) {
+    try (MemberGraph graph = b.graph(settings, cleanLoss)) {
       float[] g = b.metaGradient(graph);
       MemberGraph.Probe probe = graph.probe();
       try (Graph replica = Float64Replica.of(probe.definition(), List.of(probe.cleanMap(), probe.metaGradient()));
@@ -157,7 +183,7 @@ class MemberGraphTest {
           byName.put("meta.noisy_labels", float64(b.ny(), Shape.of(NOISY, SIDE, SIDE, 1)));
           byName.put("meta.clean_images", float64(b.cx(), Shape.of(CLEAN, SIDE, SIDE, 3)));
           byName.put("meta.clean_labels", float64(b.cy(), Shape.of(CLEAN, SIDE, SIDE, 1)));
-          byName.put("meta.noise_seed", TInt64.vectorOf(SETTINGS.seed(), 7));
+          byName.put("meta.noise_seed", TInt64.vectorOf(settings.seed(), 7));
           byName.put("meta.learning_rate", TFloat64.scalarOf(RATE));
           feeds.addAll(byName.values());
 
