@@ -35,7 +35,7 @@ public enum StepVariant {
     return switch (this) {
       case REWRITING -> SessionThreads.rewriting() ? "rewriting off" : "rewriting on";
       case BFLOAT16 -> "bfloat16 rewrite";
-      case SHARED_NOISE -> "noise shared by the batch";
+      case SHARED_NOISE -> NoiseDraw.SHARED.describe();
     };
   }
 

@@ -142,7 +142,7 @@ final class TrainCommand extends OptionsCommand {
     }
     s.append(", augmentation ").append(settings.augmentation().describe());
     if (settings.noiseDraw() == NoiseDraw.SHARED) {
-      s.append(", eq. 5's noise shared by the batch");
+      s.append(", eq. 5's ").append(settings.noiseDraw().describe());
     }
     if (ensemble != null) {
       s.append(", clean batch ").append(ensemble.cleanBatch()).append(", weights on ")

@@ -249,6 +249,6 @@ public record Budget(String name, int steps, int batch, double learningRate, Lea
         metaWarmup == 0 ? "" : ", meta-weighting from step " + metaWarmup,
         averageDecay == 0 ? "" : ", weights averaged with decay " + averageDecay,
         optimizer == Optimizer.MOMENTUM ? "" : ", " + optimizer.id(), selection,
-        noiseDraw == NoiseDraw.PER_IMAGE ? "" : ", noise shared by the batch");
+        noiseDraw == NoiseDraw.PER_IMAGE ? "" : ", " + noiseDraw.describe());
   }
 }

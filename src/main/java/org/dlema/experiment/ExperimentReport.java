@@ -33,7 +33,7 @@ final class ExperimentReport {
         + "(%s), momentum %s, weight decay %s, %d Monte Carlo samples%s, %s",
         experiment.budget().name(), s.steps(), s.batchSize(), s.learningRate(), s.schedule().describe(),
         s.momentum(), s.weightDecay(), s.mcSamples(),
-        s.noiseDraw() == NoiseDraw.SHARED ? " (their noise shared by the batch)" : "",
+        s.noiseDraw() == NoiseDraw.SHARED ? " (their " + s.noiseDraw().describe() + ")" : "",
         s.augmentation().enabled() ? "augmentation " + s.augmentation().describe() : "no augmentation"));
     if (s.averageDecay() > 0) {
       md.append(String.format(Locale.ROOT, ", weights averaged (decay %s per step)", s.averageDecay()));

@@ -14,6 +14,11 @@ public enum NoiseDraw {
   /** T noise maps drawn once per step and added to every image of the batch. */
   @SerializedName("shared") SHARED;
 
+  /** The draw in words, for reports and logs: "noise for each image" or "noise shared by the batch". */
+  public String describe() {
+    return this == SHARED ? "noise shared by the batch" : "noise for each image";
+  }
+
   /** The images that get noise maps of their own in a batch of {@code batch}. */
   int maps(int batch) {
     return this == SHARED ? 1 : batch;

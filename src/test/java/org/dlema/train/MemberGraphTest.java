@@ -87,10 +87,6 @@ class MemberGraphTest {
       this(images(random, NOISY), labels(random, NOISY), images(random, CLEAN), labels(random, CLEAN));
     }
 
-    MemberGraph graph() {
-      return graph(SETTINGS, EnsembleSettings.CleanLoss.CROSS_ENTROPY);
-    }
-
     MemberGraph graph(TrainingSettings settings, EnsembleSettings.CleanLoss cleanLoss) {
       MemberGraph graph = new MemberGraph(tiny, settings, CLEAN, cleanLoss);
       graph.session().initialize();
